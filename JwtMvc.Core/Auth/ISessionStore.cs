@@ -1,0 +1,27 @@
+namespace JwtMvc.Core.Auth;
+
+/// <summary>Persistence of sessions and their refresh tokens. Implemented in JwtMvc.Data.</summary>
+public interface ISessionStore
+{
+    /// <summary>Stores a new session with the first refresh token of its family.</summary>
+    Task CreateAsync(Session session, RefreshToken firstToken, CancellationToken cancellationToken);
+
+    Task<RefreshToken?> FindTokenByHashAsync(string tokenHash, CancellationToken cancellationToken);
+
+    Task<Session?> FindSessionAsync(Guid sessionId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Atomically marks <paramref name="usedTokenId"/> used, stores <paramref name="replacement"/> and
+    /// touches the session. Returns false, changing nothing, when the token had already been used:
+    /// of several concurrent rotations of one token exactly one returns true.
+    /// </summary>
+    Task<bool> TryRotateAsync(Guid usedTokenId, RefreshToken replacement, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Revokes a session and every token of its family. Returns false when it was not active.</summary>
+    Task<bool> RevokeSessionAsync(Guid sessionId, DateTimeOffset now, string reason, CancellationToken cancellationToken);
+
+    /// <summary>Revokes every active session of a user but <paramref name="exceptSessionId"/>; returns their ids.</summary>
+    Task<IReadOnlyList<Guid>> RevokeUserSessionsAsync(string userId, DateTimeOffset now, string reason, Guid? exceptSessionId, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<Session>> ListActiveSessionsAsync(string userId, DateTimeOffset now, CancellationToken cancellationToken);
+}

@@ -1,0 +1,74 @@
+namespace JwtMvc.Core.Auth;
+
+/// <summary>
+/// A sign-in: one family of refresh tokens. Its id is the <c>sid</c> claim of every access token
+/// issued for it. Its expiry is absolute: rotation never extends it.
+/// </summary>
+public sealed class Session
+{
+    public Guid Id { get; init; }
+
+    public required string UserId { get; init; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+
+    public DateTimeOffset LastUsedAt { get; set; }
+
+    public DateTimeOffset ExpiresAt { get; init; }
+
+    public DateTimeOffset? RevokedAt { get; set; }
+
+    public string? RevokedReason { get; set; }
+
+    public string? IpAddress { get; set; }
+
+    public string? UserAgent { get; set; }
+
+    public bool IsActiveAt(DateTimeOffset now) => RevokedAt is null && now < ExpiresAt;
+}
+
+/// <summary>
+/// One refresh token. Only its SHA-256 hash is stored; the token itself is shown to the client once.
+/// </summary>
+public sealed class RefreshToken
+{
+    public Guid Id { get; init; }
+
+    /// <summary>Lower-case hex SHA-256 of the token string.</summary>
+    public required string TokenHash { get; init; }
+
+    /// <summary>The session (family) the token belongs to.</summary>
+    public Guid SessionId { get; init; }
+
+    public required string UserId { get; init; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+
+    public DateTimeOffset ExpiresAt { get; init; }
+
+    public DateTimeOffset? UsedAt { get; set; }
+
+    public DateTimeOffset? RevokedAt { get; set; }
+
+    /// <summary>Hash of the token that replaced this one when it was rotated.</summary>
+    public string? ReplacedByHash { get; set; }
+
+    public string? IpAddress { get; init; }
+
+    public string? UserAgent { get; init; }
+}
+
+/// <summary>Why a session ended; stored with it and shown to admins.</summary>
+public static class SessionRevocationReasons
+{
+    public const string Logout = "logout";
+    public const string Reuse = "refresh-token-reuse";
+    public const string PasswordChanged = "password-changed";
+    public const string UserLocked = "user-locked";
+    public const string RolesChanged = "roles-changed";
+    public const string UserDeleted = "user-deleted";
+    public const string PasswordReset = "password-reset";
+    public const string AdminRevoked = "admin-revoked";
+    public const string TokenRevoked = "token-revoked";
+    public const string UserGone = "user-gone";
+}
