@@ -1,0 +1,62 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
+using JwtMvc.Core.Auth;
+
+namespace JwtMvc.Web.Controllers.Api;
+
+public sealed record LoginRequest(
+    [property: Required, StringLength(256)] string UserName,
+    [property: Required, StringLength(256)] string Password);
+
+public sealed record UserSummary(string Id, string UserName, string? Email, IReadOnlyList<string> Roles)
+{
+    public static UserSummary From(AuthUser user) => new(user.Id, user.UserName, user.Email, user.Roles);
+}
+
+/// <summary>The browser session's token answer; the refresh token travels in the cookie only.</summary>
+public sealed record SessionTokenResponse(string AccessToken, string TokenType, int ExpiresIn, DateTimeOffset ExpiresAt, UserSummary User)
+{
+    public static SessionTokenResponse From(IssuedTokens tokens, TimeProvider clock) => new(
+        tokens.AccessToken.Token,
+        "Bearer",
+        SecondsUntil(tokens.AccessToken.ExpiresAt, clock),
+        tokens.AccessToken.ExpiresAt,
+        UserSummary.From(tokens.User));
+
+    internal static int SecondsUntil(DateTimeOffset time, TimeProvider clock) =>
+        Math.Max(0, (int)Math.Round((time - clock.GetUtcNow()).TotalSeconds));
+}
+
+/// <summary>RFC 6749 §5.1 access token response.</summary>
+public sealed record OAuthTokenResponse(
+    [property: JsonPropertyName("access_token")] string AccessToken,
+    [property: JsonPropertyName("token_type")] string TokenType,
+    [property: JsonPropertyName("expires_in")] int ExpiresIn,
+    [property: JsonPropertyName("refresh_token")] string RefreshToken)
+{
+    public static OAuthTokenResponse From(IssuedTokens tokens, TimeProvider clock) =>
+        new(tokens.AccessToken.Token, "Bearer", SessionTokenResponse.SecondsUntil(tokens.AccessToken.ExpiresAt, clock), tokens.RefreshToken);
+}
+
+/// <summary>RFC 6749 §5.2 error response.</summary>
+public sealed record OAuthError(
+    [property: JsonPropertyName("error")] string Error,
+    [property: JsonPropertyName("error_description")] string ErrorDescription)
+{
+    public static OAuthError InvalidRequest(string description) => new("invalid_request", description);
+
+    public static OAuthError InvalidGrant(string description) => new("invalid_grant", description);
+
+    public static OAuthError UnsupportedGrantType(string description) => new("unsupported_grant_type", description);
+}
+
+public sealed record MeResponse(string Id, string UserName, string? DisplayName, string? Email, IReadOnlyList<string> Roles, Guid SessionId, DateTimeOffset? ExpiresAt);
+
+public sealed record ChangePasswordRequest(
+    [property: Required, StringLength(256)] string CurrentPassword,
+    [property: Required, StringLength(256)] string NewPassword);
+
+public sealed record RegisterRequest(
+    [property: Required, StringLength(64)] string UserName,
+    [property: Required, EmailAddress, StringLength(256)] string Email,
+    [property: Required, StringLength(256)] string Password);
