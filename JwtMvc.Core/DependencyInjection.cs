@@ -20,7 +20,8 @@ public static class DependencyInjection
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<SigningKeys>();
-        services.AddSingleton<SessionService>();
+        services.AddSingleton<SessionCache>();
+        services.AddScoped<SessionService>();
         services.AddScoped<TokenService>();
         services.AddScoped<SignInService>();
         services.AddScoped<AccountService>();

@@ -1,35 +1,24 @@
-using System.Collections.Concurrent;
-using Microsoft.Extensions.Options;
-
 namespace JwtMvc.Core.Auth;
 
 /// <summary>
-/// Answers "is this session still active?" for every authenticated request, from a short cache in front
-/// of the store, and revokes sessions, evicting them from this instance's cache at once.
+/// Answers "is this session still active?" for every authenticated request, through this instance's
+/// <see cref="SessionCache"/>, and revokes sessions, evicting them from that cache at once.
 /// Other instances notice within <see cref="JwtOptions.SessionCheckSeconds"/>.
 /// </summary>
-public sealed class SessionService(ISessionStore store, IOptions<JwtOptions> options, TimeProvider clock)
+public sealed class SessionService(ISessionStore store, SessionCache cache, TimeProvider clock)
 {
-    private const int PurgeThreshold = 10_000;
-
-    private readonly ConcurrentDictionary<Guid, CachedState> cache = new();
-    private readonly long cacheTicks = TimeSpan.FromSeconds(options.Value.SessionCheckSeconds).Ticks;
-
     public ValueTask<bool> IsActiveAsync(Guid sessionId, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        if (cache.TryGetValue(sessionId, out var cached) && now.UtcTicks < cached.FreshUntilTicks)
-        {
-            return ValueTask.FromResult(cached.Active && now < cached.ExpiresAt);
-        }
-
-        return new ValueTask<bool>(LoadAsync(sessionId, now, cancellationToken));
+        return cache.TryGet(sessionId, now, out var active)
+            ? ValueTask.FromResult(active)
+            : new ValueTask<bool>(LoadAsync(sessionId, now, cancellationToken));
     }
 
     public async Task<bool> RevokeAsync(Guid sessionId, string reason, CancellationToken cancellationToken)
     {
         var revoked = await store.RevokeSessionAsync(sessionId, clock.GetUtcNow(), reason, cancellationToken);
-        cache.TryRemove(sessionId, out _);
+        cache.Evict(sessionId);
         return revoked;
     }
 
@@ -39,38 +28,15 @@ public sealed class SessionService(ISessionStore store, IOptions<JwtOptions> opt
         var revoked = await store.RevokeUserSessionsAsync(userId, clock.GetUtcNow(), reason, exceptSessionId, cancellationToken);
         foreach (var id in revoked)
         {
-            cache.TryRemove(id, out _);
+            cache.Evict(id);
         }
 
         return revoked.Count;
     }
 
-    private async Task<bool> LoadAsync(Guid sessionId, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var session = await store.FindSessionAsync(sessionId, cancellationToken);
-        var state = new CachedState(
-            session is not null && session.RevokedAt is null,
-            session?.ExpiresAt ?? DateTimeOffset.MinValue,
-            now.UtcTicks + cacheTicks);
-        if (cache.Count >= PurgeThreshold)
-        {
-            Purge(now.UtcTicks);
-        }
+    public Task<IReadOnlyList<Session>> ListActiveAsync(string userId, CancellationToken cancellationToken) =>
+        store.ListActiveSessionsAsync(userId, clock.GetUtcNow(), cancellationToken);
 
-        cache[sessionId] = state;
-        return state.Active && now < state.ExpiresAt;
-    }
-
-    private void Purge(long nowTicks)
-    {
-        foreach (var entry in cache)
-        {
-            if (entry.Value.FreshUntilTicks <= nowTicks)
-            {
-                cache.TryRemove(entry.Key, out _);
-            }
-        }
-    }
-
-    private readonly record struct CachedState(bool Active, DateTimeOffset ExpiresAt, long FreshUntilTicks);
+    private async Task<bool> LoadAsync(Guid sessionId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        cache.Set(sessionId, await store.FindSessionAsync(sessionId, cancellationToken), now);
 }

@@ -9,6 +9,8 @@ namespace JwtMvc.Tests.Support;
 /// <summary>A TokenService over mocked stores and a fake clock.</summary>
 public sealed class TokenServiceBuilder
 {
+    private SessionCache? cache;
+
     public JwtOptions Options { get; } = new() { SigningKey = TestKeys.NewSigningKey() };
 
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 1, 12, 0, 0, TimeSpan.Zero));
@@ -21,7 +23,9 @@ public sealed class TokenServiceBuilder
 
     public SigningKeys Keys => new(Microsoft.Extensions.Options.Options.Create(Options));
 
-    public SessionService BuildSessions() => new(Store.Object, Microsoft.Extensions.Options.Options.Create(Options), Clock);
+    public SessionCache Cache => cache ??= new SessionCache(Microsoft.Extensions.Options.Options.Create(Options));
+
+    public SessionService BuildSessions() => new(Store.Object, Cache, Clock);
 
     public TokenService Build() => Build(BuildSessions());
 

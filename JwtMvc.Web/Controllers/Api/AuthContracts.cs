@@ -5,8 +5,8 @@ using JwtMvc.Core.Auth;
 namespace JwtMvc.Web.Controllers.Api;
 
 public sealed record LoginRequest(
-    [property: Required, StringLength(256)] string UserName,
-    [property: Required, StringLength(256)] string Password);
+    [Required, StringLength(256)] string UserName,
+    [Required, StringLength(256)] string Password);
 
 public sealed record UserSummary(string Id, string UserName, string? Email, IReadOnlyList<string> Roles)
 {
@@ -53,10 +53,10 @@ public sealed record OAuthError(
 public sealed record MeResponse(string Id, string UserName, string? DisplayName, string? Email, IReadOnlyList<string> Roles, Guid SessionId, DateTimeOffset? ExpiresAt);
 
 public sealed record ChangePasswordRequest(
-    [property: Required, StringLength(256)] string CurrentPassword,
-    [property: Required, StringLength(256)] string NewPassword);
+    [Required, StringLength(256)] string CurrentPassword,
+    [Required, StringLength(256)] string NewPassword);
 
 public sealed record RegisterRequest(
-    [property: Required, StringLength(64)] string UserName,
-    [property: Required, EmailAddress, StringLength(256)] string Email,
-    [property: Required, StringLength(256)] string Password);
+    [Required, StringLength(64)] string UserName,
+    [Required, EmailAddress, StringLength(256)] string Email,
+    [Required, StringLength(256)] string Password);
