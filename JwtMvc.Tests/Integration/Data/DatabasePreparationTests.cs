@@ -6,7 +6,10 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace JwtMvc.Tests.Integration.Data;
 
@@ -139,6 +142,27 @@ public sealed class DatabasePreparationTests
         var error = Assert.Throws<InvalidOperationException>(
             () => DataServices.Create(new Dictionary<string, string?> { ["Database:Provider"] = "Oracle" }));
         Assert.That(error!.Message, Does.Contain("Database:Provider"));
+    }
+
+    [Test]
+    public async Task Sql_server_without_a_connection_string_stops_the_host_naming_the_key()
+    {
+        // Arrange
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            EnvironmentName = "Production",
+            ContentRootPath = Path.GetTempPath(),
+            DisableDefaults = true,
+        });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Database:Provider"] = "SqlServer" });
+        builder.Services.AddJwtMvcData(builder.Configuration);
+        using var host = builder.Build();
+
+        // Act
+        var error = Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        // Assert
+        Assert.That(error!.Message, Does.Contain("ConnectionStrings:Default"));
     }
 
     private static async Task<(int Users, int Roles, int UserRoles)> CountAsync(DataServices data)
