@@ -62,6 +62,34 @@ public sealed class SessionStoreTests
     }
 
     [Test]
+    public async Task Concurrent_rotations_from_two_app_instances_on_one_database_have_exactly_one_winner()
+    {
+        // Arrange
+        await using var otherInstance = DataServices.SharingDatabaseWith(_data);
+        var userId = await _data.CreateUserAsync();
+        var (session, token) = await _data.CreateSessionAsync(userId);
+        var now = _data.Time.GetUtcNow();
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // Act
+        var rotations = Enumerable.Range(0, 16)
+            .Select(i => Task.Run(async () =>
+            {
+                await using var scope = (i % 2 == 0 ? _data : otherInstance).NewScope();
+                var store = scope.ServiceProvider.GetRequiredService<ISessionStore>();
+                await start.Task;
+                return await store.TryRotateAsync(token.Id, Sessions.NewToken(session), now, CancellationToken.None);
+            }))
+            .ToArray();
+        start.SetResult();
+        var results = await Task.WhenAll(rotations);
+
+        // Assert
+        Assert.That(results.Count(won => won), Is.EqualTo(1), "a token rotated on one instance is used on the other");
+        Assert.That(await TokensOfAsync(session.Id), Has.Count.EqualTo(2));
+    }
+
+    [Test]
     public async Task Rotating_a_token_touches_the_session_and_a_second_rotation_fails()
     {
         // Arrange
