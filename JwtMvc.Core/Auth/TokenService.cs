@@ -29,7 +29,7 @@ public sealed partial class TokenService(
     public AccessToken CreateAccessToken(AuthUser user, Guid sessionId)
     {
         ArgumentNullException.ThrowIfNull(user);
-        var now = clock.GetUtcNow();
+        var now = WholeSeconds(clock.GetUtcNow()); // JWT times are whole seconds; expiresAt must equal exp
         var expires = now + settings.AccessTokenLifetime;
         var claims = new Dictionary<string, object>(6)
         {
@@ -149,6 +149,8 @@ public sealed partial class TokenService(
         await sessions.RevokeAsync(sessionId, SessionRevocationReasons.Reuse, cancellationToken);
         return RefreshOutcome.Reused;
     }
+
+    private static DateTimeOffset WholeSeconds(DateTimeOffset time) => DateTimeOffset.FromUnixTimeSeconds(time.ToUnixTimeSeconds());
 
     private static (string Token, RefreshToken Stored) NewRefreshToken(Session session, ClientInfo client, DateTimeOffset now)
     {

@@ -4,9 +4,15 @@ using JwtMvc.Core.Auth;
 
 namespace JwtMvc.Web.Controllers.Api;
 
-public sealed record LoginRequest(
-    [Required, StringLength(256)] string UserName,
-    [Required, StringLength(256)] string Password);
+// Requests are classes, not positional records: validation errors are then keyed by the JSON (camelCase) name.
+public sealed class LoginRequest
+{
+    [Required, StringLength(256)]
+    public string UserName { get; init; } = "";
+
+    [Required, StringLength(256)]
+    public string Password { get; init; } = "";
+}
 
 public sealed record UserSummary(string Id, string UserName, string? Email, IReadOnlyList<string> Roles)
 {
@@ -52,11 +58,23 @@ public sealed record OAuthError(
 
 public sealed record MeResponse(string Id, string UserName, string? DisplayName, string? Email, IReadOnlyList<string> Roles, Guid SessionId, DateTimeOffset? ExpiresAt);
 
-public sealed record ChangePasswordRequest(
-    [Required, StringLength(256)] string CurrentPassword,
-    [Required, StringLength(256)] string NewPassword);
+public sealed class ChangePasswordRequest
+{
+    [Required, StringLength(256)]
+    public string CurrentPassword { get; init; } = "";
 
-public sealed record RegisterRequest(
-    [Required, StringLength(64)] string UserName,
-    [Required, EmailAddress, StringLength(256)] string Email,
-    [Required, StringLength(256)] string Password);
+    [Required, StringLength(256)]
+    public string NewPassword { get; init; } = "";
+}
+
+public sealed class RegisterRequest
+{
+    [Required, StringLength(64)]
+    public string UserName { get; init; } = "";
+
+    [Required, EmailAddress, StringLength(256)]
+    public string Email { get; init; } = "";
+
+    [Required, StringLength(256)]
+    public string Password { get; init; } = "";
+}
