@@ -1,4 +1,5 @@
 using JwtMvc.Core.Accounts;
+using JwtMvc.Core.Admin;
 using JwtMvc.Core.Auth;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,6 +26,7 @@ public static class DependencyInjection
         services.AddScoped<TokenService>();
         services.AddScoped<SignInService>();
         services.AddScoped<AccountService>();
+        services.AddScoped<UserAdminService>();
         return services;
     }
 }

@@ -1,3 +1,4 @@
+using JwtMvc.Core.Admin;
 using JwtMvc.Core.Auth;
 using JwtMvc.Data.Providers;
 using JwtMvc.Data.Seeding;
@@ -20,7 +21,7 @@ public static class DependencyInjection
     /// <summary>
     /// Registers the database (<c>Database:Provider</c>, <c>ConnectionStrings:Default</c>), Identity over it,
     /// the Data Protection key ring in it, its health check, and Core's <see cref="ISessionStore"/> and
-    /// <see cref="IUserDirectory"/>. Resolve <see cref="AppDbContext"/>; call
+    /// <see cref="IUserDirectory"/>, <see cref="IUserAdministration"/> and <see cref="IAuditLog"/>. Resolve <see cref="AppDbContext"/>; call
     /// <see cref="DatabasePreparation.PrepareDatabaseAsync"/> after building the host.
     /// </summary>
     public static IServiceCollection AddJwtMvcData(this IServiceCollection services, IConfiguration configuration)
@@ -65,6 +66,8 @@ public static class DependencyInjection
 
         services.AddScoped<ISessionStore, SessionStore>();
         services.AddScoped<IUserDirectory, UserDirectory>();
+        services.AddScoped<IUserAdministration, UserAdministration>();
+        services.AddScoped<IAuditLog, AuditLog>();
         services.AddScoped<DevelopmentSeeder>();
         return services;
     }
