@@ -1,0 +1,10 @@
+using Microsoft.AspNetCore.Mvc;
+
+namespace JwtMvc.Web.Controllers;
+
+/// <summary>The upload page; js/pages/upload.js requires a session and talks to /api/uploads.</summary>
+public sealed class UploadController : Controller
+{
+    [HttpGet("upload")]
+    public IActionResult Index() => View();
+}
