@@ -68,6 +68,51 @@ public abstract class BrowserTest
 
     protected static string PathAndQuery(IPage tab) => new Uri(tab.Url).PathAndQuery;
 
+    protected const string TokenKey = "jwtmvc.accessToken";
+    protected const string ExpiresAtKey = "jwtmvc.expiresAt";
+
+    /// <summary>Calls GET /api/me through jQuery in the page and answers the user name it returned.</summary>
+    protected const string CallMeScript = "async () => (await $.ajax({ url: '/api/me', dataType: 'json' })).userName";
+
+    /// <summary>
+    /// Replaces the stored access token with an expired copy signed with the app's key, leaving the stored
+    /// expiry as it was: the page believes the token is good (as after a sleep or with a skewed clock),
+    /// and only the server's answer tells it otherwise. Returns the expired token.
+    /// </summary>
+    protected static async Task<string> StoreExpiredTokenAsync(IPage tab)
+    {
+        var genuine = await StoredAsync(tab, TokenKey) ?? throw new InvalidOperationException("No access token is stored: sign in first.");
+        var expired = AccessTokens.Expired(genuine, Server.SigningKey);
+        await tab.EvaluateAsync("([key, token]) => localStorage.setItem(key, token)", new[] { TokenKey, expired });
+        return expired;
+    }
+
+    /// <summary>Counts the requests to /api/auth/refresh made from any tab of this test's context.</summary>
+    protected Func<int> CountRefreshes()
+    {
+        var count = 0;
+        Context.Request += (_, request) =>
+        {
+            if (new Uri(request.Url).AbsolutePath == "/api/auth/refresh")
+            {
+                Interlocked.Increment(ref count);
+            }
+        };
+        return () => Volatile.Read(ref count);
+    }
+
+    /// <summary>Takes the script problems seen so far, for a test that provoked them on purpose.</summary>
+    protected IReadOnlyList<string> TakeScriptProblems()
+    {
+        var taken = new List<string>();
+        while (scriptProblems.TryDequeue(out var problem))
+        {
+            taken.Add(problem);
+        }
+
+        return taken;
+    }
+
     /// <summary>Where screenshots go: a folder under the test output, kept after the run.</summary>
     protected static string ScreenshotPath(string name)
     {

@@ -1,8 +1,10 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
 namespace JwtMvc.Web.Controllers;
 
 /// <summary>The account pages. They are shells: their scripts talk to /api/auth and /api/account.</summary>
+[AllowAnonymous] // a shell: its script fetches the data with the access token
 [Route("account")]
 public sealed class AccountController(IConfiguration configuration) : Controller
 {

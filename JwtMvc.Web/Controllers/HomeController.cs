@@ -1,9 +1,11 @@
 using System.Diagnostics;
 using JwtMvc.Web.Models;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
 namespace JwtMvc.Web.Controllers;
 
+[AllowAnonymous] // the landing page and the error page are for everyone
 public sealed class HomeController : Controller
 {
     [HttpGet("")]

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -18,6 +19,7 @@ internal sealed class BrowserTestServer : IAsyncDisposable
 {
     private readonly JwtMvcKestrelFactory factory;
     private readonly string dataFolder;
+    private int registered;
 
     private BrowserTestServer(JwtMvcKestrelFactory factory, RecordingServer otherOrigin, string dataFolder, byte[] signingKey)
     {
@@ -67,6 +69,21 @@ internal sealed class BrowserTestServer : IAsyncDisposable
         }
 
         return new BrowserTestServer(factory, otherOrigin, dataFolder, signingKey);
+    }
+
+    /// <summary>An HTTP client for the app's API, for arranging what a test needs without the browser.</summary>
+    public HttpClient CreateApiClient() => new() { BaseAddress = new Uri(BaseUrl) };
+
+    /// <summary>Registers a new user through the API (a fresh one per call) and answers its credentials.</summary>
+    public async Task<(string UserName, string Password)> RegisterUserAsync(string prefix)
+    {
+        var userName = $"{prefix}{Interlocked.Increment(ref registered)}";
+        const string password = "Fresh#12345";
+        using var client = CreateApiClient();
+        using var response = await client.PostAsJsonAsync("/api/account/register",
+            new { userName, email = $"{userName}@example.test", password });
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), $"registering {userName} through the API should succeed");
+        return (userName, password);
     }
 
     public async ValueTask DisposeAsync()

@@ -259,17 +259,29 @@
         // The URL as the caller gave it: jQuery appends GET data to options.url after the prefilters.
         var url = options.url;
         var outcome = $.Deferred();
-        // "complete" must wait for the repeated request too, so it is taken off the first one.
+        // "complete" must wait for the repeated request too, so it is taken off the first one and run
+        // after the caller's success or error callbacks, as jQuery would.
         var complete = options.complete;
         options.complete = null;
 
+        function settle(resolved, context, args) {
+            if (resolved) {
+                outcome.resolveWith(context, args);
+            } else {
+                outcome.rejectWith(context, args);
+            }
+            if (complete) {
+                $.Callbacks().add(complete).fireWith(options.context || options, [jqXHR, resolved ? 'success' : 'error']);
+            }
+        }
+
         jqXHR.done(function () {
-            outcome.resolveWith(this, arguments);
+            settle(true, this, arguments);
         }).fail(function (xhr) {
             var context = this;
             var failure = arguments;
             if (!isInvalidToken(xhr)) {
-                outcome.rejectWith(context, failure);
+                settle(false, context, failure);
                 return;
             }
             refresh(sentToken).then(function () {
@@ -278,24 +290,18 @@
                 delete retry.error;
                 delete retry.complete;
                 $.ajax(retry).done(function () {
-                    outcome.resolveWith(context, arguments);
+                    settle(true, context, arguments);
                 }).fail(function () {
-                    outcome.rejectWith(context, arguments);
+                    settle(false, context, arguments);
                 });
             }, function (refreshError) {
                 if (sessionIsOver(refreshError)) {
                     clear();
                     goToLogin(currentPathAndQuery());
                 }
-                outcome.rejectWith(context, failure);
+                settle(false, context, failure);
             });
         });
-
-        if (complete) {
-            outcome.always(function () {
-                $.Callbacks().add(complete).fireWith(options.context || options, [jqXHR, outcome.state() === 'resolved' ? 'success' : 'error']);
-            });
-        }
 
         // From here on, done/fail/then/always on the jqXHR the caller holds attach to the outcome.
         outcome.promise(jqXHR);

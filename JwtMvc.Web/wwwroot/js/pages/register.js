@@ -31,9 +31,7 @@
             window.location.assign(auth.localReturnUrl(returnUrl));
         }).fail(function (xhr) {
             forms.setBusy($form, false);
-            if (xhr.status === 404) {
-                forms.showAlert($form, 'Registration is closed on this site.');
-            } else if (xhr.status === 429) {
+            if (xhr.status === 429) {
                 forms.showAlert($form, 'Your account was created, but signing in was refused for now. Log in again in a minute.', 'warning');
             } else {
                 forms.showProblem($form, xhr, 'The account could not be created (' + xhr.status + ').');
