@@ -1,29 +1,19 @@
+using JwtMvc.Core;
+using JwtMvc.Data;
+using JwtMvc.Web;
+
 var builder = WebApplication.CreateBuilder(args);
 
-// Add services to the container.
-builder.Services.AddControllersWithViews();
+builder.Services.AddJwtMvcCore(builder.Configuration);
+builder.Services.AddJwtMvcData(builder.Configuration);
+builder.Services.AddJwtMvcWeb(builder.Configuration);
 
 var app = builder.Build();
 
-// Configure the HTTP request pipeline.
-if (!app.Environment.IsDevelopment())
-{
-    app.UseExceptionHandler("/Home/Error");
-    // The default HSTS value is 30 days. You may want to change this for production scenarios, see https://aka.ms/aspnetcore-hsts.
-    app.UseHsts();
-}
+await app.PrepareDatabaseAsync();
+app.UseJwtMvcPipeline();
 
-app.UseHttpsRedirection();
-app.UseRouting();
+await app.RunAsync();
 
-app.UseAuthorization();
-
-app.MapStaticAssets();
-
-app.MapControllerRoute(
-    name: "default",
-    pattern: "{controller=Home}/{action=Index}/{id?}")
-    .WithStaticAssets();
-
-
-app.Run();
+/// <summary>The entry point, visible to <c>WebApplicationFactory&lt;Program&gt;</c>.</summary>
+public partial class Program;

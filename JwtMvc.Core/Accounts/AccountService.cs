@@ -1,0 +1,22 @@
+using JwtMvc.Core.Auth;
+
+namespace JwtMvc.Core.Accounts;
+
+/// <summary>What a user does to their own account.</summary>
+public sealed class AccountService(IUserDirectory users, SessionService sessions)
+{
+    /// <summary>Changes the password and ends every other session of the user; the current one stays.</summary>
+    public async Task<IdentityOutcome> ChangePasswordAsync(string userId, Guid currentSessionId, string currentPassword, string newPassword, CancellationToken cancellationToken)
+    {
+        var outcome = await users.ChangePasswordAsync(userId, currentPassword, newPassword, cancellationToken);
+        if (outcome.Succeeded)
+        {
+            await sessions.RevokeAllAsync(userId, SessionRevocationReasons.PasswordChanged, cancellationToken, exceptSessionId: currentSessionId);
+        }
+
+        return outcome;
+    }
+
+    public Task<IdentityOutcome<AuthUser>> RegisterAsync(string userName, string email, string password, CancellationToken cancellationToken) =>
+        users.RegisterAsync(userName, email, password, cancellationToken);
+}

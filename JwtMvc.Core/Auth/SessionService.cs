@@ -1,0 +1,42 @@
+namespace JwtMvc.Core.Auth;
+
+/// <summary>
+/// Answers "is this session still active?" for every authenticated request, through this instance's
+/// <see cref="SessionCache"/>, and revokes sessions, evicting them from that cache at once.
+/// Other instances notice within <see cref="JwtOptions.SessionCheckSeconds"/>.
+/// </summary>
+public sealed class SessionService(ISessionStore store, SessionCache cache, TimeProvider clock)
+{
+    public ValueTask<bool> IsActiveAsync(Guid sessionId, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        return cache.TryGet(sessionId, now, out var active)
+            ? ValueTask.FromResult(active)
+            : new ValueTask<bool>(LoadAsync(sessionId, now, cancellationToken));
+    }
+
+    public async Task<bool> RevokeAsync(Guid sessionId, string reason, CancellationToken cancellationToken)
+    {
+        var revoked = await store.RevokeSessionAsync(sessionId, clock.GetUtcNow(), reason, cancellationToken);
+        cache.Evict(sessionId);
+        return revoked;
+    }
+
+    /// <summary>Revokes every session of a user, but <paramref name="exceptSessionId"/> when given.</summary>
+    public async Task<int> RevokeAllAsync(string userId, string reason, CancellationToken cancellationToken, Guid? exceptSessionId = null)
+    {
+        var revoked = await store.RevokeUserSessionsAsync(userId, clock.GetUtcNow(), reason, exceptSessionId, cancellationToken);
+        foreach (var id in revoked)
+        {
+            cache.Evict(id);
+        }
+
+        return revoked.Count;
+    }
+
+    public Task<IReadOnlyList<Session>> ListActiveAsync(string userId, CancellationToken cancellationToken) =>
+        store.ListActiveSessionsAsync(userId, clock.GetUtcNow(), cancellationToken);
+
+    private async Task<bool> LoadAsync(Guid sessionId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        cache.Set(sessionId, await store.FindSessionAsync(sessionId, cancellationToken), now);
+}

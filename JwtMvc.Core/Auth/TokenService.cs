@@ -1,0 +1,204 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace JwtMvc.Core.Auth;
+
+/// <summary>
+/// Issues access tokens and runs the refresh-token lifecycle: a session starts with a family of one
+/// token, every use rotates it, and presenting a token that was already used revokes the family.
+/// </summary>
+public sealed partial class TokenService(
+    IOptions<JwtOptions> options,
+    SigningKeys keys,
+    ISessionStore store,
+    IUserDirectory users,
+    SessionService sessions,
+    TimeProvider clock,
+    ILogger<TokenService> logger)
+{
+    private const int RefreshTokenBytes = 32;
+    private static readonly JsonWebTokenHandler Handler = new() { SetDefaultTimesOnTokenCreation = false };
+
+    private readonly JwtOptions settings = options.Value;
+
+    public AccessToken CreateAccessToken(AuthUser user, Guid sessionId)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var now = WholeSeconds(clock.GetUtcNow()); // JWT times are whole seconds; expiresAt must equal exp
+        var expires = now + settings.AccessTokenLifetime;
+        var claims = new Dictionary<string, object>(6)
+        {
+            [AccessTokenClaims.Subject] = user.Id,
+            [AccessTokenClaims.TokenId] = Guid.NewGuid().ToString("N"),
+            [AccessTokenClaims.Name] = user.UserName,
+            [AccessTokenClaims.SessionId] = sessionId.ToString(),
+        };
+        if (user.Roles.Count > 0)
+        {
+            claims[AccessTokenClaims.Role] = user.Roles.ToArray();
+        }
+
+        var descriptor = new SecurityTokenDescriptor
+        {
+            Issuer = settings.Issuer,
+            Audience = settings.Audience,
+            IssuedAt = now.UtcDateTime,
+            NotBefore = now.UtcDateTime,
+            Expires = expires.UtcDateTime,
+            TokenType = JwtOptions.AccessTokenType,
+            SigningCredentials = keys.Current,
+            Claims = claims,
+        };
+        return new AccessToken(Handler.CreateToken(descriptor), now, expires);
+    }
+
+    /// <summary>Starts a session for a user who has just proven who they are.</summary>
+    public async Task<IssuedTokens> StartSessionAsync(AuthUser user, ClientInfo client, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(client);
+        var now = clock.GetUtcNow();
+        var session = new Session
+        {
+            Id = Guid.NewGuid(),
+            UserId = user.Id,
+            CreatedAt = now,
+            LastUsedAt = now,
+            ExpiresAt = now + settings.RefreshTokenLifetime,
+            IpAddress = client.IpAddress,
+            UserAgent = client.UserAgent,
+        };
+        var (refreshToken, stored) = NewRefreshToken(session, client, now);
+        await store.CreateAsync(session, stored, cancellationToken);
+        return new IssuedTokens(CreateAccessToken(user, session.Id), refreshToken, session.ExpiresAt, user, session.Id);
+    }
+
+    /// <summary>Rotates a refresh token. The claims of the new access token come from the current user record.</summary>
+    public async Task<RefreshOutcome> RefreshAsync(string? refreshToken, ClientInfo client, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        if (!IsWellFormed(refreshToken))
+        {
+            return RefreshOutcome.Invalid;
+        }
+
+        var now = clock.GetUtcNow();
+        var token = await store.FindTokenByHashAsync(Hash(refreshToken), cancellationToken);
+        if (token is null || token.RevokedAt is not null || now >= token.ExpiresAt)
+        {
+            return RefreshOutcome.Invalid;
+        }
+
+        if (token.UsedAt is not null)
+        {
+            return await ReuseDetectedAsync(token.SessionId, cancellationToken);
+        }
+
+        var session = await store.FindSessionAsync(token.SessionId, cancellationToken);
+        if (session is null || !session.IsActiveAt(now))
+        {
+            return RefreshOutcome.Invalid;
+        }
+
+        var user = await users.FindByIdAsync(token.UserId, cancellationToken);
+        if (user is null)
+        {
+            await sessions.RevokeAsync(session.Id, SessionRevocationReasons.UserGone, cancellationToken);
+            return RefreshOutcome.Invalid;
+        }
+
+        var (newToken, replacement) = NewRefreshToken(session, client, now);
+        if (!await store.TryRotateAsync(token.Id, replacement, now, cancellationToken))
+        {
+            // Another request rotated this token first: the same credential was presented twice.
+            return await ReuseDetectedAsync(token.SessionId, cancellationToken);
+        }
+
+        return new RefreshOutcome.Success(new IssuedTokens(CreateAccessToken(user, session.Id), newToken, session.ExpiresAt, user, session.Id));
+    }
+
+    /// <summary>Revokes the session a refresh token belongs to. Unknown tokens are ignored (RFC 7009).</summary>
+    public async Task<bool> RevokeAsync(string? refreshToken, string reason, CancellationToken cancellationToken)
+    {
+        if (!IsWellFormed(refreshToken))
+        {
+            return false;
+        }
+
+        var token = await store.FindTokenByHashAsync(Hash(refreshToken), cancellationToken);
+        return token is not null && await sessions.RevokeAsync(token.SessionId, reason, cancellationToken);
+    }
+
+    /// <summary>Lower-case hex SHA-256 of a refresh token: the only form in which it is stored.</summary>
+    public static string Hash(string refreshToken)
+    {
+        ArgumentNullException.ThrowIfNull(refreshToken);
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(Encoding.ASCII.GetBytes(refreshToken), hash);
+        return Convert.ToHexStringLower(hash);
+    }
+
+    private async Task<RefreshOutcome> ReuseDetectedAsync(Guid sessionId, CancellationToken cancellationToken)
+    {
+        Log.RefreshTokenReuse(logger, sessionId);
+        await sessions.RevokeAsync(sessionId, SessionRevocationReasons.Reuse, cancellationToken);
+        return RefreshOutcome.Reused;
+    }
+
+    private static DateTimeOffset WholeSeconds(DateTimeOffset time) => DateTimeOffset.FromUnixTimeSeconds(time.ToUnixTimeSeconds());
+
+    private static (string Token, RefreshToken Stored) NewRefreshToken(Session session, ClientInfo client, DateTimeOffset now)
+    {
+        var token = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(RefreshTokenBytes));
+        var stored = new RefreshToken
+        {
+            Id = Guid.NewGuid(),
+            TokenHash = Hash(token),
+            SessionId = session.Id,
+            UserId = session.UserId,
+            CreatedAt = now,
+            ExpiresAt = session.ExpiresAt,
+            IpAddress = client.IpAddress,
+            UserAgent = client.UserAgent,
+        };
+        return (token, stored);
+    }
+
+    // 32 bytes are 43 base64url characters; anything else cannot be ours and costs no database trip.
+    private static bool IsWellFormed([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? token) =>
+        token is { Length: 43 } && Base64Url.IsValid(token);
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Refresh token reuse detected; session {SessionId} revoked")]
+        public static partial void RefreshTokenReuse(ILogger logger, Guid sessionId);
+    }
+}
+
+public sealed record AccessToken(string Token, DateTimeOffset IssuedAt, DateTimeOffset ExpiresAt)
+{
+    public int LifetimeSeconds => (int)(ExpiresAt - IssuedAt).TotalSeconds;
+}
+
+/// <summary>What a sign-in or a refresh hands to the client. <see cref="RefreshToken"/> is shown once.</summary>
+public sealed record IssuedTokens(AccessToken AccessToken, string RefreshToken, DateTimeOffset RefreshTokenExpiresAt, AuthUser User, Guid SessionId);
+
+public abstract record RefreshOutcome
+{
+    public static readonly RefreshOutcome Invalid = new Rejected(false);
+    public static readonly RefreshOutcome Reused = new Rejected(true);
+
+    private RefreshOutcome()
+    {
+    }
+
+    public sealed record Success(IssuedTokens Tokens) : RefreshOutcome;
+
+    /// <summary>The token cannot be used; when <paramref name="ReuseDetected"/>, its whole family was revoked.</summary>
+    public sealed record Rejected(bool ReuseDetected) : RefreshOutcome;
+}

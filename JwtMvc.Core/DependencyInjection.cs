@@ -1,0 +1,30 @@
+using JwtMvc.Core.Accounts;
+using JwtMvc.Core.Auth;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace JwtMvc.Core;
+
+public static class DependencyInjection
+{
+    public static IServiceCollection AddJwtMvcCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<JwtOptions>()
+            .Bind(configuration.GetSection(JwtOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<JwtOptions>, JwtOptionsValidator>());
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<SigningKeys>();
+        services.AddSingleton<SessionCache>();
+        services.AddScoped<SessionService>();
+        services.AddScoped<TokenService>();
+        services.AddScoped<SignInService>();
+        services.AddScoped<AccountService>();
+        return services;
+    }
+}

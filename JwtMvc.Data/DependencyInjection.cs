@@ -1,0 +1,105 @@
+using JwtMvc.Core.Auth;
+using JwtMvc.Data.Providers;
+using JwtMvc.Data.Seeding;
+using JwtMvc.Data.Stores;
+
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+
+namespace JwtMvc.Data;
+
+public static class DependencyInjection
+{
+    public const string ApplicationName = "JwtMvc";
+
+    /// <summary>
+    /// Registers the database (<c>Database:Provider</c>, <c>ConnectionStrings:Default</c>), Identity over it,
+    /// the Data Protection key ring in it, its health check, and Core's <see cref="ISessionStore"/> and
+    /// <see cref="IUserDirectory"/>. Resolve <see cref="AppDbContext"/>; call
+    /// <see cref="DatabasePreparation.PrepareDatabaseAsync"/> after building the host.
+    /// </summary>
+    public static IServiceCollection AddJwtMvcData(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<DatabaseOptions>()
+            .Bind(configuration.GetSection(DatabaseOptions.Section))
+            .Validate(o => Enum.IsDefined(o.Provider), "Database:Provider must be Sqlite or SqlServer.")
+            .Validate(
+                o => o.Provider != DatabaseProvider.SqlServer || !string.IsNullOrWhiteSpace(ConnectionString(configuration)),
+                $"ConnectionStrings:{DatabaseOptions.ConnectionStringName} must be set to a SQL Server connection string when Database:Provider is SqlServer.")
+            .ValidateOnStart();
+        services.AddOptions<SeedOptions>()
+            .Bind(configuration.GetSection(SeedOptions.Section))
+            .Validate(
+                o => o.Users.TrueForAll(u => !string.IsNullOrWhiteSpace(u.UserName) && !string.IsNullOrEmpty(u.Password)),
+                "Every Seed:Users entry needs a UserName and a Password.")
+            .ValidateOnStart();
+
+        AddDbContext(services, configuration);
+
+        services.AddIdentityCore<AppUser>(options =>
+            {
+                options.Lockout.MaxFailedAccessAttempts = 5;
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
+                options.Lockout.AllowedForNewUsers = true;
+                options.User.RequireUniqueEmail = true;
+            })
+            .AddRoles<IdentityRole>()
+            .AddUserManager<AppUserManager>()
+            .AddEntityFrameworkStores<AppDbContext>()
+            .AddDefaultTokenProviders();
+
+        services.AddDataProtection()
+            .PersistKeysToDbContext<AppDbContext>()
+            .SetApplicationName(ApplicationName);
+
+        services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database");
+
+        services.AddScoped<ISessionStore, SessionStore>();
+        services.AddScoped<IUserDirectory, UserDirectory>();
+        services.AddScoped<DevelopmentSeeder>();
+        return services;
+    }
+
+    private static void AddDbContext(IServiceCollection services, IConfiguration configuration)
+    {
+        // The provider picks the context type, so it is read now; the connection string is read when the first
+        // context is built, which sees settings a test host adds after this call.
+        var provider = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>()?.Provider ?? DatabaseProvider.Sqlite;
+        switch (provider)
+        {
+            case DatabaseProvider.Sqlite:
+                services.AddDbContext<AppDbContext, SqliteAppDbContext>(
+                    (serviceProvider, options) => options.UseSqlite(SqliteConnectionStrings.Resolve(
+                        ConnectionString(configuration) ?? DatabaseOptions.DefaultSqliteConnectionString,
+                        ContentRoot(serviceProvider))),
+                    ServiceLifetime.Scoped,
+                    ServiceLifetime.Singleton);
+                break;
+            case DatabaseProvider.SqlServer:
+                services.AddDbContext<AppDbContext, SqlServerAppDbContext>(
+                    (_, options) => options.UseSqlServer(
+                        ConnectionString(configuration)
+                        ?? throw new InvalidOperationException($"ConnectionStrings:{DatabaseOptions.ConnectionStringName} is required when Database:Provider is SqlServer.")),
+                    ServiceLifetime.Scoped,
+                    ServiceLifetime.Singleton);
+                break;
+            default:
+                throw new InvalidOperationException($"Database:Provider '{provider}' is not supported; use Sqlite or SqlServer.");
+        }
+    }
+
+    private static string? ConnectionString(IConfiguration configuration) =>
+        configuration.GetConnectionString(DatabaseOptions.ConnectionStringName) is { Length: > 0 } value ? value : null;
+
+    private static string ContentRoot(IServiceProvider serviceProvider) =>
+        serviceProvider.GetService<IHostEnvironment>()?.ContentRootPath ?? Directory.GetCurrentDirectory();
+}

@@ -1,0 +1,34 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace JwtMvc.Data.Providers;
+
+/// <summary>The SQLite flavour of <see cref="AppDbContext"/>; owns Migrations/Sqlite.</summary>
+public sealed class SqliteAppDbContext(DbContextOptions<SqliteAppDbContext> options) : AppDbContext(options)
+{
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        base.ConfigureConventions(configurationBuilder);
+
+        // SQLite has no date type: EF stores DateTimeOffset as text and cannot compare or order it in SQL.
+        // UTC ticks sort like the instants they stand for, so "ExpiresAt > @now" runs in the database.
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
+    }
+
+    private sealed class UtcTicksConverter() : ValueConverter<DateTimeOffset, long>(
+        value => value.UtcTicks,
+        ticks => new DateTimeOffset(ticks, TimeSpan.Zero));
+}
+
+/// <summary>Lets <c>dotnet ef</c> build the SQLite model without the web host.</summary>
+internal sealed class SqliteAppDbContextDesignTimeFactory : IDesignTimeDbContextFactory<SqliteAppDbContext>
+{
+    public SqliteAppDbContext CreateDbContext(string[] args)
+    {
+        var options = new DbContextOptionsBuilder<SqliteAppDbContext>()
+            .UseSqlite(DatabaseOptions.DefaultSqliteConnectionString)
+            .Options;
+        return new SqliteAppDbContext(options);
+    }
+}

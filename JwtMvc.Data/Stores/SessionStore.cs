@@ -1,0 +1,223 @@
+using JwtMvc.Core.Auth;
+using JwtMvc.Data.Configurations;
+
+using Microsoft.EntityFrameworkCore;
+
+namespace JwtMvc.Data.Stores;
+
+/// <summary>
+/// Sessions and refresh tokens in <see cref="AppDbContext"/>. Writes that must not race (rotation, revocation)
+/// are conditional set-based updates inside a transaction, so they hold across instances sharing one database.
+/// </summary>
+internal sealed class SessionStore(AppDbContext db) : ISessionStore
+{
+    public async Task CreateAsync(Session session, RefreshToken firstToken, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(firstToken);
+        if (session.Id == Guid.Empty)
+        {
+            throw new ArgumentException("A session needs an id before it is stored.", nameof(session));
+        }
+
+        if (firstToken.SessionId != session.Id || firstToken.UserId != session.UserId)
+        {
+            throw new ArgumentException("The first refresh token must belong to the session and its user.", nameof(firstToken));
+        }
+
+        // Copies: the caller's objects stay untracked, and over-long client strings are cut to the columns.
+        var storedSession = new Session
+        {
+            Id = session.Id,
+            UserId = session.UserId,
+            CreatedAt = session.CreatedAt,
+            LastUsedAt = session.LastUsedAt,
+            ExpiresAt = session.ExpiresAt,
+            RevokedAt = session.RevokedAt,
+            RevokedReason = Truncate(session.RevokedReason, SessionConfiguration.RevokedReasonMaxLength),
+            IpAddress = Truncate(session.IpAddress, SessionConfiguration.IpAddressMaxLength),
+            UserAgent = Truncate(session.UserAgent, SessionConfiguration.UserAgentMaxLength),
+        };
+        var storedToken = ForStorage(firstToken);
+
+        db.Sessions.Add(storedSession);
+        db.RefreshTokens.Add(storedToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        finally
+        {
+            db.Entry(storedToken).State = EntityState.Detached;
+            db.Entry(storedSession).State = EntityState.Detached;
+        }
+    }
+
+    public Task<RefreshToken?> FindTokenByHashAsync(string tokenHash, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tokenHash);
+        return db.RefreshTokens
+            .AsNoTracking()
+            .SingleOrDefaultAsync(t => t.TokenHash == tokenHash, cancellationToken);
+    }
+
+    public Task<Session?> FindSessionAsync(Guid sessionId, CancellationToken cancellationToken) =>
+        db.Sessions
+            .AsNoTracking()
+            .SingleOrDefaultAsync(s => s.Id == sessionId, cancellationToken);
+
+    public async Task<bool> TryRotateAsync(Guid usedTokenId, RefreshToken replacement, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(replacement);
+        var storedReplacement = ForStorage(replacement);
+
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(
+            async ct =>
+            {
+                await using var transaction = await db.Database.BeginTransactionAsync(ct);
+
+                // The claim: of all concurrent rotations of one token, on any instance, exactly one changes the row.
+                var claimed = await db.RefreshTokens
+                    .Where(t => t.Id == usedTokenId
+                        && t.SessionId == storedReplacement.SessionId
+                        && t.UsedAt == null
+                        && t.RevokedAt == null)
+                    .ExecuteUpdateAsync(
+                        setters => setters
+                            .SetProperty(t => t.UsedAt, now)
+                            .SetProperty(t => t.ReplacedByHash, storedReplacement.TokenHash),
+                        ct);
+                if (claimed != 1)
+                {
+                    await transaction.RollbackAsync(ct);
+                    return false;
+                }
+
+                db.RefreshTokens.Add(storedReplacement);
+                try
+                {
+                    await db.SaveChangesAsync(ct);
+                }
+                finally
+                {
+                    db.Entry(storedReplacement).State = EntityState.Detached;
+                }
+
+                await db.Sessions
+                    .Where(s => s.Id == storedReplacement.SessionId)
+                    .ExecuteUpdateAsync(setters => setters.SetProperty(s => s.LastUsedAt, now), ct);
+
+                await transaction.CommitAsync(ct);
+                return true;
+            },
+            cancellationToken);
+    }
+
+    public async Task<bool> RevokeSessionAsync(Guid sessionId, DateTimeOffset now, string reason, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reason);
+        var storedReason = Truncate(reason, SessionConfiguration.RevokedReasonMaxLength);
+
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(
+            async ct =>
+            {
+                await using var transaction = await db.Database.BeginTransactionAsync(ct);
+
+                var revoked = await db.Sessions
+                    .Where(s => s.Id == sessionId && s.RevokedAt == null && s.ExpiresAt > now)
+                    .ExecuteUpdateAsync(
+                        setters => setters
+                            .SetProperty(s => s.RevokedAt, now)
+                            .SetProperty(s => s.RevokedReason, storedReason),
+                        ct);
+
+                // Always, even for a session that had already ended: no token of the family may stay usable.
+                await db.RefreshTokens
+                    .Where(t => t.SessionId == sessionId && t.RevokedAt == null)
+                    .ExecuteUpdateAsync(setters => setters.SetProperty(t => t.RevokedAt, now), ct);
+
+                await transaction.CommitAsync(ct);
+                return revoked == 1;
+            },
+            cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<Guid>> RevokeUserSessionsAsync(
+        string userId,
+        DateTimeOffset now,
+        string reason,
+        Guid? exceptSessionId,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        ArgumentNullException.ThrowIfNull(reason);
+        var storedReason = Truncate(reason, SessionConfiguration.RevokedReasonMaxLength);
+
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(
+            async ct =>
+            {
+                await using var transaction = await db.Database.BeginTransactionAsync(ct);
+
+                var active = db.Sessions
+                    .AsNoTracking()
+                    .Where(s => s.UserId == userId && s.RevokedAt == null && s.ExpiresAt > now);
+                if (exceptSessionId is { } kept)
+                {
+                    active = active.Where(s => s.Id != kept);
+                }
+
+                var sessionIds = await active.Select(s => s.Id).ToListAsync(ct);
+                if (sessionIds.Count == 0)
+                {
+                    await transaction.CommitAsync(ct);
+                    return (IReadOnlyList<Guid>)[];
+                }
+
+                await db.Sessions
+                    .Where(s => sessionIds.Contains(s.Id) && s.RevokedAt == null)
+                    .ExecuteUpdateAsync(
+                        setters => setters
+                            .SetProperty(s => s.RevokedAt, now)
+                            .SetProperty(s => s.RevokedReason, storedReason),
+                        ct);
+                await db.RefreshTokens
+                    .Where(t => sessionIds.Contains(t.SessionId) && t.RevokedAt == null)
+                    .ExecuteUpdateAsync(setters => setters.SetProperty(t => t.RevokedAt, now), ct);
+
+                await transaction.CommitAsync(ct);
+                return sessionIds;
+            },
+            cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<Session>> ListActiveSessionsAsync(string userId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        return await db.Sessions
+            .AsNoTracking()
+            .Where(s => s.UserId == userId && s.RevokedAt == null && s.ExpiresAt > now)
+            .OrderByDescending(s => s.LastUsedAt)
+            .ToListAsync(cancellationToken);
+    }
+
+    private static RefreshToken ForStorage(RefreshToken token) => new()
+    {
+        Id = token.Id,
+        TokenHash = token.TokenHash,
+        SessionId = token.SessionId,
+        UserId = token.UserId,
+        CreatedAt = token.CreatedAt,
+        ExpiresAt = token.ExpiresAt,
+        UsedAt = token.UsedAt,
+        RevokedAt = token.RevokedAt,
+        ReplacedByHash = token.ReplacedByHash,
+        IpAddress = Truncate(token.IpAddress, SessionConfiguration.IpAddressMaxLength),
+        UserAgent = Truncate(token.UserAgent, SessionConfiguration.UserAgentMaxLength),
+    };
+
+    private static string? Truncate(string? value, int maxLength) =>
+        value is { Length: var length } && length > maxLength ? value[..maxLength] : value;
+}

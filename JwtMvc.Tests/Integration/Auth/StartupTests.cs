@@ -1,0 +1,69 @@
+using System.Net;
+using JwtMvc.Tests.Support;
+using Microsoft.Extensions.Options;
+
+namespace JwtMvc.Tests.Integration.Auth;
+
+public sealed class StartupTests
+{
+    [Test]
+    public void Outside_development_a_missing_signing_key_stops_the_start_naming_the_setting()
+    {
+        using var factory = new JwtMvcFactory { SigningKey = null, Environment = "Production" };
+
+        var exception = Assert.Catch(() => factory.CreateClient());
+
+        Assert.That(exception, Is.InstanceOf<OptionsValidationException>().Or.InnerException.InstanceOf<OptionsValidationException>());
+        Assert.That(exception!.ToString(), Does.Contain("Jwt:SigningKey"));
+    }
+
+    [Test]
+    public void Outside_development_a_short_signing_key_stops_the_start()
+    {
+        using var factory = new JwtMvcFactory { SigningKey = Convert.ToBase64String(new byte[16]), Environment = "Production" };
+
+        var exception = Assert.Catch(() => factory.CreateClient());
+
+        Assert.That(exception!.ToString(), Does.Contain("at least 256 bits"));
+    }
+
+    [Test]
+    public async Task The_health_endpoint_answers_200_without_a_token()
+    {
+        using var factory = new JwtMvcFactory();
+
+        var response = await factory.CreateClient().GetAsync("/health");
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
+}
+
+public sealed class PublicSurfaceTests
+{
+    private JwtMvcFactory factory = null!;
+
+    [OneTimeSetUp]
+    public void StartApp() => factory = new JwtMvcFactory();
+
+    [OneTimeTearDown]
+    public void StopApp() => factory.Dispose();
+
+    [TestCase("/lib/jquery/dist/jquery.min.js")]
+    [TestCase("/css/site.css")]
+    public async Task Static_assets_are_served_without_a_token(string path)
+    {
+        var response = await factory.CreateClient().GetAsync(path);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), "scripts and styles must load before anyone signs in");
+    }
+
+    [TestCase("/no-such-page")]
+    [TestCase("/api/no-such-endpoint")]
+    [TestCase("/missing.js")]
+    public async Task An_unknown_path_is_404(string path)
+    {
+        var response = await factory.CreateClient().GetAsync(path);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+    }
+}

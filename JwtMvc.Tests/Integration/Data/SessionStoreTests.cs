@@ -1,0 +1,265 @@
+using JwtMvc.Core.Auth;
+using JwtMvc.Data;
+using JwtMvc.Tests.Support;
+
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace JwtMvc.Tests.Integration.Data;
+
+[TestFixture]
+public sealed class SessionStoreTests
+{
+    private DataServices _data = null!;
+
+    [OneTimeSetUp]
+    public async Task CreateDatabase()
+    {
+        _data = DataServices.Create();
+        await _data.PrepareDatabaseAsync();
+    }
+
+    [OneTimeTearDown]
+    public async Task DeleteDatabase() => await _data.DisposeAsync();
+
+    [TestCase(2)]
+    [TestCase(32)]
+    public async Task Concurrent_rotations_of_one_token_have_exactly_one_winner(int contenders)
+    {
+        // Arrange
+        var userId = await _data.CreateUserAsync();
+        var (session, token) = await _data.CreateSessionAsync(userId);
+        var now = _data.Time.GetUtcNow();
+        var replacements = Enumerable.Range(0, contenders).Select(_ => Sessions.NewToken(session)).ToArray();
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // Act: every contender on its own DbContext (its own scope and connection), released together.
+        var rotations = replacements
+            .Select(replacement => Task.Run(async () =>
+            {
+                await using var scope = _data.NewScope();
+                var store = scope.ServiceProvider.GetRequiredService<ISessionStore>();
+                await start.Task;
+                return await store.TryRotateAsync(token.Id, replacement, now, CancellationToken.None);
+            }))
+            .ToArray();
+        start.SetResult();
+        var results = await Task.WhenAll(rotations);
+
+        // Assert
+        Assert.That(results.Count(won => won), Is.EqualTo(1), "exactly one concurrent rotation may win");
+        var tokens = await TokensOfAsync(session.Id);
+        Assert.That(tokens, Has.Count.EqualTo(2), "the family holds the rotated token and exactly one replacement");
+        var winner = replacements[Array.IndexOf(results, true)];
+        var original = tokens.Single(t => t.Id == token.Id);
+        Assert.Multiple(() =>
+        {
+            Assert.That(tokens.Any(t => t.Id == winner.Id), Is.True, "the winner's replacement is stored");
+            Assert.That(original.UsedAt, Is.EqualTo(now), "the rotated token is marked used");
+            Assert.That(original.ReplacedByHash, Is.EqualTo(winner.TokenHash), "the rotated token points at its replacement");
+        });
+    }
+
+    [Test]
+    public async Task Concurrent_rotations_from_two_app_instances_on_one_database_have_exactly_one_winner()
+    {
+        // Arrange
+        await using var otherInstance = DataServices.SharingDatabaseWith(_data);
+        var userId = await _data.CreateUserAsync();
+        var (session, token) = await _data.CreateSessionAsync(userId);
+        var now = _data.Time.GetUtcNow();
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // Act
+        var rotations = Enumerable.Range(0, 16)
+            .Select(i => Task.Run(async () =>
+            {
+                await using var scope = (i % 2 == 0 ? _data : otherInstance).NewScope();
+                var store = scope.ServiceProvider.GetRequiredService<ISessionStore>();
+                await start.Task;
+                return await store.TryRotateAsync(token.Id, Sessions.NewToken(session), now, CancellationToken.None);
+            }))
+            .ToArray();
+        start.SetResult();
+        var results = await Task.WhenAll(rotations);
+
+        // Assert
+        Assert.That(results.Count(won => won), Is.EqualTo(1), "a token rotated on one instance is used on the other");
+        Assert.That(await TokensOfAsync(session.Id), Has.Count.EqualTo(2));
+    }
+
+    [Test]
+    public async Task Rotating_a_token_touches_the_session_and_a_second_rotation_fails()
+    {
+        // Arrange
+        var userId = await _data.CreateUserAsync();
+        var (session, token) = await _data.CreateSessionAsync(userId);
+        _data.Time.Advance(TimeSpan.FromMinutes(20));
+        var now = _data.Time.GetUtcNow();
+        await using var scope = _data.NewScope();
+        var store = scope.ServiceProvider.GetRequiredService<ISessionStore>();
+
+        // Act
+        var first = await store.TryRotateAsync(token.Id, Sessions.NewToken(session), now, CancellationToken.None);
+        var again = await store.TryRotateAsync(token.Id, Sessions.NewToken(session), now, CancellationToken.None);
+
+        // Assert
+        var stored = await store.FindSessionAsync(session.Id, CancellationToken.None);
+        Assert.Multiple(async () =>
+        {
+            Assert.That(first, Is.True, "an unused token rotates");
+            Assert.That(again, Is.False, "a used token must not rotate again");
+            Assert.That(stored!.LastUsedAt, Is.EqualTo(now), "rotation records when the session was last used");
+            Assert.That(await TokensOfAsync(session.Id), Has.Count.EqualTo(2), "the failed rotation stores nothing");
+        });
+    }
+
+    [Test]
+    public async Task A_revoked_token_does_not_rotate()
+    {
+        // Arrange
+        var userId = await _data.CreateUserAsync();
+        var (session, token) = await _data.CreateSessionAsync(userId);
+        await using var scope = _data.NewScope();
+        var store = scope.ServiceProvider.GetRequiredService<ISessionStore>();
+        await store.RevokeSessionAsync(session.Id, _data.Time.GetUtcNow(), SessionRevocationReasons.Logout, CancellationToken.None);
+
+        // Act
+        var rotated = await store.TryRotateAsync(token.Id, Sessions.NewToken(session), _data.Time.GetUtcNow(), CancellationToken.None);
+
+        // Assert
+        Assert.That(rotated, Is.False, "a token of a revoked session must not rotate");
+    }
+
+    [Test]
+    public async Task Revoking_a_session_revokes_every_token_of_its_family()
+    {
+        // Arrange
+        var userId = await _data.CreateUserAsync();
+        var (session, first) = await _data.CreateSessionAsync(userId);
+        var now = _data.Time.GetUtcNow();
+        await using var scope = _data.NewScope();
+        var store = scope.ServiceProvider.GetRequiredService<ISessionStore>();
+        var second = Sessions.NewToken(session);
+        Assert.That(await store.TryRotateAsync(first.Id, second, now, CancellationToken.None), Is.True);
+        Assert.That(await store.TryRotateAsync(second.Id, Sessions.NewToken(session), now, CancellationToken.None), Is.True);
+
+        // Act
+        var revoked = await store.RevokeSessionAsync(session.Id, now, SessionRevocationReasons.Reuse, CancellationToken.None);
+        var revokedAgain = await store.RevokeSessionAsync(session.Id, now, SessionRevocationReasons.Reuse, CancellationToken.None);
+
+        // Assert
+        var stored = await store.FindSessionAsync(session.Id, CancellationToken.None);
+        var tokens = await TokensOfAsync(session.Id);
+        Assert.Multiple(() =>
+        {
+            Assert.That(revoked, Is.True, "an active session is revoked");
+            Assert.That(revokedAgain, Is.False, "a revoked session is no longer active");
+            Assert.That(stored!.RevokedAt, Is.EqualTo(now));
+            Assert.That(stored.RevokedReason, Is.EqualTo(SessionRevocationReasons.Reuse));
+            Assert.That(tokens, Has.Count.EqualTo(3));
+            Assert.That(tokens.All(t => t.RevokedAt == now), Is.True, "every token of the family must be revoked");
+        });
+    }
+
+    [Test]
+    public async Task Revoking_a_users_sessions_keeps_the_excepted_session()
+    {
+        // Arrange
+        var userId = await _data.CreateUserAsync();
+        var (first, _) = await _data.CreateSessionAsync(userId);
+        var (kept, keptToken) = await _data.CreateSessionAsync(userId);
+        var (third, _) = await _data.CreateSessionAsync(userId);
+        var otherUsers = await _data.CreateSessionAsync(await _data.CreateUserAsync());
+        var now = _data.Time.GetUtcNow();
+        await using var scope = _data.NewScope();
+        var store = scope.ServiceProvider.GetRequiredService<ISessionStore>();
+
+        // Act
+        var revoked = await store.RevokeUserSessionsAsync(userId, now, SessionRevocationReasons.PasswordChanged, kept.Id, CancellationToken.None);
+
+        // Assert
+        var active = await store.ListActiveSessionsAsync(userId, now, CancellationToken.None);
+        var keptTokenNow = await store.FindTokenByHashAsync(keptToken.TokenHash, CancellationToken.None);
+        var othersActive = await store.ListActiveSessionsAsync(otherUsers.Session.UserId, now, CancellationToken.None);
+        Assert.Multiple(async () =>
+        {
+            Assert.That(revoked, Is.EquivalentTo(new[] { first.Id, third.Id }), "every other session of the user is revoked");
+            Assert.That(active.Select(s => s.Id), Is.EqualTo(new[] { kept.Id }), "the excepted session stays active");
+            Assert.That(keptTokenNow!.RevokedAt, Is.Null, "the excepted session's token stays usable");
+            Assert.That((await TokensOfAsync(first.Id)).All(t => t.RevokedAt == now), Is.True, "revoked sessions' tokens are revoked");
+            Assert.That(othersActive, Has.Count.EqualTo(1), "another user's sessions are untouched");
+        });
+    }
+
+    [Test]
+    public async Task Active_sessions_leave_out_expired_and_revoked_ones_newest_use_first()
+    {
+        // Arrange
+        var userId = await _data.CreateUserAsync();
+        var (shortLived, _) = await _data.CreateSessionAsync(userId, lifetime: TimeSpan.FromHours(1));
+        var (older, _) = await _data.CreateSessionAsync(userId);
+        _data.Time.Advance(TimeSpan.FromMinutes(1));
+        var (newer, _) = await _data.CreateSessionAsync(userId);
+        var (revoked, _) = await _data.CreateSessionAsync(userId);
+        await using var scope = _data.NewScope();
+        var store = scope.ServiceProvider.GetRequiredService<ISessionStore>();
+        await store.RevokeSessionAsync(revoked.Id, _data.Time.GetUtcNow(), SessionRevocationReasons.Logout, CancellationToken.None);
+        _data.Time.Advance(TimeSpan.FromHours(2));
+
+        // Act
+        var active = await store.ListActiveSessionsAsync(userId, _data.Time.GetUtcNow(), CancellationToken.None);
+
+        // Assert
+        Assert.That(active.Select(s => s.Id), Is.EqualTo(new[] { newer.Id, older.Id }), "expired and revoked sessions are not active");
+        Assert.That(active.Select(s => s.Id), Does.Not.Contain(shortLived.Id));
+    }
+
+    [Test]
+    public async Task A_long_user_agent_is_cut_to_the_column()
+    {
+        // Arrange
+        var userId = await _data.CreateUserAsync();
+
+        // Act
+        var (session, token) = await _data.CreateSessionAsync(userId, userAgent: new string('a', 2000));
+
+        // Assert
+        await using var scope = _data.NewScope();
+        var store = scope.ServiceProvider.GetRequiredService<ISessionStore>();
+        var stored = await store.FindSessionAsync(session.Id, CancellationToken.None);
+        var storedToken = await store.FindTokenByHashAsync(token.TokenHash, CancellationToken.None);
+        Assert.That(stored!.UserAgent, Has.Length.EqualTo(512));
+        Assert.That(storedToken!.UserAgent, Has.Length.EqualTo(512));
+    }
+
+    [Test]
+    public async Task Deleting_a_user_deletes_their_sessions_and_tokens()
+    {
+        // Arrange
+        var userId = await _data.CreateUserAsync();
+        var (session, token) = await _data.CreateSessionAsync(userId);
+
+        // Act
+        await using (var scope = _data.NewScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+            var result = await users.DeleteAsync((await users.FindByIdAsync(userId))!);
+            Assert.That(result.Succeeded, Is.True);
+        }
+
+        // Assert
+        await using var check = _data.NewScope();
+        var store = check.ServiceProvider.GetRequiredService<ISessionStore>();
+        Assert.That(await store.FindSessionAsync(session.Id, CancellationToken.None), Is.Null, "the session goes with its user");
+        Assert.That(await store.FindTokenByHashAsync(token.TokenHash, CancellationToken.None), Is.Null, "the tokens go with their session");
+    }
+
+    private async Task<List<RefreshToken>> TokensOfAsync(Guid sessionId)
+    {
+        await using var scope = _data.NewScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        return await db.RefreshTokens.AsNoTracking().Where(t => t.SessionId == sessionId).ToListAsync();
+    }
+}

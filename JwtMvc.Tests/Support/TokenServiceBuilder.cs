@@ -1,0 +1,40 @@
+using JwtMvc.Core.Auth;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Moq;
+
+namespace JwtMvc.Tests.Support;
+
+/// <summary>A TokenService over mocked stores and a fake clock.</summary>
+public sealed class TokenServiceBuilder
+{
+    private SessionCache? cache;
+
+    public JwtOptions Options { get; } = new() { SigningKey = TestKeys.NewSigningKey() };
+
+    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 1, 12, 0, 0, TimeSpan.Zero));
+
+    public Mock<ISessionStore> Store { get; } = new(MockBehavior.Strict);
+
+    public Mock<IUserDirectory> Users { get; } = new(MockBehavior.Strict);
+
+    public static AuthUser Alice { get; } = new("alice-id", "alice", "alice@jwtmvc.local", "Alice", ["User"]);
+
+    public SigningKeys Keys => new(Microsoft.Extensions.Options.Options.Create(Options));
+
+    public SessionCache Cache => cache ??= new SessionCache(Microsoft.Extensions.Options.Options.Create(Options));
+
+    public SessionService BuildSessions() => new(Store.Object, Cache, Clock);
+
+    public TokenService Build() => Build(BuildSessions());
+
+    public TokenService Build(SessionService sessions)
+    {
+        var options = Microsoft.Extensions.Options.Options.Create(Options);
+        return new TokenService(options, new SigningKeys(options), Store.Object, Users.Object, sessions, Clock, NullLogger<TokenService>.Instance);
+    }
+
+    public Microsoft.IdentityModel.Tokens.TokenValidationParameters ValidationParameters() =>
+        AccessTokenValidation.CreateParameters(Options, Keys, Clock);
+}

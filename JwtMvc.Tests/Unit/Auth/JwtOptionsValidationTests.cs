@@ -1,0 +1,67 @@
+using JwtMvc.Core;
+using JwtMvc.Core.Auth;
+using JwtMvc.Tests.Support;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace JwtMvc.Tests.Unit.Auth;
+
+public sealed class JwtOptionsValidationTests
+{
+    [Test]
+    public void A_missing_signing_key_fails_naming_the_setting()
+    {
+        var exception = Assert.Throws<OptionsValidationException>(() => Resolve(new Dictionary<string, string?>()));
+
+        Assert.That(exception!.Message, Does.Contain("Jwt:SigningKey"));
+    }
+
+    [Test]
+    public void A_signing_key_shorter_than_256_bits_fails()
+    {
+        var shortKey = Convert.ToBase64String(new byte[31]);
+
+        var exception = Assert.Throws<OptionsValidationException>(() => Resolve(new() { ["Jwt:SigningKey"] = shortKey }));
+
+        Assert.That(exception!.Message, Does.Contain("at least 256 bits"));
+    }
+
+    [Test]
+    public void A_signing_key_that_is_not_base64_fails()
+    {
+        var exception = Assert.Throws<OptionsValidationException>(() => Resolve(new() { ["Jwt:SigningKey"] = "not base64 at all!" }));
+
+        Assert.That(exception!.Message, Does.Contain("base64"));
+    }
+
+    [Test]
+    public void An_access_token_lifetime_of_zero_fails()
+    {
+        var exception = Assert.Throws<OptionsValidationException>(() =>
+            Resolve(new() { ["Jwt:SigningKey"] = TestKeys.NewSigningKey(), ["Jwt:AccessTokenMinutes"] = "0" }));
+
+        Assert.That(exception!.Message, Does.Contain("AccessTokenMinutes"));
+    }
+
+    [Test]
+    public void A_valid_configuration_binds_with_safe_defaults()
+    {
+        var options = Resolve(new() { ["Jwt:SigningKey"] = TestKeys.NewSigningKey() });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(options.ClockSkewSeconds, Is.EqualTo(30));
+            Assert.That(options.AccessTokenMinutes, Is.EqualTo(15));
+            Assert.That(options.RefreshTokenDays, Is.EqualTo(14));
+            Assert.That(options.AllowFormToken || options.AllowQueryToken, Is.False, "form and query tokens are off by default");
+        });
+    }
+
+    private static JwtOptions Resolve(Dictionary<string, string?> settings)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        using var provider = new ServiceCollection().AddJwtMvcCore(configuration).BuildServiceProvider();
+        return provider.GetRequiredService<IOptions<JwtOptions>>().Value;
+    }
+}

@@ -1,0 +1,93 @@
+using JwtMvc.Core.Auth;
+using JwtMvc.Tests.Support;
+using Moq;
+
+namespace JwtMvc.Tests.Unit.Auth;
+
+/// <summary>The per-request session check and its short cache.</summary>
+public sealed class SessionServiceTests
+{
+    private TokenServiceBuilder builder = null!;
+    private Session session = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        builder = new TokenServiceBuilder();
+        var now = builder.Clock.GetUtcNow();
+        session = new Session { Id = Guid.NewGuid(), UserId = "alice-id", CreatedAt = now, LastUsedAt = now, ExpiresAt = now.AddDays(14) };
+        builder.Store.Setup(s => s.FindSessionAsync(session.Id, It.IsAny<CancellationToken>())).ReturnsAsync(() => session);
+    }
+
+    [Test]
+    public async Task An_active_session_is_read_once_then_answered_from_the_cache()
+    {
+        var sessions = builder.BuildSessions();
+
+        var first = await sessions.IsActiveAsync(session.Id, CancellationToken.None);
+        var second = await sessions.IsActiveAsync(session.Id, CancellationToken.None);
+
+        Assert.That(first && second, Is.True);
+        builder.Store.Verify(s => s.FindSessionAsync(session.Id, It.IsAny<CancellationToken>()), Times.Once, "the second check is a cache hit");
+    }
+
+    [Test]
+    public async Task A_revocation_elsewhere_is_seen_once_the_cache_entry_is_older_than_SessionCheckSeconds()
+    {
+        var sessions = builder.BuildSessions();
+        await sessions.IsActiveAsync(session.Id, CancellationToken.None);
+
+        session.RevokedAt = builder.Clock.GetUtcNow();
+        builder.Clock.Advance(TimeSpan.FromSeconds(29));
+        var withinWindow = await sessions.IsActiveAsync(session.Id, CancellationToken.None);
+        builder.Clock.Advance(TimeSpan.FromSeconds(2));
+        var afterWindow = await sessions.IsActiveAsync(session.Id, CancellationToken.None);
+
+        Assert.That(withinWindow, Is.True, "another instance's revocation may take up to 30 s to be seen");
+        Assert.That(afterWindow, Is.False, "after 30 s the store is asked again");
+    }
+
+    [Test]
+    public async Task Revoking_on_this_instance_takes_effect_at_once()
+    {
+        var sessions = builder.BuildSessions();
+        builder.Store.Setup(s => s.RevokeSessionAsync(session.Id, It.IsAny<DateTimeOffset>(), SessionRevocationReasons.Logout, It.IsAny<CancellationToken>()))
+            .Callback(() => session.RevokedAt = builder.Clock.GetUtcNow())
+            .ReturnsAsync(true);
+        await sessions.IsActiveAsync(session.Id, CancellationToken.None);
+
+        await sessions.RevokeAsync(session.Id, SessionRevocationReasons.Logout, CancellationToken.None);
+
+        Assert.That(await sessions.IsActiveAsync(session.Id, CancellationToken.None), Is.False, "the revoking instance evicts its cache entry");
+    }
+
+    [Test]
+    public async Task Revoking_all_of_a_users_sessions_evicts_each_of_them()
+    {
+        var sessions = builder.BuildSessions();
+        builder.Store.Setup(s => s.RevokeUserSessionsAsync("alice-id", It.IsAny<DateTimeOffset>(), SessionRevocationReasons.UserLocked, null, It.IsAny<CancellationToken>()))
+            .Callback(() => session.RevokedAt = builder.Clock.GetUtcNow())
+            .ReturnsAsync([session.Id]);
+        await sessions.IsActiveAsync(session.Id, CancellationToken.None);
+
+        var count = await sessions.RevokeAllAsync("alice-id", SessionRevocationReasons.UserLocked, CancellationToken.None);
+
+        Assert.That(count, Is.EqualTo(1));
+        Assert.That(await sessions.IsActiveAsync(session.Id, CancellationToken.None), Is.False);
+    }
+
+    [Test]
+    public async Task An_unknown_or_expired_session_is_not_active()
+    {
+        var sessions = builder.BuildSessions();
+        var unknown = Guid.NewGuid();
+        builder.Store.Setup(s => s.FindSessionAsync(unknown, It.IsAny<CancellationToken>())).ReturnsAsync((Session?)null);
+
+        var unknownActive = await sessions.IsActiveAsync(unknown, CancellationToken.None);
+        builder.Clock.Advance(TimeSpan.FromDays(14));
+        var expiredActive = await sessions.IsActiveAsync(session.Id, CancellationToken.None);
+
+        Assert.That(unknownActive, Is.False, "a session the store does not know is refused");
+        Assert.That(expiredActive, Is.False, "a session past its absolute expiry is refused");
+    }
+}

@@ -1,0 +1,169 @@
+using JwtMvc.Core.Auth;
+using JwtMvc.Tests.Support;
+using Moq;
+
+namespace JwtMvc.Tests.Unit.Auth;
+
+public sealed class TokenServiceTests
+{
+    private static readonly ClientInfo Client = new("127.0.0.1", "tests");
+    private TokenServiceBuilder builder = null!;
+    private Session? storedSession;
+    private RefreshToken? storedToken;
+
+    [SetUp]
+    public void SetUp()
+    {
+        builder = new TokenServiceBuilder();
+        builder.Store.Setup(s => s.CreateAsync(It.IsAny<Session>(), It.IsAny<RefreshToken>(), It.IsAny<CancellationToken>()))
+            .Callback<Session, RefreshToken, CancellationToken>((s, t, _) => (storedSession, storedToken) = (s, t))
+            .Returns(Task.CompletedTask);
+    }
+
+    [Test]
+    public async Task Starting_a_session_stores_only_the_hash_of_a_256_bit_refresh_token()
+    {
+        var issued = await builder.Build().StartSessionAsync(TokenServiceBuilder.Alice, Client, CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(issued.RefreshToken, Has.Length.EqualTo(43), "32 random bytes in base64url");
+            Assert.That(storedToken!.TokenHash, Is.EqualTo(TokenService.Hash(issued.RefreshToken)));
+            Assert.That(storedToken.TokenHash, Does.Not.Contain(issued.RefreshToken), "the token itself is never stored");
+            Assert.That(storedToken.SessionId, Is.EqualTo(issued.SessionId));
+            Assert.That(storedSession!.ExpiresAt, Is.EqualTo(builder.Clock.GetUtcNow().AddDays(14)), "14 days from the login");
+            Assert.That(storedSession.IpAddress, Is.EqualTo("127.0.0.1"));
+        });
+    }
+
+    [Test]
+    public async Task Refreshing_rotates_the_token_and_keeps_the_family_expiry_absolute()
+    {
+        var service = builder.Build();
+        var issued = await service.StartSessionAsync(TokenServiceBuilder.Alice, Client, CancellationToken.None);
+        RefreshToken? replacement = null;
+        ArrangeStoredFamily();
+        builder.Store.Setup(s => s.TryRotateAsync(storedToken!.Id, It.IsAny<RefreshToken>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
+            .Callback<Guid, RefreshToken, DateTimeOffset, CancellationToken>((_, r, _, _) => replacement = r)
+            .ReturnsAsync(true);
+        builder.Clock.Advance(TimeSpan.FromDays(3));
+
+        var outcome = await service.RefreshAsync(issued.RefreshToken, Client, CancellationToken.None);
+
+        var tokens = ((RefreshOutcome.Success)outcome).Tokens;
+        Assert.Multiple(() =>
+        {
+            Assert.That(tokens.RefreshToken, Is.Not.EqualTo(issued.RefreshToken), "every use rotates the token");
+            Assert.That(replacement!.TokenHash, Is.EqualTo(TokenService.Hash(tokens.RefreshToken)));
+            Assert.That(replacement.SessionId, Is.EqualTo(issued.SessionId), "the new token stays in the family");
+            Assert.That(replacement.ExpiresAt, Is.EqualTo(storedSession!.ExpiresAt), "rotation never extends the family's life");
+            Assert.That(tokens.SessionId, Is.EqualTo(issued.SessionId));
+        });
+    }
+
+    [Test]
+    public async Task Refreshing_rebuilds_the_access_token_claims_from_the_current_user_record()
+    {
+        var service = builder.Build();
+        var issued = await service.StartSessionAsync(TokenServiceBuilder.Alice, Client, CancellationToken.None);
+        ArrangeStoredFamily(currentUser: TokenServiceBuilder.Alice with { UserName = "alice2", Roles = ["Admin"] });
+        builder.Store.Setup(s => s.TryRotateAsync(It.IsAny<Guid>(), It.IsAny<RefreshToken>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>())).ReturnsAsync(true);
+
+        var outcome = await service.RefreshAsync(issued.RefreshToken, Client, CancellationToken.None);
+
+        var (_, payload) = JwtForge.Decode(((RefreshOutcome.Success)outcome).Tokens.AccessToken.Token);
+        Assert.That((string?)payload["name"], Is.EqualTo("alice2"));
+        Assert.That(payload["role"]!.ToJsonString(), Does.Contain("Admin").And.Not.Contain("User"), "roles come from the user record now");
+    }
+
+    [Test]
+    public async Task Reusing_a_rotated_refresh_token_revokes_the_whole_family()
+    {
+        var service = builder.Build();
+        var issued = await service.StartSessionAsync(TokenServiceBuilder.Alice, Client, CancellationToken.None);
+        storedToken!.UsedAt = builder.Clock.GetUtcNow();
+        ArrangeStoredFamily();
+        builder.Store.Setup(s => s.RevokeSessionAsync(issued.SessionId, It.IsAny<DateTimeOffset>(), SessionRevocationReasons.Reuse, It.IsAny<CancellationToken>())).ReturnsAsync(true);
+
+        var outcome = await service.RefreshAsync(issued.RefreshToken, Client, CancellationToken.None);
+
+        Assert.That(outcome, Is.EqualTo(RefreshOutcome.Reused));
+        builder.Store.Verify(s => s.RevokeSessionAsync(issued.SessionId, It.IsAny<DateTimeOffset>(), SessionRevocationReasons.Reuse, It.IsAny<CancellationToken>()), Times.Once,
+            "the family, and so its newest token, must be revoked");
+        builder.Store.Verify(s => s.TryRotateAsync(It.IsAny<Guid>(), It.IsAny<RefreshToken>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Test]
+    public async Task Losing_a_concurrent_rotation_counts_as_reuse()
+    {
+        var service = builder.Build();
+        var issued = await service.StartSessionAsync(TokenServiceBuilder.Alice, Client, CancellationToken.None);
+        ArrangeStoredFamily();
+        builder.Store.Setup(s => s.TryRotateAsync(It.IsAny<Guid>(), It.IsAny<RefreshToken>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>())).ReturnsAsync(false);
+        builder.Store.Setup(s => s.RevokeSessionAsync(issued.SessionId, It.IsAny<DateTimeOffset>(), SessionRevocationReasons.Reuse, It.IsAny<CancellationToken>())).ReturnsAsync(true);
+
+        var outcome = await service.RefreshAsync(issued.RefreshToken, Client, CancellationToken.None);
+
+        Assert.That(outcome, Is.EqualTo(RefreshOutcome.Reused), "the store saw the token already used: no grace window");
+    }
+
+    [Test]
+    public async Task A_refresh_token_past_the_family_expiry_is_refused()
+    {
+        var service = builder.Build();
+        var issued = await service.StartSessionAsync(TokenServiceBuilder.Alice, Client, CancellationToken.None);
+        ArrangeStoredFamily();
+        builder.Clock.Advance(TimeSpan.FromDays(14));
+
+        var outcome = await service.RefreshAsync(issued.RefreshToken, Client, CancellationToken.None);
+
+        Assert.That(outcome, Is.EqualTo(RefreshOutcome.Invalid));
+    }
+
+    [Test]
+    public async Task A_refresh_token_of_a_revoked_session_is_refused()
+    {
+        var service = builder.Build();
+        var issued = await service.StartSessionAsync(TokenServiceBuilder.Alice, Client, CancellationToken.None);
+        ArrangeStoredFamily();
+        storedSession!.RevokedAt = builder.Clock.GetUtcNow();
+
+        var outcome = await service.RefreshAsync(issued.RefreshToken, Client, CancellationToken.None);
+
+        Assert.That(outcome, Is.EqualTo(RefreshOutcome.Invalid));
+    }
+
+    [Test]
+    public async Task A_refresh_for_a_deleted_user_is_refused_and_ends_the_session()
+    {
+        var service = builder.Build();
+        var issued = await service.StartSessionAsync(TokenServiceBuilder.Alice, Client, CancellationToken.None);
+        ArrangeStoredFamily(userExists: false);
+        builder.Store.Setup(s => s.RevokeSessionAsync(issued.SessionId, It.IsAny<DateTimeOffset>(), SessionRevocationReasons.UserGone, It.IsAny<CancellationToken>())).ReturnsAsync(true);
+
+        var outcome = await service.RefreshAsync(issued.RefreshToken, Client, CancellationToken.None);
+
+        Assert.That(outcome, Is.EqualTo(RefreshOutcome.Invalid));
+        builder.Store.Verify(s => s.RevokeSessionAsync(issued.SessionId, It.IsAny<DateTimeOffset>(), SessionRevocationReasons.UserGone, It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [TestCase(null)]
+    [TestCase("")]
+    [TestCase("short")]
+    [TestCase("!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!")]
+    public async Task A_malformed_refresh_token_is_refused_without_touching_the_store(string? token)
+    {
+        var outcome = await builder.Build().RefreshAsync(token, Client, CancellationToken.None);
+
+        Assert.That(outcome, Is.EqualTo(RefreshOutcome.Invalid));
+        builder.Store.VerifyNoOtherCalls();
+    }
+
+    private void ArrangeStoredFamily(AuthUser? currentUser = null, bool userExists = true)
+    {
+        builder.Store.Setup(s => s.FindTokenByHashAsync(storedToken!.TokenHash, It.IsAny<CancellationToken>())).ReturnsAsync(storedToken);
+        builder.Store.Setup(s => s.FindSessionAsync(storedSession!.Id, It.IsAny<CancellationToken>())).ReturnsAsync(storedSession);
+        builder.Users.Setup(u => u.FindByIdAsync(TokenServiceBuilder.Alice.Id, It.IsAny<CancellationToken>()))
+            .ReturnsAsync(userExists ? currentUser ?? TokenServiceBuilder.Alice : null);
+    }
+}

@@ -1,0 +1,78 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+
+namespace JwtMvc.Web.Auth;
+
+/// <summary>Limits on password guessing per client IP, from <c>RateLimiting:Auth</c>.</summary>
+public sealed class AuthRateLimitOptions
+{
+    public const string Section = "RateLimiting:Auth";
+
+    [Range(1, 100_000)]
+    public int PermitLimit { get; set; } = 10;
+
+    [Range(1, 86_400)]
+    public int WindowSeconds { get; set; } = 60;
+}
+
+internal static class AuthRateLimiting
+{
+    /// <summary>Password endpoints: /api/auth/login and /api/auth/token.</summary>
+    public const string Policy = "auth";
+
+    /// <summary>Account creation; counted apart from sign-in attempts.</summary>
+    public const string RegistrationPolicy = "registration";
+
+    public static IServiceCollection AddAuthRateLimiting(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<AuthRateLimitOptions>()
+            .Bind(configuration.GetSection(AuthRateLimitOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        return services.AddRateLimiter(options =>
+        {
+            options.AddPolicy(Policy, PerClientIp);
+            options.AddPolicy(RegistrationPolicy, PerClientIp);
+            options.OnRejected = WriteRejectionAsync;
+        });
+    }
+
+    private static RateLimitPartition<string> PerClientIp(HttpContext context)
+    {
+        var settings = context.RequestServices.GetRequiredService<IOptions<AuthRateLimitOptions>>().Value;
+        return RateLimitPartition.GetFixedWindowLimiter(
+            context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+            _ => new FixedWindowRateLimiterOptions
+            {
+                PermitLimit = settings.PermitLimit,
+                Window = TimeSpan.FromSeconds(settings.WindowSeconds),
+                QueueLimit = 0,
+            });
+    }
+
+    private static async ValueTask WriteRejectionAsync(OnRejectedContext context, CancellationToken cancellationToken)
+    {
+        var response = context.HttpContext.Response;
+        response.StatusCode = StatusCodes.Status429TooManyRequests;
+        var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
+        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+        response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+
+        var problems = context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>();
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context.HttpContext,
+            ProblemDetails = new ProblemDetails
+            {
+                Status = StatusCodes.Status429TooManyRequests,
+                Title = "Too many attempts",
+                Detail = $"Too many attempts from this address. Try again in {seconds} seconds.",
+            },
+        });
+    }
+}

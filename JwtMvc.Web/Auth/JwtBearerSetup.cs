@@ -1,0 +1,49 @@
+using System.Globalization;
+using JwtMvc.Core.Auth;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
+
+namespace JwtMvc.Web.Auth;
+
+/// <summary>Strict JwtBearer validation from <see cref="JwtOptions"/>, where the token may come from, and the session check.</summary>
+internal sealed class JwtBearerSetup(IOptions<JwtOptions> jwtOptions, SigningKeys keys, TimeProvider clock)
+    : IConfigureNamedOptions<JwtBearerOptions>
+{
+    public void Configure(JwtBearerOptions options) => Configure(JwtBearerDefaults.AuthenticationScheme, options);
+
+    public void Configure(string? name, JwtBearerOptions options)
+    {
+        if (name != JwtBearerDefaults.AuthenticationScheme)
+        {
+            return;
+        }
+
+        var settings = jwtOptions.Value;
+        options.MapInboundClaims = false;
+        options.RequireHttpsMetadata = false; // no metadata is fetched: keys are local
+        options.TokenValidationParameters = AccessTokenValidation.CreateParameters(settings, keys, clock);
+        options.Events = new JwtBearerEvents
+        {
+            OnMessageReceived = async context => context.Token = await AccessTokenSources.FindAsync(context.Request, settings),
+            OnTokenValidated = ValidateSessionAsync,
+            OnChallenge = BearerChallenge.WriteAsync,
+        };
+    }
+
+    // An access token is only as good as its session: logout, reuse detection and admin actions revoke it.
+    private static async Task ValidateSessionAsync(TokenValidatedContext context)
+    {
+        var sessionClaim = context.Principal?.FindFirst(AccessTokenClaims.SessionId)?.Value;
+        if (!Guid.TryParse(sessionClaim, CultureInfo.InvariantCulture, out var sessionId))
+        {
+            context.Fail(new SessionRevokedException("The token has no session ('sid')."));
+            return;
+        }
+
+        var sessions = context.HttpContext.RequestServices.GetRequiredService<SessionService>();
+        if (!await sessions.IsActiveAsync(sessionId, context.HttpContext.RequestAborted))
+        {
+            context.Fail(new SessionRevokedException("The session has ended (signed out or revoked)."));
+        }
+    }
+}

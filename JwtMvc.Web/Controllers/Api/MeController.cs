@@ -1,0 +1,26 @@
+using JwtMvc.Core.Auth;
+using JwtMvc.Web.Auth;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+
+namespace JwtMvc.Web.Controllers.Api;
+
+[ApiController]
+[Route("api/me")]
+[Authorize]
+public sealed class MeController(IUserDirectory users) : ControllerBase
+{
+    [HttpGet]
+    public async Task<ActionResult<MeResponse>> Get(CancellationToken cancellationToken)
+    {
+        var user = await users.FindByIdAsync(User.GetUserId(), cancellationToken);
+        if (user is null)
+        {
+            return NotFound();
+        }
+
+        long? expires = long.TryParse(User.FindFirst("exp")?.Value, out var seconds) ? seconds : null;
+        return new MeResponse(user.Id, user.UserName, user.DisplayName, user.Email, user.Roles, User.GetSessionId(),
+            expires is { } exp ? DateTimeOffset.FromUnixTimeSeconds(exp) : null);
+    }
+}

@@ -1,0 +1,46 @@
+using System.Text.Json;
+
+namespace JwtMvc.Web.Controllers.Api;
+
+/// <summary>The flat string parameters of an OAuth request, from a form body or a JSON object.</summary>
+internal sealed class OAuthParameters(IReadOnlyDictionary<string, string> values)
+{
+    private const int MaxBodyBytes = 16 * 1024;
+
+    public string? Get(string name) => values.TryGetValue(name, out var value) ? value : null;
+
+    /// <summary>Null when the body is neither a form nor a JSON object of strings, or is too large.</summary>
+    public static async Task<OAuthParameters?> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > MaxBodyBytes)
+        {
+            return null;
+        }
+
+        if (request.HasFormContentType)
+        {
+            var form = await request.ReadFormAsync(cancellationToken);
+            return new OAuthParameters(form.ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.Ordinal));
+        }
+
+        if (!request.HasJsonContentType())
+        {
+            return null;
+        }
+
+        try
+        {
+            var body = await request.ReadFromJsonAsync<Dictionary<string, JsonElement>>(cancellationToken);
+            if (body is null || body.Values.Any(v => v.ValueKind != JsonValueKind.String))
+            {
+                return null;
+            }
+
+            return new OAuthParameters(body.ToDictionary(p => p.Key, p => p.Value.GetString()!, StringComparer.Ordinal));
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

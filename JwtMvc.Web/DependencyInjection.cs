@@ -1,0 +1,64 @@
+using JwtMvc.Core.Auth;
+using JwtMvc.Web.Auth;
+using JwtMvc.Web.Controllers.Api;
+using JwtMvc.Web.Errors;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc.ModelBinding.Metadata;
+using Microsoft.Extensions.Options;
+
+namespace JwtMvc.Web;
+
+public static class DependencyInjection
+{
+    public const string AdminPolicy = "Admin";
+
+    public static IServiceCollection AddJwtMvcWeb(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton<IPostConfigureOptions<JwtOptions>, DevelopmentSigningKey>();
+        services.AddSingleton<IConfigureOptions<JwtBearerOptions>, JwtBearerSetup>();
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddAuthorizationBuilder()
+            // Fail closed: an endpoint is for signed-in users unless it says [AllowAnonymous].
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .AddPolicy(AdminPolicy, policy => policy.RequireRole("Admin"));
+
+        services.AddOptions<AccountOptions>().Bind(configuration.GetSection(AccountOptions.Section));
+        services.AddAuthRateLimiting(configuration);
+
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ExceptionToProblemHandler>();
+        services.AddControllersWithViews(options =>
+            options.ModelMetadataDetailsProviders.Add(new SystemTextJsonValidationMetadataProvider()));
+        return services;
+    }
+
+    public static WebApplication UseJwtMvcPipeline(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseHsts();
+            app.UseHttpsRedirection();
+        }
+
+        app.UseStatusCodePages();
+        app.UseRouting();
+        app.UseRateLimiter();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        // Scripts, styles and page shells are public; every read and write of data goes through the API with a token.
+        app.MapStaticAssets().AllowAnonymous();
+        app.MapHealthChecks("/health").AllowAnonymous();
+        app.MapControllers();
+        app.MapControllerRoute("areas", "{area:exists}/{controller=Home}/{action=Index}/{id?}").WithStaticAssets();
+        app.MapControllerRoute("default", "{controller=Home}/{action=Index}/{id?}").WithStaticAssets();
+        app.MapFallback("{*path}", context =>
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return Task.CompletedTask;
+        }).AllowAnonymous();
+        return app;
+    }
+}
