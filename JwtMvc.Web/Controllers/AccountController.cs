@@ -1,14 +1,16 @@
+using JwtMvc.Web.Controllers.Api;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 
 namespace JwtMvc.Web.Controllers;
 
 /// <summary>The account pages. They are shells: their scripts talk to /api/auth and /api/account.</summary>
-[AllowAnonymous] // a shell: its script fetches the data with the access token
+[AllowAnonymous] // shells: their scripts call the API
 [Route("account")]
-public sealed class AccountController(IConfiguration configuration) : Controller
+public sealed class AccountController(IOptions<AccountOptions> options) : Controller
 {
-    private bool RegistrationAllowed => configuration.GetValue("Accounts:AllowRegistration", defaultValue: true);
+    private bool RegistrationAllowed => options.Value.AllowRegistration;
 
     [HttpGet("login")]
     public IActionResult Login() => View(new AccountPageModel(RegistrationAllowed));
