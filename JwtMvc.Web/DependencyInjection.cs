@@ -2,6 +2,7 @@ using JwtMvc.Core.Auth;
 using JwtMvc.Web.Auth;
 using JwtMvc.Web.Controllers.Api;
 using JwtMvc.Web.Errors;
+using JwtMvc.Web.Security;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc.ModelBinding.Metadata;
@@ -26,6 +27,7 @@ public static class DependencyInjection
         services.AddOptions<AccountOptions>().Bind(configuration.GetSection(AccountOptions.Section));
         services.AddAuthRateLimiting(configuration);
 
+        services.AddSecurityHeaders();
         services.AddProblemDetails();
         services.AddExceptionHandler<ExceptionToProblemHandler>();
         services.AddControllersWithViews(options =>
@@ -36,11 +38,7 @@ public static class DependencyInjection
     public static WebApplication UseJwtMvcPipeline(this WebApplication app)
     {
         app.UseExceptionHandler();
-        if (!app.Environment.IsDevelopment())
-        {
-            app.UseHsts();
-            app.UseHttpsRedirection();
-        }
+        app.UseSecurityHeaders(); // HSTS and HTTPS outside Development; CSP, nosniff, Referrer-Policy everywhere
 
         app.UseStatusCodePages();
         app.UseRouting();
