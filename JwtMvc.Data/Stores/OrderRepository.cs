@@ -18,7 +18,12 @@ internal sealed class OrderRepository(AppDbContext db) : IOrderRepository
         finally
         {
             // The caller keeps the object; this context must not keep tracking it.
-            db.ChangeTracker.Clear();
+            foreach (var line in order.Lines)
+            {
+                db.Entry(line).State = EntityState.Detached;
+            }
+
+            db.Entry(order).State = EntityState.Detached;
         }
     }
 
