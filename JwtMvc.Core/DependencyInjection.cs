@@ -1,5 +1,6 @@
 using JwtMvc.Core.Accounts;
 using JwtMvc.Core.Auth;
+using JwtMvc.Core.Orders;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -25,6 +26,7 @@ public static class DependencyInjection
         services.AddScoped<TokenService>();
         services.AddScoped<SignInService>();
         services.AddScoped<AccountService>();
+        services.AddScoped<OrderService>();
         return services;
     }
 }
