@@ -1,6 +1,7 @@
 using JwtMvc.Core.Accounts;
 using JwtMvc.Core.Admin;
 using JwtMvc.Core.Auth;
+using JwtMvc.Core.Orders;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -27,6 +28,7 @@ public static class DependencyInjection
         services.AddScoped<SignInService>();
         services.AddScoped<AccountService>();
         services.AddScoped<UserAdminService>();
+        services.AddScoped<OrderService>();
         return services;
     }
 }

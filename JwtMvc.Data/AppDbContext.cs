@@ -1,5 +1,6 @@
 using JwtMvc.Core.Admin;
 using JwtMvc.Core.Auth;
+using JwtMvc.Core.Orders;
 
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
@@ -9,7 +10,7 @@ using Microsoft.EntityFrameworkCore;
 namespace JwtMvc.Data;
 
 /// <summary>
-/// Identity, sessions with their refresh tokens, the admin audit trail, and the Data Protection key ring. Each database provider
+/// Identity, sessions with their refresh tokens, the admin audit trail, the Data Protection key ring, and the product catalogue with its orders. Each database provider
 /// has a derived context (<see cref="Providers.SqliteAppDbContext"/>, <see cref="Providers.SqlServerAppDbContext"/>)
 /// that owns that provider's migrations; resolve this type, never the derived ones.
 /// </summary>
@@ -27,6 +28,10 @@ public abstract class AppDbContext : IdentityDbContext<AppUser, IdentityRole, st
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    public DbSet<Product> Products => Set<Product>();
+
+    public DbSet<Order> Orders => Set<Order>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

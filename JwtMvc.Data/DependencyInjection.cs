@@ -1,5 +1,6 @@
 using JwtMvc.Core.Admin;
 using JwtMvc.Core.Auth;
+using JwtMvc.Core.Orders;
 using JwtMvc.Data.Providers;
 using JwtMvc.Data.Seeding;
 using JwtMvc.Data.Stores;
@@ -20,8 +21,8 @@ public static class DependencyInjection
 
     /// <summary>
     /// Registers the database (<c>Database:Provider</c>, <c>ConnectionStrings:Default</c>), Identity over it,
-    /// the Data Protection key ring in it, its health check, and Core's <see cref="ISessionStore"/> and
-    /// <see cref="IUserDirectory"/>, <see cref="IUserAdministration"/> and <see cref="IAuditLog"/>. Resolve <see cref="AppDbContext"/>; call
+    /// the Data Protection key ring in it, its health check, and Core's <see cref="ISessionStore"/>,
+    /// <see cref="IUserDirectory"/>, <see cref="IOrderRepository"/>, <see cref="IProductCatalogue"/>, <see cref="IUserAdministration"/> and <see cref="IAuditLog"/>. Resolve <see cref="AppDbContext"/>; call
     /// <see cref="DatabasePreparation.PrepareDatabaseAsync"/> after building the host.
     /// </summary>
     public static IServiceCollection AddJwtMvcData(this IServiceCollection services, IConfiguration configuration)
@@ -68,6 +69,8 @@ public static class DependencyInjection
         services.AddScoped<IUserDirectory, UserDirectory>();
         services.AddScoped<IUserAdministration, UserAdministration>();
         services.AddScoped<IAuditLog, AuditLog>();
+        services.AddScoped<IOrderRepository, OrderRepository>();
+        services.AddScoped<IProductCatalogue, ProductCatalogue>();
         services.AddScoped<DevelopmentSeeder>();
         return services;
     }
