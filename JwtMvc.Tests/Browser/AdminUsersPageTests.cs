@@ -103,7 +103,7 @@ public sealed class AdminUsersPageTests : BrowserTest
     private async Task<IBrowserContext> NewWatchedContextAsync()
     {
         var context = await BrowserSetUp.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Server.BaseUrl });
-        context.SetDefaultTimeout(10_000);
+        context.SetDefaultTimeout(BrowserTest.DefaultTimeoutMs);
         context.Page += (_, page) =>
         {
             page.Dialog += OnDialog;
