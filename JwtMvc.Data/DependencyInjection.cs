@@ -65,6 +65,8 @@ public static class DependencyInjection
 
         services.AddScoped<ISessionStore, SessionStore>();
         services.AddScoped<IUserDirectory, UserDirectory>();
+        services.AddScoped<IUserLookup, UserLookup>();
+        services.TryAddSingleton<UserCache>(); // AppUserManager evicts from it; AddJwtMvcCore registers the same
         services.AddScoped<DevelopmentSeeder>();
         return services;
     }
@@ -78,9 +80,11 @@ public static class DependencyInjection
         {
             case DatabaseProvider.Sqlite:
                 services.AddDbContext<AppDbContext, SqliteAppDbContext>(
-                    (serviceProvider, options) => options.UseSqlite(SqliteConnectionStrings.Resolve(
-                        ConnectionString(configuration) ?? DatabaseOptions.DefaultSqliteConnectionString,
-                        ContentRoot(serviceProvider))),
+                    (serviceProvider, options) => options
+                        .UseSqlite(SqliteConnectionStrings.Resolve(
+                            ConnectionString(configuration) ?? DatabaseOptions.DefaultSqliteConnectionString,
+                            ContentRoot(serviceProvider)))
+                        .AddInterceptors(SqliteConnectionSettings.Instance),
                     ServiceLifetime.Scoped,
                     ServiceLifetime.Singleton);
                 break;
