@@ -79,14 +79,13 @@ public static class DependencyInjection
         switch (provider)
         {
             case DatabaseProvider.Sqlite:
-                services.AddDbContext<AppDbContext, SqliteAppDbContext>(
+                // Pooled: every request uses a context, and a pooled one skips EF's per-instance set-up (docs/PERFORMANCE.md).
+                services.AddDbContextPool<AppDbContext, SqliteAppDbContext>(
                     (serviceProvider, options) => options
                         .UseSqlite(SqliteConnectionStrings.Resolve(
                             ConnectionString(configuration) ?? DatabaseOptions.DefaultSqliteConnectionString,
                             ContentRoot(serviceProvider)))
-                        .AddInterceptors(SqliteConnectionSettings.Instance),
-                    ServiceLifetime.Scoped,
-                    ServiceLifetime.Singleton);
+                        .AddInterceptors(SqliteConnectionSettings.Instance));
                 break;
             case DatabaseProvider.SqlServer:
                 services.AddDbContext<AppDbContext, SqlServerAppDbContext>(

@@ -137,38 +137,48 @@ HAVE_ORDERS=0
 if [ "$(status "$APP_URL/api/orders" "$APP_TOKEN")" = 200 ]; then HAVE_ORDERS=1; fi
 
 # --- wrk, alternating ----------------------------------------------------------------------------------------------
-# One wrk run: prints "rps p50ms p99ms"; fails when any response was not 2xx (a broken run is not a figure).
-run_wrk() { # run_wrk URL TOKEN SECONDS
-  local out
+# CPU time (user + system) a process has used, in ms: a server's CPU per request is far less sensitive to other
+# work on the machine than its requests/s.
+CLK_TCK=$(getconf CLK_TCK)
+cpu_ms() { awk -v hz="$CLK_TCK" '{ sub(/^.*\) /, ""); printf "%.0f\n", ($12 + $13) * 1000 / hz }' "/proc/$1/stat"; }
+
+# One wrk run: prints "rps p50ms p99ms cpu-us-per-request"; fails when any response was not 2xx (a broken run is not a figure).
+run_wrk() { # run_wrk URL TOKEN SECONDS SERVER_PID
+  local out before after
+  before=$(cpu_ms "$4")
   out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$3s" --latency -H "Authorization: Bearer $2" "$1" 2>&1) || { echo "$out" >&2; return 1; }
+  after=$(cpu_ms "$4")
   if grep -q 'Non-2xx\|Socket errors' <<<"$out"; then echo "$out" >&2; die "wrk against $1 saw errors"; fi
-  awk '
+  awk -v cpu=$((after - before)) '
     function ms(v) { if (v ~ /us$/) return v/1000; if (v ~ /ms$/) return v+0; if (v ~ /s$/) return v*1000; return v }
-    /^ +50%/ { p50 = ms($2) } /^ +99%/ { p99 = ms($2) } /^Requests\/sec:/ { rps = $2 }
-    END { printf "%.0f %.2f %.2f\n", rps, p50, p99 }' <<<"$out"
+    /^ +50%/ { p50 = ms($2) } /^ +99%/ { p99 = ms($2) } /^Requests\/sec:/ { rps = $2 } / requests in / { n = $1 }
+    END { printf "%.0f %.2f %.2f %.1f\n", rps, p50, p99, (n > 0) ? cpu * 1000 / n : 0 }' <<<"$out"
 }
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-declare -A RESULT # RESULT[name]="rps p50 p99" (medians)
-measure_pair() { # measure_pair NAME_A URL_A TOKEN_A NAME_B URL_B TOKEN_B
+declare -A RESULT # RESULT[name]="rps p50 p99 cpu-us" (medians); RESULT[name_ratio]: median of the per-pair rps ratios
+measure_pair() { # measure_pair NAME_A URL_A TOKEN_A PID_A NAME_B URL_B TOKEN_B PID_B
   local i a b
-  : >"$WORK/$1.runs"; : >"$WORK/$4.runs"
-  run_wrk "$2" "$3" "$WARMUP" >/dev/null; run_wrk "$5" "$6" "$WARMUP" >/dev/null # warm-up: tiered JIT, V8, pools
+  : >"$WORK/$1.runs"; : >"$WORK/$5.runs"; : >"$WORK/$1.ratios"
+  run_wrk "$2" "$3" "$WARMUP" "$4" >/dev/null; run_wrk "$6" "$7" "$WARMUP" "$8" >/dev/null # warm-up: tiered JIT, V8, pools
   for i in $(seq "$REPEATS"); do
-    a=$(run_wrk "$2" "$3" "$DURATION"); echo "$a" >>"$WORK/$1.runs"
-    b=$(run_wrk "$5" "$6" "$DURATION"); echo "$b" >>"$WORK/$4.runs"
-    printf '   run %d: %-22s %8s req/s   %-22s %8s req/s\n' "$i" "$1" "${a%% *}" "$4" "${b%% *}" >&2
+    a=$(run_wrk "$2" "$3" "$DURATION" "$4"); echo "$a" >>"$WORK/$1.runs"
+    b=$(run_wrk "$6" "$7" "$DURATION" "$8"); echo "$b" >>"$WORK/$5.runs"
+    awk -v a="${a%% *}" -v b="${b%% *}" 'BEGIN { printf "%.3f\n", (b > 0) ? a / b : 0 }' >>"$WORK/$1.ratios"
+    printf '   run %d: %-12s %7s req/s %7s us CPU/req   %-12s %7s req/s %7s us CPU/req\n' \
+      "$i" "$1" "${a%% *}" "${a##* }" "$5" "${b%% *}" "${b##* }" >&2
   done
-  for name in "$1" "$4"; do
-    RESULT[$name]="$(cut -d' ' -f1 "$WORK/$name.runs" | median) $(cut -d' ' -f2 "$WORK/$name.runs" | median) $(cut -d' ' -f3 "$WORK/$name.runs" | median)"
+  for name in "$1" "$5"; do
+    RESULT[$name]="$(for f in 1 2 3 4; do cut -d' ' -f$f "$WORK/$name.runs" | median; done | tr '\n' ' ')"
   done
+  RESULT[${1}_ratio]=$(median <"$WORK/$1.ratios")
 }
 
 say "GET /api/me: wrk -t$THREADS -c$CONNECTIONS, ${DURATION}s x $REPEATS each, alternating"
-measure_pair jwtmvc_me "$APP_URL/api/me" "$APP_TOKEN" peer_me "$PEER_URL/api/me" "$PEER_TOKEN"
+measure_pair jwtmvc_me "$APP_URL/api/me" "$APP_TOKEN" "$APP_PID" peer_me "$PEER_URL/api/me" "$PEER_TOKEN" "$PEER_PID"
 if [ "$HAVE_ORDERS" = 1 ]; then
   say "GET /api/orders: alternating"
-  measure_pair jwtmvc_orders "$APP_URL/api/orders" "$APP_TOKEN" peer_orders "$PEER_URL/api/orders" "$PEER_TOKEN"
+  measure_pair jwtmvc_orders "$APP_URL/api/orders" "$APP_TOKEN" "$APP_PID" peer_orders "$PEER_URL/api/orders" "$PEER_TOKEN" "$PEER_PID"
 else
   say "GET /api/orders: JwtMvc answers $(status "$APP_URL/api/orders" "$APP_TOKEN") (not on this branch yet): skipped"
 fi
@@ -178,8 +188,10 @@ stop "$PEER_PID"; PEER_PID=""
 
 # --- refresh rotation --------------------------------------------------------------------------------------------
 say "refresh: $WORKERS clients x $REFRESHES rotations each (POST /api/auth/token grant_type=refresh_token)"
+refresh_cpu_before=$(cpu_ms "$APP_PID")
 REFRESH_JSON=$(node "$ROOT/bench/refresh-load.mjs" --url "$APP_URL" --user "$USER_NAME" --password "$USER_PASSWORD" \
   --workers "$WORKERS" --refreshes "$REFRESHES" --race-pairs 32 --agent jwtmvc-refresh-load) || die "the refresh client failed"
+refresh_cpu=$(( $(cpu_ms "$APP_PID") - refresh_cpu_before ))
 echo "   $REFRESH_JSON" >&2
 field() { json_field "$1" <<<"$REFRESH_JSON"; }
 
@@ -237,9 +249,9 @@ start_stat() { node -e 'const r=require(process.argv[1]).results.find(x=>x.comma
 # --- summary -----------------------------------------------------------------------------------------------------
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }'; }
 verdict() { [ "$1" = 1 ] && echo met || echo MISSED; }
-read -r me_rps me_p50 me_p99 <<<"${RESULT[jwtmvc_me]}"
-read -r pe_rps pe_p50 pe_p99 <<<"${RESULT[peer_me]}"
-me_ratio=$(ratio "$me_rps" "$pe_rps")
+read -r me_rps me_p50 me_p99 me_cpu <<<"${RESULT[jwtmvc_me]}"
+read -r pe_rps pe_p50 pe_p99 pe_cpu <<<"${RESULT[peer_me]}"
+me_ratio=$(printf '%.2f' "${RESULT[jwtmvc_me_ratio]}")
 rot_rps=$(field rotationsPerSecond)
 start_max=$(start_stat existing-db max)
 ok_me=$(awk -v r="$me_ratio" -v b=$ME_RATIO_BUDGET 'BEGIN { print (r >= b) ? 1 : 0 }')
@@ -249,23 +261,25 @@ ok_start=$(awk -v m="$start_max" -v b=$START_BUDGET_SECONDS 'BEGIN { print (m <=
 
 echo
 echo "JwtMvc vs express-jwt (TUNED=1), $(nproc) cores shared with wrk -t$THREADS -c$CONNECTIONS; medians of $REPEATS alternating ${DURATION}s runs"
-printf '%-34s %10s %9s %9s %8s  %s\n' "measurement" "req/s" "p50 ms" "p99 ms" "ratio" "budget"
-printf '%-34s %10s %9s %9s %8s  %s\n' "GET /api/me  JwtMvc" "$me_rps" "$me_p50" "$me_p99" "${me_ratio}x" \
+echo "ratio: median of the per-pair req/s ratios; CPU/req: the server's own CPU time (user+system) per request"
+printf '%-34s %10s %9s %9s %8s %10s  %s\n' "measurement" "req/s" "p50 ms" "p99 ms" "ratio" "CPU/req" "budget"
+printf '%-34s %10s %9s %9s %8s %10s  %s\n' "GET /api/me  JwtMvc" "$me_rps" "$me_p50" "$me_p99" "${me_ratio}x" "${me_cpu}us" \
   ">= ${ME_RATIO_BUDGET}x: $(verdict $ok_me)"
-printf '%-34s %10s %9s %9s %8s\n' "GET /api/me  express-jwt" "$pe_rps" "$pe_p50" "$pe_p99" "1.00x"
+printf '%-34s %10s %9s %9s %8s %10s\n' "GET /api/me  express-jwt" "$pe_rps" "$pe_p50" "$pe_p99" "1.00x" "${pe_cpu}us"
 if [ "$HAVE_ORDERS" = 1 ]; then
-  read -r o_rps o_p50 o_p99 <<<"${RESULT[jwtmvc_orders]}"
-  read -r po_rps po_p50 po_p99 <<<"${RESULT[peer_orders]}"
-  printf '%-34s %10s %9s %9s %8s\n' "GET /api/orders  JwtMvc" "$o_rps" "$o_p50" "$o_p99" "$(ratio "$o_rps" "$po_rps")x"
-  printf '%-34s %10s %9s %9s %8s\n' "GET /api/orders  express-jwt" "$po_rps" "$po_p50" "$po_p99" "1.00x"
+  read -r o_rps o_p50 o_p99 o_cpu <<<"${RESULT[jwtmvc_orders]}"
+  read -r po_rps po_p50 po_p99 po_cpu <<<"${RESULT[peer_orders]}"
+  printf '%-34s %10s %9s %9s %8s %10s\n' "GET /api/orders  JwtMvc" "$o_rps" "$o_p50" "$o_p99" "$(printf '%.2f' "${RESULT[jwtmvc_orders_ratio]}")x" "${o_cpu}us"
+  printf '%-34s %10s %9s %9s %8s %10s\n' "GET /api/orders  express-jwt" "$po_rps" "$po_p50" "$po_p99" "1.00x" "${po_cpu}us"
 else
   printf '%-34s %s\n' "GET /api/orders" "skipped: not on this branch yet"
 fi
-printf '%-34s %10s %9s %9s %8s  %s\n' "refresh rotations/s ($WORKERS clients)" "$rot_rps" "$(field p50Ms)" "$(field p99Ms)" "" \
+printf '%-34s %10s %9s %9s %8s %10s  %s\n' "refresh rotations/s ($WORKERS clients)" "$rot_rps" "$(field p50Ms)" "$(field p99Ms)" "" \
+  "$(awk -v c="$refresh_cpu" -v n="$(field rotations)" 'BEGIN { printf "%.0fus", (n > 0) ? c * 1000 / n : 0 }')" \
   ">= $REFRESH_BUDGET/s: $(verdict $ok_refresh)"
-printf '%-34s %10s %9s %9s %8s  %s\n' "double-spends (database count)" "$double_spends" "" "" "" \
+printf '%-34s %10s %9s %9s %8s %10s  %s\n' "double-spends (database count)" "$double_spends" "" "" "" "" \
   "0: $(verdict $ok_spends)"
-printf '%-34s %10s %9s %9s %8s  %s\n' "start to /health 200, existing db" "$(start_stat existing-db mean)s" "" "max $start_max" "" \
+printf '%-34s %10s %9s %9s %8s %10s  %s\n' "start to /health 200, existing db" "$(start_stat existing-db mean)s" "" "max $start_max" "" "" \
   "<= ${START_BUDGET_SECONDS}s: $(verdict $ok_start)"
 printf '%-34s %10s %9s %9s\n' "start to /health 200, fresh db" "$(start_stat fresh-db mean)s" "" "max $(start_stat fresh-db max)"
 echo "upload (400 MiB, working set): measured by the uploads benchmark, see docs/PERFORMANCE.md"

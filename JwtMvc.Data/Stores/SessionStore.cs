@@ -98,12 +98,15 @@ internal sealed class SessionStore(AppDbContext db) : ISessionStore
                 }
 
                 db.RefreshTokens.Add(storedReplacement);
+                var savepoints = db.Database.AutoSavepointsEnabled;
+                db.Database.AutoSavepointsEnabled = false; // the whole transaction rolls back on failure; a savepoint adds two statements
                 try
                 {
                     await db.SaveChangesAsync(ct);
                 }
                 finally
                 {
+                    db.Database.AutoSavepointsEnabled = savepoints;
                     db.Entry(storedReplacement).State = EntityState.Detached;
                 }
 
