@@ -3,7 +3,7 @@
 #
 #   bench/load.sh                 # ~3-4 minutes; prints a summary table; exit 0 when every budget is met, 3 when not
 #
-# Settings (environment): REPEATS (3) wrk runs per side and endpoint, DURATION (5) seconds per wrk run, WARMUP (5),
+# Settings (environment): REPEATS (3) wrk runs per side and endpoint, DURATION (5) seconds per wrk run, WARMUP (8),
 # CONNECTIONS (32), THREADS (1) wrk threads, WORKERS (32) refresh clients, REFRESHES (150) rotations per client,
 # START_RUNS (5) hyperfine runs, PEER_DIR (../shared/peers/express-jwt from the repository root).
 # Installs nothing: a missing tool is named with its install command, and the script stops.
@@ -13,7 +13,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 REPEATS=${REPEATS:-3}
 DURATION=${DURATION:-5}
-WARMUP=${WARMUP:-5}
+WARMUP=${WARMUP:-8}
 CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-1}
 WORKERS=${WORKERS:-32}
@@ -188,10 +188,8 @@ stop "$PEER_PID"; PEER_PID=""
 
 # --- refresh rotation --------------------------------------------------------------------------------------------
 say "refresh: $WORKERS clients x $REFRESHES rotations each (POST /api/auth/token grant_type=refresh_token)"
-refresh_cpu_before=$(cpu_ms "$APP_PID")
 REFRESH_JSON=$(node "$ROOT/bench/refresh-load.mjs" --url "$APP_URL" --user "$USER_NAME" --password "$USER_PASSWORD" \
-  --workers "$WORKERS" --refreshes "$REFRESHES" --race-pairs 32 --agent jwtmvc-refresh-load) || die "the refresh client failed"
-refresh_cpu=$(( $(cpu_ms "$APP_PID") - refresh_cpu_before ))
+  --workers "$WORKERS" --refreshes "$REFRESHES" --race-pairs 32 --agent jwtmvc-refresh-load --server-pid "$APP_PID") || die "the refresh client failed"
 echo "   $REFRESH_JSON" >&2
 field() { json_field "$1" <<<"$REFRESH_JSON"; }
 
@@ -275,7 +273,7 @@ else
   printf '%-34s %s\n' "GET /api/orders" "skipped: not on this branch yet"
 fi
 printf '%-34s %10s %9s %9s %8s %10s  %s\n' "refresh rotations/s ($WORKERS clients)" "$rot_rps" "$(field p50Ms)" "$(field p99Ms)" "" \
-  "$(awk -v c="$refresh_cpu" -v n="$(field rotations)" 'BEGIN { printf "%.0fus", (n > 0) ? c * 1000 / n : 0 }')" \
+  "$(field serverCpuUsPerRotation)us" \
   ">= $REFRESH_BUDGET/s: $(verdict $ok_refresh)"
 printf '%-34s %10s %9s %9s %8s %10s  %s\n' "double-spends (database count)" "$double_spends" "" "" "" "" \
   "0: $(verdict $ok_spends)"

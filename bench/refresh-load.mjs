@@ -1,7 +1,7 @@
 // Refresh-token rotation under load, for bench/load.sh. No dependencies (Node >= 20).
 //
 //   node refresh-load.mjs --url http://127.0.0.1:5300 --user alice --password 'Alice#12345' \
-//        [--workers 32] [--refreshes 150] [--race-pairs 32] [--agent jwtmvc-refresh-load]
+//        [--workers 32] [--refreshes 150] [--race-pairs 32] [--agent jwtmvc-refresh-load] [--server-pid PID]
 //
 // Phase 1 (rotation): each of --workers concurrent workers logs in once (grant_type=password), then rotates its own
 // refresh token --refreshes times in a row (grant_type=refresh_token, each call presenting the token the previous
@@ -9,8 +9,12 @@
 // Phase 2 (race): --race-pairs fresh sessions; each one's refresh token is presented twice at the same moment.
 // Exactly one of each pair may win (no grace window); the loser is reuse. Race sessions carry the user agent
 // '<agent>-race', rotation sessions '<agent>', so load.sh can tell them apart in the database.
-// Prints one JSON line: rotations, errors, seconds, rotationsPerSecond, p50Ms, p99Ms, raceWins, raceLosses, ...
+// With --server-pid (Linux), also the server's CPU time (user + system) per rotation, over the rotation phase only
+// (sign-ins hash passwords and would swamp it).
+// Prints one JSON line: rotations, errors, seconds, rotationsPerSecond, p50Ms, p99Ms, serverCpuUsPerRotation, raceWins, ...
+import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
 
 const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, arg, i, all) =>
   (arg.startsWith('--') ? [...pairs, [arg.slice(2), all[i + 1]]] : pairs), []));
@@ -52,6 +56,14 @@ async function login(userAgent = agentName) {
 
 const refresh = (token, userAgent = agentName) => post('/api/auth/token', { grant_type: 'refresh_token', refresh_token: token }, userAgent);
 
+const serverPid = args['server-pid'];
+const clockTicks = 100; // USER_HZ on Linux
+function serverCpuMs() {
+  if (!serverPid || os.platform() !== 'linux') return null;
+  const fields = fs.readFileSync(`/proc/${serverPid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;
+}
+
 const percentile = (sorted, p) => (sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]);
 
 async function main() {
@@ -60,6 +72,7 @@ async function main() {
   const latencies = [];
   let rotations = 0;
   let errors = 0;
+  const cpuBefore = serverCpuMs();
   const started = process.hrtime.bigint();
   await Promise.all(firstTokens.map(async (first) => {
     let token = first;
@@ -76,6 +89,7 @@ async function main() {
     }
   }));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const cpuAfter = serverCpuMs();
   latencies.sort((a, b) => a - b);
 
   // Phase 2: the same token presented twice at once; one winner per pair.
@@ -98,6 +112,7 @@ async function main() {
     workers, refreshesPerWorker: refreshes, rotations, errors, seconds: Number(seconds.toFixed(3)),
     rotationsPerSecond: Math.round(rotations / seconds),
     p50Ms: Number(percentile(latencies, 50).toFixed(2)), p99Ms: Number(percentile(latencies, 99).toFixed(2)),
+    serverCpuUsPerRotation: cpuBefore === null || rotations === 0 ? null : Math.round(((cpuAfter - cpuBefore) * 1000) / rotations),
     racePairs, raceWins, raceLosses, raceOther,
   }) + '\n');
 }
