@@ -187,7 +187,7 @@ fi
 stop "$PEER_PID"; PEER_PID=""
 
 # --- refresh rotation --------------------------------------------------------------------------------------------
-say "refresh: $WORKERS clients x $REFRESHES rotations each (POST /api/auth/token grant_type=refresh_token)"
+say "refresh: $WORKERS clients x $REFRESHES rotations each after 30 unmeasured (POST /api/auth/token grant_type=refresh_token)"
 REFRESH_JSON=$(node "$ROOT/bench/refresh-load.mjs" --url "$APP_URL" --user "$USER_NAME" --password "$USER_PASSWORD" \
   --workers "$WORKERS" --refreshes "$REFRESHES" --race-pairs 32 --agent jwtmvc-refresh-load --server-pid "$APP_PID") || die "the refresh client failed"
 echo "   $REFRESH_JSON" >&2
@@ -209,7 +209,7 @@ db_orphans=$(q "SELECT COUNT(*) FROM RefreshTokens c JOIN Sessions s ON s.Id = c
 race_double=$(q "SELECT COUNT(*) FROM Sessions s WHERE $RACE AND (SELECT COUNT(*) FROM RefreshTokens t WHERE t.SessionId = s.Id) > 2")
 double_spends=$(( (db_tokens - db_sessions) - db_used + db_twice + db_orphans + race_double ))
 refresh_ok=1
-[ "$db_used" = "$(field rotations)" ] || refresh_ok=0
+[ "$db_used" = $(( $(field rotations) + $(field warmupRotations) )) ] || refresh_ok=0
 [ "$(field errors)" = 0 ] && [ "$db_revoked" = 0 ] && [ "$(field raceWins)" = "$(field racePairs)" ] && [ "$(field raceOther)" = 0 ] || refresh_ok=0
 echo "   database: $db_sessions sessions, $db_tokens tokens, $db_used used once, $db_revoked revoked; race sessions with 2 winners: $race_double" >&2
 
