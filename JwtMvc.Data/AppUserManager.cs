@@ -1,3 +1,5 @@
+using JwtMvc.Core.Auth;
+
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -6,7 +8,8 @@ namespace JwtMvc.Data;
 
 /// <summary>
 /// Identity's user manager with lockout on <see cref="TimeProvider"/>: in .NET 10 the framework reads
-/// <see cref="DateTimeOffset.UtcNow"/>, which a test cannot move.
+/// <see cref="DateTimeOffset.UtcNow"/>, which a test cannot move. Every change it makes to a user evicts that
+/// user from this instance's <see cref="UserCache"/>.
 /// </summary>
 internal sealed class AppUserManager(
     IUserStore<AppUser> store,
@@ -18,7 +21,8 @@ internal sealed class AppUserManager(
     IdentityErrorDescriber errors,
     IServiceProvider services,
     ILogger<UserManager<AppUser>> logger,
-    TimeProvider timeProvider)
+    TimeProvider timeProvider,
+    UserCache userCache)
     : UserManager<AppUser>(store, optionsAccessor, passwordHasher, userValidators, passwordValidators, keyNormalizer, errors, services, logger)
 {
     public override async Task<bool> IsLockedOutAsync(AppUser user)
@@ -51,6 +55,22 @@ internal sealed class AppUserManager(
         }
 
         return await UpdateUserAsync(user);
+    }
+
+    public override async Task<IdentityResult> DeleteAsync(AppUser user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var result = await base.DeleteAsync(user);
+        userCache.Evict(user.Id);
+        return result;
+    }
+
+    // Identity funnels every change to a user (profile, email, password, roles, lockout) through here.
+    protected override async Task<IdentityResult> UpdateUserAsync(AppUser user)
+    {
+        var result = await base.UpdateUserAsync(user);
+        userCache.Evict(user.Id);
+        return result;
     }
 
     private IUserLockoutStore<AppUser> LockoutStore() =>

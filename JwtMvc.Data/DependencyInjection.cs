@@ -71,6 +71,8 @@ public static class DependencyInjection
         services.AddScoped<IAuditLog, AuditLog>();
         services.AddScoped<IOrderRepository, OrderRepository>();
         services.AddScoped<IProductCatalogue, ProductCatalogue>();
+        services.AddScoped<IUserLookup, UserLookup>();
+        services.TryAddSingleton<UserCache>(); // AppUserManager evicts from it; AddJwtMvcCore registers the same
         services.AddScoped<DevelopmentSeeder>();
         return services;
     }
@@ -83,12 +85,13 @@ public static class DependencyInjection
         switch (provider)
         {
             case DatabaseProvider.Sqlite:
-                services.AddDbContext<AppDbContext, SqliteAppDbContext>(
-                    (serviceProvider, options) => options.UseSqlite(SqliteConnectionStrings.Resolve(
-                        ConnectionString(configuration) ?? DatabaseOptions.DefaultSqliteConnectionString,
-                        ContentRoot(serviceProvider))),
-                    ServiceLifetime.Scoped,
-                    ServiceLifetime.Singleton);
+                // Pooled: every request uses a context, and a pooled one skips EF's per-instance set-up (docs/PERFORMANCE.md).
+                services.AddDbContextPool<AppDbContext, SqliteAppDbContext>(
+                    (serviceProvider, options) => options
+                        .UseSqlite(SqliteConnectionStrings.Resolve(
+                            ConnectionString(configuration) ?? DatabaseOptions.DefaultSqliteConnectionString,
+                            ContentRoot(serviceProvider)))
+                        .AddInterceptors(SqliteConnectionSettings.Instance));
                 break;
             case DatabaseProvider.SqlServer:
                 services.AddDbContext<AppDbContext, SqlServerAppDbContext>(

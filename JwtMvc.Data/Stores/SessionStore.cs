@@ -8,6 +8,7 @@ namespace JwtMvc.Data.Stores;
 /// <summary>
 /// Sessions and refresh tokens in <see cref="AppDbContext"/>. Writes that must not race (rotation, revocation)
 /// are conditional set-based updates inside a transaction, so they hold across instances sharing one database.
+/// Writes to a SQLite file pass <see cref="SqliteWriteGate"/> first: one writer at a time in this process.
 /// </summary>
 internal sealed class SessionStore(AppDbContext db) : ISessionStore
 {
@@ -42,6 +43,7 @@ internal sealed class SessionStore(AppDbContext db) : ISessionStore
 
         db.Sessions.Add(storedSession);
         db.RefreshTokens.Add(storedToken);
+        using var gate = await SqliteWriteGate.EnterAsync(db, cancellationToken);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -75,6 +77,7 @@ internal sealed class SessionStore(AppDbContext db) : ISessionStore
         return await strategy.ExecuteAsync(
             async ct =>
             {
+                using var gate = await SqliteWriteGate.EnterAsync(db, ct);
                 await using var transaction = await db.Database.BeginTransactionAsync(ct);
 
                 // The claim: of all concurrent rotations of one token, on any instance, exactly one changes the row.
@@ -95,12 +98,15 @@ internal sealed class SessionStore(AppDbContext db) : ISessionStore
                 }
 
                 db.RefreshTokens.Add(storedReplacement);
+                var savepoints = db.Database.AutoSavepointsEnabled;
+                db.Database.AutoSavepointsEnabled = false; // the whole transaction rolls back on failure; a savepoint adds two statements
                 try
                 {
                     await db.SaveChangesAsync(ct);
                 }
                 finally
                 {
+                    db.Database.AutoSavepointsEnabled = savepoints;
                     db.Entry(storedReplacement).State = EntityState.Detached;
                 }
 
@@ -123,6 +129,7 @@ internal sealed class SessionStore(AppDbContext db) : ISessionStore
         return await strategy.ExecuteAsync(
             async ct =>
             {
+                using var gate = await SqliteWriteGate.EnterAsync(db, ct);
                 await using var transaction = await db.Database.BeginTransactionAsync(ct);
 
                 var revoked = await db.Sessions
@@ -159,6 +166,7 @@ internal sealed class SessionStore(AppDbContext db) : ISessionStore
         return await strategy.ExecuteAsync(
             async ct =>
             {
+                using var gate = await SqliteWriteGate.EnterAsync(db, ct);
                 await using var transaction = await db.Database.BeginTransactionAsync(ct);
 
                 var active = db.Sessions

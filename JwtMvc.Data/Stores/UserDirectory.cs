@@ -53,13 +53,9 @@ internal sealed class UserDirectory(UserManager<AppUser> users, AppDbContext db)
         return new PasswordCheck.Success(await ToAuthUserAsync(user));
     }
 
-    public async Task<AuthUser?> FindByIdAsync(string userId, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(userId);
-        cancellationToken.ThrowIfCancellationRequested();
-        var user = await users.FindByIdAsync(userId);
-        return user is null ? null : await ToAuthUserAsync(user);
-    }
+    // Every refresh reads the user: one no-tracking query instead of the user manager's two (user, then roles).
+    public Task<AuthUser?> FindByIdAsync(string userId, CancellationToken cancellationToken) =>
+        new UserLookup(db).FindByIdAsync(userId, cancellationToken);
 
     public async Task<IdentityOutcome> ChangePasswordAsync(string userId, string currentPassword, string newPassword, CancellationToken cancellationToken)
     {

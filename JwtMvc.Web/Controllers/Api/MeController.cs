@@ -8,7 +8,7 @@ namespace JwtMvc.Web.Controllers.Api;
 [ApiController]
 [Route("api/me")]
 [Authorize]
-public sealed class MeController(IUserDirectory users) : ControllerBase
+public sealed class MeController(UserProfiles users) : ControllerBase
 {
     [HttpGet]
     public async Task<ActionResult<MeResponse>> Get(CancellationToken cancellationToken)

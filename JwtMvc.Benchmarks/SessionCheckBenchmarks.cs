@@ -1,0 +1,57 @@
+using BenchmarkDotNet.Attributes;
+using JwtMvc.Core.Auth;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace JwtMvc.Benchmarks;
+
+/// <summary>The per-request session check (SessionService.IsActiveAsync): answered by the cache, and a miss that reads SQLite.</summary>
+[MemoryDiagnoser]
+public class SessionCheckBenchmarks
+{
+    private BenchmarkServices services = null!;
+    private AsyncServiceScope scope;
+    private SessionService sessions = null!;
+    private SessionCache cache = null!;
+    private Guid sessionId;
+
+    [GlobalSetup]
+    public async Task SetupAsync()
+    {
+        services = await BenchmarkServices.CreateAsync(new Dictionary<string, string?> { ["Jwt:SessionCheckSeconds"] = "3600" });
+        scope = services.NewScope();
+        sessions = scope.ServiceProvider.GetRequiredService<SessionService>();
+        cache = scope.ServiceProvider.GetRequiredService<SessionCache>();
+        var user = await services.SeededUserAsync();
+        sessionId = (await scope.ServiceProvider.GetRequiredService<TokenService>().StartSessionAsync(user, ClientInfo.Unknown, CancellationToken.None)).SessionId;
+        if (!await sessions.IsActiveAsync(sessionId, CancellationToken.None))
+        {
+            throw new InvalidOperationException("The session just started is not active: the setup is wrong.");
+        }
+    }
+
+    [GlobalCleanup]
+    public async Task CleanupAsync()
+    {
+        await scope.DisposeAsync();
+        await services.DisposeAsync();
+    }
+
+    [Benchmark(Baseline = true, Description = "IsActiveAsync, cache hit")]
+    public ValueTask<bool> CacheHit() => sessions.IsActiveAsync(sessionId, CancellationToken.None);
+
+    /// <summary>As a request pays it: a new scope, the scoped SessionService (and what it depends on), the check.</summary>
+    [Benchmark(Description = "IsActiveAsync, cache hit, in a request scope")]
+    public async Task<bool> CacheHitInRequestScope()
+    {
+        await using var requestScope = services.NewScope();
+        return await requestScope.ServiceProvider.GetRequiredService<SessionService>().IsActiveAsync(sessionId, CancellationToken.None);
+    }
+
+    [Benchmark(Description = "IsActiveAsync, cache miss (SQLite), in a request scope")]
+    public async Task<bool> CacheMiss()
+    {
+        cache.Evict(sessionId);
+        await using var requestScope = services.NewScope();
+        return await requestScope.ServiceProvider.GetRequiredService<SessionService>().IsActiveAsync(sessionId, CancellationToken.None);
+    }
+}

@@ -1,0 +1,35 @@
+using JwtMvc.Core.Auth;
+
+using Microsoft.EntityFrameworkCore;
+
+namespace JwtMvc.Data.Stores;
+
+/// <summary>
+/// A user and their role names in one no-tracking query. What <see cref="UserDirectory.FindByIdAsync"/> returns,
+/// without building Identity's user manager or running its two queries.
+/// </summary>
+internal sealed class UserLookup(AppDbContext db) : IUserLookup
+{
+    private static readonly Func<AppDbContext, string, CancellationToken, Task<UserRow?>> FindQuery = EF.CompileAsyncQuery(
+        (AppDbContext context, string userId, CancellationToken _) => context.Users
+            .AsNoTracking()
+            .Where(u => u.Id == userId)
+            .Select(u => new UserRow(
+                u.Id,
+                u.UserName,
+                u.Email,
+                u.DisplayName,
+                context.UserRoles.Where(ur => ur.UserId == u.Id).Join(context.Roles, ur => ur.RoleId, r => r.Id, (_, r) => r.Name).ToList()))
+            .FirstOrDefault());
+
+    public async Task<AuthUser?> FindByIdAsync(string userId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        var row = await FindQuery(db, userId, cancellationToken);
+        return row is null
+            ? null
+            : new AuthUser(row.Id, row.UserName ?? "", row.Email, row.DisplayName, [.. row.Roles.OfType<string>().Order(StringComparer.Ordinal)]);
+    }
+
+    private sealed record UserRow(string Id, string? UserName, string? Email, string? DisplayName, List<string?> Roles);
+}
