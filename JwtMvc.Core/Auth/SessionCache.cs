@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 
 namespace JwtMvc.Core.Auth;
@@ -9,48 +8,28 @@ namespace JwtMvc.Core.Auth;
 /// </summary>
 public sealed class SessionCache(IOptions<JwtOptions> options)
 {
-    private const int PurgeThreshold = 10_000;
-
-    private readonly ConcurrentDictionary<Guid, Entry> entries = new();
-    private readonly long freshTicks = TimeSpan.FromSeconds(options.Value.SessionCheckSeconds).Ticks;
+    private readonly FreshnessCache<Guid, SessionState> states = new(TimeSpan.FromSeconds(options.Value.SessionCheckSeconds));
 
     /// <summary>True when a fresh entry answered; <paramref name="active"/> is then the session's state at <paramref name="now"/>.</summary>
     public bool TryGet(Guid sessionId, DateTimeOffset now, out bool active)
     {
-        if (entries.TryGetValue(sessionId, out var entry) && now.UtcTicks < entry.FreshUntilTicks)
-        {
-            active = entry.Revoked is false && now < entry.ExpiresAt;
-            return true;
-        }
-
-        active = false;
-        return false;
+        var found = states.TryGet(sessionId, now, out var state);
+        active = found && state.IsActiveAt(now);
+        return found;
     }
 
+    /// <summary>Remembers what the store said of a session (null: unknown) and answers whether it is active.</summary>
     public bool Set(Guid sessionId, Session? session, DateTimeOffset now)
     {
-        if (entries.Count >= PurgeThreshold)
-        {
-            Purge(now.UtcTicks);
-        }
-
-        var entry = new Entry(session is null || session.RevokedAt is not null, session?.ExpiresAt ?? DateTimeOffset.MinValue, now.UtcTicks + freshTicks);
-        entries[sessionId] = entry;
-        return !entry.Revoked && now < entry.ExpiresAt;
+        var state = new SessionState(session is null || session.RevokedAt is not null, session?.ExpiresAt ?? DateTimeOffset.MinValue);
+        states.Set(sessionId, state, now);
+        return state.IsActiveAt(now);
     }
 
-    public void Evict(Guid sessionId) => entries.TryRemove(sessionId, out _);
+    public void Evict(Guid sessionId) => states.Evict(sessionId);
 
-    private void Purge(long nowTicks)
+    private readonly record struct SessionState(bool Revoked, DateTimeOffset ExpiresAt)
     {
-        foreach (var entry in entries)
-        {
-            if (entry.Value.FreshUntilTicks <= nowTicks)
-            {
-                entries.TryRemove(entry.Key, out _);
-            }
-        }
+        public bool IsActiveAt(DateTimeOffset now) => !Revoked && now < ExpiresAt;
     }
-
-    private readonly record struct Entry(bool Revoked, DateTimeOffset ExpiresAt, long FreshUntilTicks);
 }

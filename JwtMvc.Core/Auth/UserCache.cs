@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 
 namespace JwtMvc.Core.Auth;
@@ -11,53 +10,24 @@ namespace JwtMvc.Core.Auth;
 /// </summary>
 public sealed class UserCache(IOptions<JwtOptions> options)
 {
-    private const int PurgeThreshold = 10_000;
-
-    private readonly ConcurrentDictionary<string, Entry> entries = new(StringComparer.Ordinal);
-    private readonly long freshTicks = TimeSpan.FromSeconds(options.Value.SessionCheckSeconds).Ticks;
+    private readonly FreshnessCache<string, AuthUser?> users = new(TimeSpan.FromSeconds(options.Value.SessionCheckSeconds), StringComparer.Ordinal);
 
     public bool TryGet(string userId, DateTimeOffset now, out AuthUser? user)
     {
         ArgumentNullException.ThrowIfNull(userId);
-        if (entries.TryGetValue(userId, out var entry) && now.UtcTicks < entry.FreshUntilTicks)
-        {
-            user = entry.User;
-            return true;
-        }
-
-        user = null;
-        return false;
+        return users.TryGet(userId, now, out user);
     }
 
     /// <summary>Remembers <paramref name="user"/> (null: no such user) as read at <paramref name="now"/>.</summary>
     public void Set(string userId, AuthUser? user, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(userId);
-        if (freshTicks == 0)
-        {
-            return;
-        }
-
-        if (entries.Count >= PurgeThreshold)
-        {
-            var nowTicks = now.UtcTicks;
-            foreach (var entry in entries)
-            {
-                if (entry.Value.FreshUntilTicks <= nowTicks)
-                {
-                    entries.TryRemove(entry.Key, out _);
-                }
-            }
-        }
-
-        entries[userId] = new Entry(user, now.UtcTicks + freshTicks);
+        users.Set(userId, user, now);
     }
 
     public void Evict(string userId)
     {
         ArgumentNullException.ThrowIfNull(userId);
-        entries.TryRemove(userId, out _);
+        users.Evict(userId);
     }
-
-    private sealed record Entry(AuthUser? User, long FreshUntilTicks);
 }
