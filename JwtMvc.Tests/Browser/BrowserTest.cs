@@ -64,6 +64,9 @@ public abstract class BrowserTest
         await tab.FillAsync("input[name=password]", password);
         await tab.ClickAsync("button[type=submit]");
         await tab.WaitForURLAsync(url => !new Uri(url).AbsolutePath.StartsWith("/account/login", StringComparison.OrdinalIgnoreCase));
+        // The landing page's own calls (the nav's GET /api/me, the page's data) finish before the test goes on,
+        // so they cannot mix with the requests a test counts.
+        await tab.WaitForLoadStateAsync(LoadState.NetworkIdle);
     }
 
     protected static string PathAndQuery(IPage tab) => new Uri(tab.Url).PathAndQuery;
@@ -71,10 +74,10 @@ public abstract class BrowserTest
     protected const string TokenKey = "jwtmvc.accessToken";
     protected const string ExpiresAtKey = "jwtmvc.expiresAt";
 
-    /// <summary>Calls GET /api/me through jQuery in the page and answers the user name it returned.</summary>
     /// <summary>Generous on purpose: a loaded 2-core CI machine can take seconds for a first page; failures still fail.</summary>
     internal const float DefaultTimeoutMs = 30_000;
 
+    /// <summary>Calls GET /api/me through jQuery in the page and answers the user name it returned.</summary>
     protected const string CallMeScript = "async () => (await $.ajax({ url: '/api/me', dataType: 'json' })).userName";
 
     /// <summary>

@@ -30,6 +30,8 @@
     var MAX_AHEAD_MS = 60000;
     // After a refresh that failed for a passing reason (network, 5xx), try again this much later.
     var RETRY_MS = 15000;
+    // How long a tab that waited for another tab's refresh waits for that tab's token to reach it.
+    var HANDOFF_MS = 2000;
     // Pages where being signed out is the normal state: no redirect to the login page from there.
     var SIGNED_OUT_PAGES = ['/account/login', '/account/register'];
 
@@ -151,13 +153,50 @@
 
     // ---- refresh ------------------------------------------------------------------------------------
 
+    /**
+     * Runs work(waited) holding the cross-tab refresh lock. waited is true when another tab held the lock
+     * first, i.e. was most likely refreshing. Without Web Locks (very old browser, or not a secure
+     * context) tabs are not serialised.
+     */
     function withRefreshLock(work) {
         var locks = window.navigator.locks;
-        if (locks && typeof locks.request === 'function') {
-            return locks.request(LOCK_NAME, work);
+        if (!locks || typeof locks.request !== 'function') {
+            return Promise.resolve().then(function () { return work(false); });
         }
-        // No Web Locks (very old browser, or not a secure context): tabs are not serialised.
-        return new Promise(function (resolve) { resolve(work()); });
+        var contended = {};
+        return locks.request(LOCK_NAME, { ifAvailable: true }, function (lock) {
+            return lock ? work(false) : contended;
+        }).then(function (result) {
+            return result === contended ? locks.request(LOCK_NAME, function () { return work(true); }) : result;
+        });
+    }
+
+    /**
+     * Another tab that held the lock stored its new token before releasing it, but localStorage reaches
+     * this tab a moment later (its storage event). Resolves with that token, or null when none arrives in
+     * time or the session was cleared, so that this tab never rotates the refresh cookie needlessly.
+     */
+    function tokenFromAnotherTab(staleToken) {
+        return new Promise(function (resolve) {
+            var done = false;
+            function finish(token) {
+                if (!done) {
+                    done = true;
+                    window.clearTimeout(timer);
+                    $(window).off('storage', onStorage);
+                    resolve(token);
+                }
+            }
+            function onStorage(e) {
+                var event = e.originalEvent || e;
+                if (event.key === TOKEN_KEY || event.key === null) {
+                    var latest = getToken();
+                    finish(latest && latest !== staleToken && isFresh(latest) ? latest : null);
+                }
+            }
+            var timer = window.setTimeout(function () { finish(null); }, HANDOFF_MS);
+            $(window).on('storage', onStorage);
+        });
     }
 
     function postRefresh() {
@@ -184,14 +223,19 @@
             return Promise.resolve(current);
         }
         if (!refreshInFlight) {
-            refreshInFlight = withRefreshLock(function () {
+            refreshInFlight = withRefreshLock(function (waited) {
                 // Another tab may have refreshed while this one waited for the lock: use its token rather
                 // than rotating the refresh cookie a second time.
                 var latest = getToken();
                 if (latest && latest !== staleToken && isFresh(latest)) {
                     return latest;
                 }
-                return postRefresh();
+                if (!waited) {
+                    return postRefresh();
+                }
+                return tokenFromAnotherTab(staleToken).then(function (token) {
+                    return token || postRefresh();
+                });
             }).then(function (token) {
                 refreshInFlight = null;
                 return token;
