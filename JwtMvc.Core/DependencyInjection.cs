@@ -1,5 +1,6 @@
 using JwtMvc.Core.Accounts;
 using JwtMvc.Core.Auth;
+using JwtMvc.Core.Uploads;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -25,6 +26,13 @@ public static class DependencyInjection
         services.AddScoped<TokenService>();
         services.AddScoped<SignInService>();
         services.AddScoped<AccountService>();
+
+        services.AddOptions<UploadOptions>()
+            .Bind(configuration.GetSection(UploadOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<UploadOptions>, UploadOptionsValidator>());
+        services.AddScoped<UploadService>();
         return services;
     }
 }

@@ -1,7 +1,9 @@
 using JwtMvc.Core.Auth;
+using JwtMvc.Core.Uploads;
 using JwtMvc.Web.Auth;
 using JwtMvc.Web.Controllers.Api;
 using JwtMvc.Web.Errors;
+using JwtMvc.Web.Uploads;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc.ModelBinding.Metadata;
@@ -25,6 +27,7 @@ public static class DependencyInjection
 
         services.AddOptions<AccountOptions>().Bind(configuration.GetSection(AccountOptions.Section));
         services.AddAuthRateLimiting(configuration);
+        services.AddSingleton<IValidateOptions<UploadOptions>, UploadRootValidator>();
 
         services.AddProblemDetails();
         services.AddExceptionHandler<ExceptionToProblemHandler>();
