@@ -1,5 +1,6 @@
 using JwtMvc.Core.Accounts;
 using JwtMvc.Core.Auth;
+using JwtMvc.Core.Orders;
 using JwtMvc.Core.Uploads;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -33,6 +34,7 @@ public static class DependencyInjection
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<UploadOptions>, UploadOptionsValidator>());
         services.AddScoped<UploadService>();
+        services.AddScoped<OrderService>();
         return services;
     }
 }

@@ -1,4 +1,5 @@
 using JwtMvc.Core.Auth;
+using JwtMvc.Core.Orders;
 using JwtMvc.Core.Uploads;
 
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
@@ -9,7 +10,8 @@ using Microsoft.EntityFrameworkCore;
 namespace JwtMvc.Data;
 
 /// <summary>
-/// Identity, sessions with their refresh tokens, uploaded files' metadata, and the Data Protection key ring. Each database provider
+/// Identity, sessions with their refresh tokens, the Data Protection key ring, the product catalogue with its orders,
+/// and uploaded files' metadata. Each database provider
 /// has a derived context (<see cref="Providers.SqliteAppDbContext"/>, <see cref="Providers.SqlServerAppDbContext"/>)
 /// that owns that provider's migrations; resolve this type, never the derived ones.
 /// </summary>
@@ -25,6 +27,10 @@ public abstract class AppDbContext : IdentityDbContext<AppUser, IdentityRole, st
     public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    public DbSet<Product> Products => Set<Product>();
+
+    public DbSet<Order> Orders => Set<Order>();
 
     public DbSet<StoredFile> StoredFiles => Set<StoredFile>();
 

@@ -1,4 +1,5 @@
 using JwtMvc.Core.Auth;
+using JwtMvc.Core.Orders;
 using JwtMvc.Core.Uploads;
 using JwtMvc.Data.Providers;
 using JwtMvc.Data.Seeding;
@@ -20,8 +21,9 @@ public static class DependencyInjection
 
     /// <summary>
     /// Registers the database (<c>Database:Provider</c>, <c>ConnectionStrings:Default</c>), Identity over it,
-    /// the Data Protection key ring in it, its health check, Core's <see cref="ISessionStore"/>,
-    /// <see cref="IUserDirectory"/> and <see cref="IStoredFileRepository"/>, and the folder behind <see cref="IFileStore"/>. Resolve <see cref="AppDbContext"/>; call
+    /// the Data Protection key ring in it, its health check, and Core's <see cref="ISessionStore"/>,
+    /// <see cref="IUserDirectory"/>, <see cref="IOrderRepository"/>, <see cref="IProductCatalogue"/>,
+    /// <see cref="IStoredFileRepository"/> and the folder behind <see cref="IFileStore"/>. Resolve <see cref="AppDbContext"/>; call
     /// <see cref="DatabasePreparation.PrepareDatabaseAsync"/> after building the host.
     /// </summary>
     public static IServiceCollection AddJwtMvcData(this IServiceCollection services, IConfiguration configuration)
@@ -68,6 +70,8 @@ public static class DependencyInjection
         services.AddScoped<IUserDirectory, UserDirectory>();
         services.AddScoped<IStoredFileRepository, StoredFileStore>();
         services.AddSingleton<IFileStore, LocalFolderFileStore>();
+        services.AddScoped<IOrderRepository, OrderRepository>();
+        services.AddScoped<IProductCatalogue, ProductCatalogue>();
         services.AddScoped<DevelopmentSeeder>();
         return services;
     }

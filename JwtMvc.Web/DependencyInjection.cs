@@ -3,6 +3,7 @@ using JwtMvc.Core.Uploads;
 using JwtMvc.Web.Auth;
 using JwtMvc.Web.Controllers.Api;
 using JwtMvc.Web.Errors;
+using JwtMvc.Web.Security;
 using JwtMvc.Web.Uploads;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
@@ -29,6 +30,7 @@ public static class DependencyInjection
         services.AddAuthRateLimiting(configuration);
         services.AddSingleton<IValidateOptions<UploadOptions>, UploadRootValidator>();
 
+        services.AddSecurityHeaders();
         services.AddProblemDetails();
         services.AddExceptionHandler<ExceptionToProblemHandler>();
         services.AddControllersWithViews(options =>
@@ -39,11 +41,7 @@ public static class DependencyInjection
     public static WebApplication UseJwtMvcPipeline(this WebApplication app)
     {
         app.UseExceptionHandler();
-        if (!app.Environment.IsDevelopment())
-        {
-            app.UseHsts();
-            app.UseHttpsRedirection();
-        }
+        app.UseSecurityHeaders(); // HSTS and HTTPS outside Development; CSP, nosniff, Referrer-Policy everywhere
 
         app.UseStatusCodePages();
         app.UseRouting();
@@ -51,11 +49,17 @@ public static class DependencyInjection
         app.UseAuthentication();
         app.UseAuthorization();
 
-        app.MapStaticAssets();
+        // Scripts, styles and page shells are public; every read and write of data goes through the API with a token.
+        app.MapStaticAssets().AllowAnonymous();
         app.MapHealthChecks("/health").AllowAnonymous();
         app.MapControllers();
         app.MapControllerRoute("areas", "{area:exists}/{controller=Home}/{action=Index}/{id?}").WithStaticAssets();
         app.MapControllerRoute("default", "{controller=Home}/{action=Index}/{id?}").WithStaticAssets();
+        app.MapFallback("{*path}", context =>
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return Task.CompletedTask;
+        }).AllowAnonymous();
         return app;
     }
 }

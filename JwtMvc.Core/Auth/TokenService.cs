@@ -54,7 +54,7 @@ public sealed partial class TokenService(
             SigningCredentials = keys.Current,
             Claims = claims,
         };
-        return new AccessToken(Handler.CreateToken(descriptor), expires);
+        return new AccessToken(Handler.CreateToken(descriptor), now, expires);
     }
 
     /// <summary>Starts a session for a user who has just proven who they are.</summary>
@@ -180,7 +180,10 @@ public sealed partial class TokenService(
     }
 }
 
-public sealed record AccessToken(string Token, DateTimeOffset ExpiresAt);
+public sealed record AccessToken(string Token, DateTimeOffset IssuedAt, DateTimeOffset ExpiresAt)
+{
+    public int LifetimeSeconds => (int)(ExpiresAt - IssuedAt).TotalSeconds;
+}
 
 /// <summary>What a sign-in or a refresh hands to the client. <see cref="RefreshToken"/> is shown once.</summary>
 public sealed record IssuedTokens(AccessToken AccessToken, string RefreshToken, DateTimeOffset RefreshTokenExpiresAt, AuthUser User, Guid SessionId);

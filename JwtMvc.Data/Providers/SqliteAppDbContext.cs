@@ -14,11 +14,22 @@ public sealed class SqliteAppDbContext(DbContextOptions<SqliteAppDbContext> opti
         // SQLite has no date type: EF stores DateTimeOffset as text and cannot compare or order it in SQL.
         // UTC ticks sort like the instants they stand for, so "ExpiresAt > @now" runs in the database.
         configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
+
+        // Nor can it order or sum decimals (EF stores them as text). Money has at most four decimal places, so
+        // ten-thousandths as integers hold every amount exactly and sort and add in SQL.
+        configurationBuilder.Properties<decimal>().HaveConversion<TenThousandthsConverter>();
     }
 
     private sealed class UtcTicksConverter() : ValueConverter<DateTimeOffset, long>(
         value => value.UtcTicks,
         ticks => new DateTimeOffset(ticks, TimeSpan.Zero));
+
+    private sealed class TenThousandthsConverter() : ValueConverter<decimal, long>(
+        value => (long)(value * TenThousand),
+        units => units / TenThousand)
+    {
+        private const decimal TenThousand = 10_000m;
+    }
 }
 
 /// <summary>Lets <c>dotnet ef</c> build the SQLite model without the web host.</summary>

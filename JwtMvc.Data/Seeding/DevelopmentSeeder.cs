@@ -1,3 +1,5 @@
+using JwtMvc.Core.Orders;
+
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -14,6 +16,7 @@ internal sealed partial class DevelopmentSeeder(
     RoleManager<IdentityRole> roles,
     AppDbContext db,
     IOptions<SeedOptions> options,
+    TimeProvider clock,
     ILogger<DevelopmentSeeder> logger)
 {
     private static readonly string[] s_duplicateCodes =
@@ -28,8 +31,8 @@ internal sealed partial class DevelopmentSeeder(
     {
         await SeedRolesAsync(cancellationToken);
         await SeedUsersAsync(cancellationToken);
-
-        // The product catalogue and sample orders (a later issue) go here, each in its own method, after the users.
+        await SeedProductsAsync(cancellationToken);
+        await SeedOrdersAsync(cancellationToken);
     }
 
     private async Task SeedRolesAsync(CancellationToken cancellationToken)
@@ -89,6 +92,76 @@ internal sealed partial class DevelopmentSeeder(
         }
     }
 
+    private async Task SeedProductsAsync(CancellationToken cancellationToken)
+    {
+        var ids = SampleOrders.Products.Select(p => p.Id).ToList();
+        var present = await db.Products.Where(p => ids.Contains(p.Id)).Select(p => p.Id).ToListAsync(cancellationToken);
+        var missing = SampleOrders.Products.Where(p => !present.Contains(p.Id)).ToList();
+        if (missing.Count == 0)
+        {
+            Log.AlreadySeeded(logger, "products");
+            return;
+        }
+
+        db.Products.AddRange(missing);
+        if (await TrySaveAsync("products", cancellationToken))
+        {
+            Log.ProductsCreated(logger, missing.Count);
+        }
+    }
+
+    /// <summary>Sample orders for the seeded users they name; users that do not exist get none.</summary>
+    private async Task SeedOrdersAsync(CancellationToken cancellationToken)
+    {
+        var ids = SampleOrders.Orders.Select(o => SampleOrders.OrderId(o.Number)).ToList();
+        var present = await db.Orders.Where(o => ids.Contains(o.Id)).Select(o => o.Id).ToListAsync(cancellationToken);
+        var userNames = SampleOrders.Orders.Select(o => o.UserName.ToUpperInvariant()).Distinct().ToList();
+        var userIds = await db.Users
+            .Where(u => u.NormalizedUserName != null && userNames.Contains(u.NormalizedUserName))
+            .ToDictionaryAsync(u => u.NormalizedUserName!, u => u.Id, cancellationToken);
+
+        var now = clock.GetUtcNow();
+        var added = 0;
+        foreach (var sample in SampleOrders.Orders)
+        {
+            if (present.Contains(SampleOrders.OrderId(sample.Number))
+                || !userIds.TryGetValue(sample.UserName.ToUpperInvariant(), out var userId))
+            {
+                continue;
+            }
+
+            db.Orders.Add(SampleOrders.Build(sample, userId, now));
+            added++;
+        }
+
+        if (added > 0 && await TrySaveAsync("orders", cancellationToken))
+        {
+            Log.OrdersCreated(logger, added);
+        }
+    }
+
+    /// <summary>
+    /// Saves what was added; false when another instance seeded the same rows first (their fixed ids collide),
+    /// in which case nothing of this batch is kept: SaveChanges is one transaction.
+    /// </summary>
+    private async Task<bool> TrySaveAsync(string what, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateException)
+        {
+            Log.AlreadySeeded(logger, what);
+            return false;
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
+    }
+
     /// <summary>
     /// Runs one Identity create; false when it already existed, whether Identity's check or the database's
     /// unique index (another instance was faster) said so. Any other failure stops the start.
@@ -127,6 +200,12 @@ internal sealed partial class DevelopmentSeeder(
 
         [LoggerMessage(Level = LogLevel.Information, Message = "Seeded user {UserName}")]
         public static partial void UserCreated(ILogger logger, string userName);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "Seeded {Count} products")]
+        public static partial void ProductsCreated(ILogger logger, int count);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "Seeded {Count} orders")]
+        public static partial void OrdersCreated(ILogger logger, int count);
 
         [LoggerMessage(Level = LogLevel.Debug, Message = "Seed data already present: {What}")]
         public static partial void AlreadySeeded(ILogger logger, string what);

@@ -1,24 +1,18 @@
 using System.Diagnostics;
-using Microsoft.AspNetCore.Mvc;
 using JwtMvc.Web.Models;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
 
 namespace JwtMvc.Web.Controllers;
 
-public class HomeController : Controller
+[AllowAnonymous] // the landing page and the error page are for everyone
+public sealed class HomeController : Controller
 {
-    public IActionResult Index()
-    {
-        return View();
-    }
+    [HttpGet("")]
+    public IActionResult Index() => View();
 
-    public IActionResult Privacy()
-    {
-        return View();
-    }
-
+    [Route("home/error")]
     [ResponseCache(Duration = 0, Location = ResponseCacheLocation.None, NoStore = true)]
-    public IActionResult Error()
-    {
-        return View(new ErrorViewModel { RequestId = Activity.Current?.Id ?? HttpContext.TraceIdentifier });
-    }
+    public IActionResult Error() =>
+        View(new ErrorViewModel { RequestId = Activity.Current?.Id ?? HttpContext.TraceIdentifier });
 }

@@ -1,4 +1,5 @@
 using JwtMvc.Core.Auth;
+using JwtMvc.Core.Orders;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 
@@ -13,6 +14,18 @@ internal static class ProblemResults
         foreach (var error in outcome.Errors)
         {
             modelState.AddModelError(error.Field, error.Description);
+        }
+
+        return controller.ValidationProblem(modelState);
+    }
+
+    /// <summary>A 400 validation problem listing each broken rule under its field (<c>items[0].quantity</c>).</summary>
+    public static ActionResult FieldValidationProblem(this ControllerBase controller, IEnumerable<FieldError> errors)
+    {
+        var modelState = new ModelStateDictionary();
+        foreach (var error in errors)
+        {
+            modelState.AddModelError(error.Field, error.Message);
         }
 
         return controller.ValidationProblem(modelState);

@@ -22,15 +22,12 @@ public sealed record UserSummary(string Id, string UserName, string? Email, IRea
 /// <summary>The browser session's token answer; the refresh token travels in the cookie only.</summary>
 public sealed record SessionTokenResponse(string AccessToken, string TokenType, int ExpiresIn, DateTimeOffset ExpiresAt, UserSummary User)
 {
-    public static SessionTokenResponse From(IssuedTokens tokens, TimeProvider clock) => new(
+    public static SessionTokenResponse From(IssuedTokens tokens) => new(
         tokens.AccessToken.Token,
         "Bearer",
-        SecondsUntil(tokens.AccessToken.ExpiresAt, clock),
+        tokens.AccessToken.LifetimeSeconds,
         tokens.AccessToken.ExpiresAt,
         UserSummary.From(tokens.User));
-
-    internal static int SecondsUntil(DateTimeOffset time, TimeProvider clock) =>
-        Math.Max(0, (int)Math.Round((time - clock.GetUtcNow()).TotalSeconds));
 }
 
 /// <summary>RFC 6749 §5.1 access token response.</summary>
@@ -40,8 +37,8 @@ public sealed record OAuthTokenResponse(
     [property: JsonPropertyName("expires_in")] int ExpiresIn,
     [property: JsonPropertyName("refresh_token")] string RefreshToken)
 {
-    public static OAuthTokenResponse From(IssuedTokens tokens, TimeProvider clock) =>
-        new(tokens.AccessToken.Token, "Bearer", SessionTokenResponse.SecondsUntil(tokens.AccessToken.ExpiresAt, clock), tokens.RefreshToken);
+    public static OAuthTokenResponse From(IssuedTokens tokens) =>
+        new(tokens.AccessToken.Token, "Bearer", tokens.AccessToken.LifetimeSeconds, tokens.RefreshToken);
 }
 
 /// <summary>RFC 6749 §5.2 error response.</summary>

@@ -11,7 +11,7 @@ namespace JwtMvc.Web.Controllers.Api;
 [Route("api/auth")]
 [AllowAnonymous]
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
-public sealed class AuthController(SignInService signIn, TokenService tokens, TimeProvider clock) : ControllerBase
+public sealed class AuthController(SignInService signIn, TokenService tokens) : ControllerBase
 {
     [HttpPost("login")]
     [EnableRateLimiting(AuthRateLimiting.Policy)]
@@ -22,7 +22,7 @@ public sealed class AuthController(SignInService signIn, TokenService tokens, Ti
         {
             case SignInOutcome.SignedIn signedIn:
                 RefreshCookie.Append(Response, signedIn.Tokens.RefreshToken, signedIn.Tokens.RefreshTokenExpiresAt);
-                return Ok(SessionTokenResponse.From(signedIn.Tokens, clock));
+                return Ok(SessionTokenResponse.From(signedIn.Tokens));
             case SignInOutcome.LockedOut:
                 return Problem(statusCode: StatusCodes.Status423Locked, title: "Account locked",
                     detail: "This account is locked after too many failed sign-ins. Try again later.");
@@ -44,7 +44,7 @@ public sealed class AuthController(SignInService signIn, TokenService tokens, Ti
         if (outcome is RefreshOutcome.Success success)
         {
             RefreshCookie.Append(Response, success.Tokens.RefreshToken, success.Tokens.RefreshTokenExpiresAt);
-            return Ok(SessionTokenResponse.From(success.Tokens, clock));
+            return Ok(SessionTokenResponse.From(success.Tokens));
         }
 
         RefreshCookie.Clear(Response);
@@ -91,7 +91,7 @@ public sealed class AuthController(SignInService signIn, TokenService tokens, Ti
 
                 return await signIn.PasswordSignInAsync(userName, password, client, cancellationToken) switch
                 {
-                    SignInOutcome.SignedIn signedIn => Ok(OAuthTokenResponse.From(signedIn.Tokens, clock)),
+                    SignInOutcome.SignedIn signedIn => Ok(OAuthTokenResponse.From(signedIn.Tokens)),
                     SignInOutcome.LockedOut => OAuthBadRequest(OAuthError.InvalidGrant("The account is locked after too many failed sign-ins.")),
                     _ => OAuthBadRequest(OAuthError.InvalidGrant("The user name or password is incorrect.")),
                 };
@@ -103,7 +103,7 @@ public sealed class AuthController(SignInService signIn, TokenService tokens, Ti
                 }
 
                 return await tokens.RefreshAsync(refreshToken, client, cancellationToken) is RefreshOutcome.Success success
-                    ? Ok(OAuthTokenResponse.From(success.Tokens, clock))
+                    ? Ok(OAuthTokenResponse.From(success.Tokens))
                     : OAuthBadRequest(OAuthError.InvalidGrant("The refresh token is invalid, expired or revoked."));
             default:
                 return OAuthBadRequest(OAuthError.UnsupportedGrantType("Supported grant types: password, refresh_token."));

@@ -1,0 +1,12 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+
+namespace JwtMvc.Web.Controllers;
+
+/// <summary>The upload page; js/pages/upload.js requires a session and talks to /api/uploads.</summary>
+[AllowAnonymous] // a shell: its script fetches the data with the access token
+public sealed class UploadController : Controller
+{
+    [HttpGet("upload")]
+    public IActionResult Index() => View();
+}

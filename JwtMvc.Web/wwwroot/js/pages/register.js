@@ -1,0 +1,41 @@
+/* Creating an account: POST /api/account/register, then signed in as the new user. */
+(function ($, window) {
+    'use strict';
+
+    var auth = window.jwtmvc.auth;
+    var forms = window.jwtmvc.forms;
+    var $form = $('#register-form');
+    var returnUrl = new URLSearchParams(window.location.search).get('returnUrl');
+
+    $form.on('submit', function (e) {
+        e.preventDefault();
+        forms.clearErrors($form);
+        var body = forms.values($form, ['userName', 'email', 'password']);
+        if ($form.find('[name=confirmPassword]').val() !== body.password) {
+            forms.showFieldError($form, 'confirmPassword', 'The passwords do not match.');
+            return;
+        }
+
+        forms.setBusy($form, true);
+        forms.postJson('/api/account/register', body).then(function () {
+            return $.ajax({
+                url: '/api/auth/login',
+                method: 'POST',
+                contentType: 'application/json',
+                dataType: 'json',
+                data: JSON.stringify({ userName: body.userName, password: body.password }),
+                jwtmvcAnonymous: true
+            });
+        }).done(function (response) {
+            auth.signIn(response);
+            window.location.assign(auth.localReturnUrl(returnUrl));
+        }).fail(function (xhr) {
+            forms.setBusy($form, false);
+            if (xhr.status === 429) {
+                forms.showAlert($form, 'Your account was created, but signing in was refused for now. Log in again in a minute.', 'warning');
+            } else {
+                forms.showProblem($form, xhr, 'The account could not be created (' + xhr.status + ').');
+            }
+        });
+    });
+}(jQuery, window));
