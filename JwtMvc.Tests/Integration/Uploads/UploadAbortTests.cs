@@ -84,6 +84,20 @@ public sealed class UploadAbortTests
     }
 
     [Test]
+    public async Task On_kestrel_a_file_over_MaxFileBytes_is_answered_413_and_nothing_is_kept()
+    {
+        var body = new MultipartBody()
+            .File(TestFiles.Png(1000), "small.png")
+            .File(TestFiles.Png((1024 * 1024) + 1), "one-byte-too-many.png");
+
+        var response = await alice.UploadAsync(body);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.RequestEntityTooLarge), await response.Content.ReadAsStringAsync());
+        Assert.That(factory.FilesInStore(), Is.Empty, "neither file is kept");
+        Assert.That(await factory.CountRowsAsync(), Is.Zero);
+    }
+
+    [Test]
     public async Task Kestrel_refuses_a_body_longer_than_the_limit_the_file_options_imply_with_413()
     {
         // Two files of 1 MiB at most: a 3 MiB body cannot be an acceptable upload, whatever its parts.
