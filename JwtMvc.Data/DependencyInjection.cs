@@ -69,7 +69,10 @@ public static class DependencyInjection
         services.AddScoped<ISessionStore, SessionStore>();
         services.AddScoped<IUserDirectory, UserDirectory>();
         services.AddScoped<IStoredFileRepository, StoredFileStore>();
-        services.AddSingleton<IFileStore, LocalFolderFileStore>();
+        services.AddSingleton<LocalFolderFileStore>();
+        services.AddSingleton<IFileStore>(provider => provider.GetRequiredService<LocalFolderFileStore>());
+        services.AddScoped<UploadStoreSweeper>();
+        services.AddHostedService<UploadStoreSweepService>();
         services.AddScoped<IOrderRepository, OrderRepository>();
         services.AddScoped<IProductCatalogue, ProductCatalogue>();
         services.AddScoped<DevelopmentSeeder>();

@@ -63,6 +63,45 @@ internal sealed partial class LocalFolderFileStore : IFileStore
         return Task.CompletedTask;
     }
 
+    /// <summary>Deletes staging files last written before <paramref name="cutoff"/> (left by a process that died mid-upload).</summary>
+    public int DeleteStagingOlderThan(DateTimeOffset cutoff)
+    {
+        if (!Directory.Exists(staging))
+        {
+            return 0;
+        }
+
+        var deleted = 0;
+        foreach (var file in new DirectoryInfo(staging).EnumerateFiles("*.part"))
+        {
+            if (file.LastWriteTimeUtc < cutoff.UtcDateTime)
+            {
+                file.Delete();
+                deleted++;
+            }
+        }
+
+        return deleted;
+    }
+
+    /// <summary>Keys of committed files last written before <paramref name="cutoff"/>.</summary>
+    public IReadOnlyList<string> ListCommittedOlderThan(DateTimeOffset cutoff)
+    {
+        if (!Directory.Exists(root))
+        {
+            return [];
+        }
+
+        return new DirectoryInfo(root)
+            .EnumerateFiles("*", SearchOption.AllDirectories)
+            .Where(f => KeyShape().IsMatch(f.Name)
+                && string.Equals(f.Directory?.Name, f.Name[..2], StringComparison.Ordinal)
+                && string.Equals(f.Directory?.Parent?.FullName.TrimEnd(Path.DirectorySeparatorChar), root.TrimEnd(Path.DirectorySeparatorChar), StringComparison.Ordinal)
+                && f.LastWriteTimeUtc < cutoff.UtcDateTime)
+            .Select(f => f.Name)
+            .ToList();
+    }
+
     private string PathOf(string storageKey)
     {
         if (!KeyShape().IsMatch(storageKey))

@@ -45,7 +45,7 @@ public sealed class UploadsFactory(IReadOnlyDictionary<string, string?>? setting
             var real = services.Single(d => d.ServiceType == typeof(IFileStore));
             services.Remove(real);
             services.AddSingleton<IFileStore>(provider =>
-                new ObservedFileStore((IFileStore)ActivatorUtilities.CreateInstance(provider, real.ImplementationType!), Probe));
+                new ObservedFileStore((IFileStore)real.ImplementationFactory!(provider), Probe));
         });
     }
 
