@@ -1,4 +1,5 @@
 using JwtMvc.Core.Accounts;
+using JwtMvc.Core.Admin;
 using JwtMvc.Core.Auth;
 using JwtMvc.Core.Orders;
 using JwtMvc.Core.Uploads;
@@ -27,6 +28,7 @@ public static class DependencyInjection
         services.AddScoped<TokenService>();
         services.AddScoped<SignInService>();
         services.AddScoped<AccountService>();
+        services.AddScoped<UserAdminService>();
 
         services.AddOptions<UploadOptions>()
             .Bind(configuration.GetSection(UploadOptions.Section))

@@ -1,3 +1,4 @@
+using JwtMvc.Core.Admin;
 using JwtMvc.Core.Auth;
 using JwtMvc.Core.Orders;
 using JwtMvc.Core.Uploads;
@@ -22,8 +23,8 @@ public static class DependencyInjection
     /// <summary>
     /// Registers the database (<c>Database:Provider</c>, <c>ConnectionStrings:Default</c>), Identity over it,
     /// the Data Protection key ring in it, its health check, and Core's <see cref="ISessionStore"/>,
-    /// <see cref="IUserDirectory"/>, <see cref="IOrderRepository"/>, <see cref="IProductCatalogue"/>,
-    /// <see cref="IStoredFileRepository"/> and the folder behind <see cref="IFileStore"/>. Resolve <see cref="AppDbContext"/>; call
+    /// <see cref="IUserDirectory"/>, <see cref="IOrderRepository"/>, <see cref="IProductCatalogue"/>, <see cref="IUserAdministration"/>,
+    /// <see cref="IAuditLog"/>, <see cref="IStoredFileRepository"/> and the folder behind <see cref="IFileStore"/>. Resolve <see cref="AppDbContext"/>; call
     /// <see cref="DatabasePreparation.PrepareDatabaseAsync"/> after building the host.
     /// </summary>
     public static IServiceCollection AddJwtMvcData(this IServiceCollection services, IConfiguration configuration)
@@ -68,6 +69,8 @@ public static class DependencyInjection
 
         services.AddScoped<ISessionStore, SessionStore>();
         services.AddScoped<IUserDirectory, UserDirectory>();
+        services.AddScoped<IUserAdministration, UserAdministration>();
+        services.AddScoped<IAuditLog, AuditLog>();
         services.AddScoped<IStoredFileRepository, StoredFileStore>();
         services.AddSingleton<LocalFolderFileStore>();
         services.AddSingleton<IFileStore>(provider => provider.GetRequiredService<LocalFolderFileStore>());

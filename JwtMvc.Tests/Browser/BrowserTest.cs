@@ -31,7 +31,7 @@ public abstract class BrowserTest
     public async Task CreateBrowserContextAsync()
     {
         context = await BrowserSetUp.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Server.BaseUrl });
-        context.SetDefaultTimeout(10_000);
+        context.SetDefaultTimeout(BrowserTest.DefaultTimeoutMs);
         context.Page += (_, newPage) => Watch(newPage);
         page = await context.NewPageAsync();
     }
@@ -72,6 +72,9 @@ public abstract class BrowserTest
     protected const string ExpiresAtKey = "jwtmvc.expiresAt";
 
     /// <summary>Calls GET /api/me through jQuery in the page and answers the user name it returned.</summary>
+    /// <summary>Generous on purpose: a loaded 2-core CI machine can take seconds for a first page; failures still fail.</summary>
+    internal const float DefaultTimeoutMs = 30_000;
+
     protected const string CallMeScript = "async () => (await $.ajax({ url: '/api/me', dataType: 'json' })).userName";
 
     /// <summary>

@@ -34,5 +34,3 @@ public static class UploadRequests
 public sealed record UploadedFilesBody(UploadedFileBody[] Items);
 
 public sealed record UploadedFileBody(Guid Id, string FileName, long Size, string ContentType, string Sha256, DateTimeOffset UploadedAt);
-
-public sealed record ProblemBody(string? Title, string? Detail, int? Status);

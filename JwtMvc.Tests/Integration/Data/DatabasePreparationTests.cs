@@ -44,7 +44,9 @@ public sealed class DatabasePreparationTests
         Assert.That(db, Is.InstanceOf<SqliteAppDbContext>(), "Sqlite is the default provider");
         Assert.That(File.Exists(data.DatabasePath), Is.True, "the relative Data Source is resolved against the content root");
         Assert.That(await db.Database.GetPendingMigrationsAsync(), Is.Empty);
-        Assert.That((await db.Database.GetAppliedMigrationsAsync()).First(), Does.EndWith("_Initial"));
+        var applied = (await db.Database.GetAppliedMigrationsAsync()).ToList();
+        Assert.That(applied, Is.EqualTo(db.Database.GetMigrations()), "every migration of the assembly is applied, in order");
+        Assert.That(applied[0], Does.EndWith("_Initial"));
         Assert.That(await db.Roles.Select(r => r.Name).ToListAsync(), Is.EquivalentTo(AppRoles.All), "the roles come with the schema");
         Assert.That(await db.Sessions.CountAsync(), Is.Zero);
         Assert.That(await db.DataProtectionKeys.CountAsync(), Is.Zero);

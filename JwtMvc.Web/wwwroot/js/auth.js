@@ -339,8 +339,33 @@
         });
     }
 
+    // The display name is not in the token (admins may change it at any time), so the nav asks
+    // /api/me for it once per page and user. Sent without the retry machinery: a refused call only means
+    // the nav shows the user name alone, and must never send a public page to the login form.
+    var displayName = { userId: null, value: '', requestedWith: null };
+
+    function loadDisplayName() {
+        var token = getToken();
+        var user = currentUser();
+        if (!user || displayName.userId === user.id || displayName.requestedWith === token || !isFresh(token)) {
+            return;
+        }
+        displayName.requestedWith = token;
+        $.ajax({
+            url: '/api/me',
+            dataType: 'json',
+            headers: { Authorization: 'Bearer ' + token },
+            jwtmvcAnonymous: true
+        }).done(function (me) {
+            displayName = { userId: me.id, value: me.displayName || '', requestedWith: token };
+            renderNavigation();
+        });
+    }
+
     function renderNavigation() {
         var user = currentUser();
+        var shownDisplayName = user && displayName.userId === user.id ? displayName.value : '';
+        $('[data-jwtmvc-display-name]').text(shownDisplayName).toggleClass('d-none', !shownDisplayName);
         $('[data-jwtmvc-signed-in]').toggleClass('d-none', !user);
         $('[data-jwtmvc-signed-out]').toggleClass('d-none', !!user);
         $('[data-jwtmvc-role]').each(function () {
@@ -354,6 +379,7 @@
     function tokenChanged() {
         renderNavigation();
         scheduleRefresh();
+        loadDisplayName();
     }
 
     $(window).on('storage', function (e) {

@@ -1,13 +1,363 @@
-/* User management: needs a session; says so up front when the user is not an administrator (the API
-   refuses them anyway). Its data will come from /api/admin/users. */
+/*
+ * User management (/admin/users): a searchable, paged table of users and a detail panel with roles,
+ * lockout, sessions and the audit trail, all from /api/admin/users with the access token. The server
+ * decides who is an admin: a 403 from the first call shows the "not allowed" message.
+ * Every value that comes from a user (user names, display names, e-mails, user agents, audit details)
+ * goes into the page with .text() or .val(), never as HTML.
+ */
 (function ($, window) {
     'use strict';
 
     var auth = window.jwtmvc.auth;
+    var forms = window.jwtmvc.forms;
     if (!auth.requireSession()) {
         return;
     }
 
-    var user = auth.currentUser();
-    $('#admin-forbidden').toggleClass('d-none', !!user && user.roles.indexOf('Admin') >= 0);
+    var API = '/api/admin/users';
+    var PAGE_SIZE = 20;
+    var state = { search: '', page: 1, totalCount: 0, selectedId: null };
+
+    var $app = $('#admin-app');
+    var $rows = $('#users-table tbody');
+
+    // ---- helpers ------------------------------------------------------------------------------------
+
+    function api(method, path, body) {
+        var options = { url: API + (path || ''), method: method, dataType: 'json' };
+        if (body !== undefined) {
+            options.contentType = 'application/json';
+            options.data = JSON.stringify(body);
+        }
+        return $.ajax(options);
+    }
+
+    function userPath(id, suffix) {
+        return '/' + encodeURIComponent(id) + (suffix || '');
+    }
+
+    function formatTime(value) {
+        if (!value) {
+            return '';
+        }
+        var date = new Date(value);
+        return date.getUTCFullYear() >= 9999 ? 'never' : date.toLocaleString();
+    }
+
+    function lockoutText(user) {
+        if (!user.lockedOut) {
+            return 'Active';
+        }
+        return new Date(user.lockoutEnd).getUTCFullYear() >= 9999
+            ? 'Locked indefinitely'
+            : 'Locked until ' + formatTime(user.lockoutEnd);
+    }
+
+    function cell(text) {
+        return $('<td>').text(text == null ? '' : String(text));
+    }
+
+    function problemText(xhr, fallback) {
+        var problem = xhr && (xhr.responseJSON || null);
+        if (problem && problem.errors) {
+            var messages = [];
+            $.each(problem.errors, function (_, list) { messages = messages.concat(list); });
+            return messages.join(' ');
+        }
+        return (problem && (problem.detail || problem.title)) || fallback;
+    }
+
+    function showError(xhr, fallback) {
+        $('#admin-error').removeClass('d-none').text(problemText(xhr, fallback));
+    }
+
+    function showDetailMessage(message, kind) {
+        $('#detail-alert')
+            .removeClass('d-none alert-success alert-danger alert-warning')
+            .addClass('alert-' + (kind || 'success'))
+            .text(message);
+    }
+
+    /** A Bootstrap modal asking to confirm; resolves true on Confirm, false when dismissed. */
+    function confirmAction(message, confirmLabel) {
+        var element = document.getElementById('confirm-modal');
+        var modal = window.bootstrap.Modal.getOrCreateInstance(element);
+        $('#confirm-message').text(message);
+        $('#confirm-ok').text(confirmLabel || 'Confirm');
+        return new Promise(function (resolve) {
+            var confirmed = false;
+            $('#confirm-ok').off('click.confirm').on('click.confirm', function () {
+                confirmed = true;
+                modal.hide();
+            });
+            $(element).one('hidden.bs.modal', function () {
+                $('#confirm-ok').off('click.confirm');
+                resolve(confirmed);
+            });
+            modal.show();
+        });
+    }
+
+    // ---- the table ----------------------------------------------------------------------------------
+
+    function renderRow(user) {
+        var $row = $('<tr>').attr('data-user-id', user.id);
+        $row.append(cell(user.userName).addClass('fw-semibold').attr('data-field', 'userName'));
+        $row.append(cell(user.displayName).attr('data-field', 'displayName'));
+        $row.append(cell(user.email).attr('data-field', 'email'));
+        $row.append(cell(user.roles.join(', ')).attr('data-field', 'roles'));
+        $row.append(cell(lockoutText(user)).attr('data-field', 'status'));
+        $row.append(cell(user.activeSessions).attr('data-field', 'sessions'));
+        var $open = $('<button type="button" class="btn btn-sm btn-outline-primary" data-action="details">')
+            .text('Details')
+            .attr('aria-label', 'Details of ' + user.userName);
+        $row.append($('<td>').append($open));
+        return $row;
+    }
+
+    function loadUsers() {
+        return api('GET', '?' + $.param({ search: state.search, page: state.page, pageSize: PAGE_SIZE }))
+            .done(function (result) {
+                $('#admin-loading').addClass('d-none');
+                $('#admin-error').addClass('d-none');
+                $app.removeClass('d-none');
+                state.totalCount = result.totalCount;
+                $rows.empty().append($.map(result.items, renderRow));
+                $('#users-empty').toggleClass('d-none', result.items.length > 0);
+                var pages = Math.max(1, Math.ceil(result.totalCount / PAGE_SIZE));
+                $('#users-page-info').text('Page ' + state.page + ' of ' + pages + ' (' + result.totalCount + ' users)');
+                $('#users-prev').prop('disabled', state.page <= 1);
+                $('#users-next').prop('disabled', state.page >= pages);
+            })
+            .fail(function (xhr) {
+                $('#admin-loading').addClass('d-none');
+                if (xhr.status === 403) {
+                    $app.addClass('d-none');
+                    $('#admin-forbidden').removeClass('d-none');
+                } else if (xhr.status !== 401) {
+                    showError(xhr, 'The users could not be loaded.');
+                }
+            });
+    }
+
+    // ---- the detail panel ---------------------------------------------------------------------------
+
+    function renderDetail(user) {
+        state.selectedId = user.id;
+        $('#user-detail').removeClass('d-none').attr('data-user-id', user.id);
+        $('#detail-user-name').text(user.userName);
+        $('#detail-display-name').text(user.displayName || '');
+        $('#profile-displayName').val(user.displayName || '');
+        $('#profile-email').val(user.email || '');
+        $('#roles-form input[name=roles]').each(function () {
+            $(this).prop('checked', user.roles.indexOf(this.value) >= 0);
+        });
+        $('#detail-lockout').text(lockoutText(user));
+        $('#lock-user').prop('disabled', false);
+        $('#unlock-user').prop('disabled', !user.lockedOut);
+        $.each(['#profile-form', '#roles-form', '#lock-form', '#reset-form'], function (_, form) {
+            forms.clearErrors($(form));
+        });
+    }
+
+    function loadSessions(id) {
+        return api('GET', userPath(id, '/sessions')).done(function (result) {
+            var $body = $('#sessions-table tbody').empty();
+            $.each(result.items, function (_, session) {
+                $body.append($('<tr>').append(
+                    cell(formatTime(session.createdAt)),
+                    cell(formatTime(session.lastUsedAt)),
+                    cell(formatTime(session.expiresAt)),
+                    cell(session.ipAddress),
+                    cell(session.userAgent).addClass('text-break')));
+            });
+            if (!result.items.length) {
+                $body.append($('<tr>').append(cell('No active session.').attr('colspan', 5).addClass('text-muted')));
+            }
+        });
+    }
+
+    function loadAudit(id) {
+        return api('GET', userPath(id, '/audit')).done(function (result) {
+            var $body = $('#audit-table tbody').empty();
+            $.each(result.items, function (_, entry) {
+                $body.append($('<tr>').append(cell(formatTime(entry.at)), cell(entry.actor), cell(entry.action), cell(entry.detail)));
+            });
+        });
+    }
+
+    function openDetail(id) {
+        $('#detail-alert').addClass('d-none');
+        return api('GET', userPath(id)).done(function (user) {
+            renderDetail(user);
+            loadSessions(id);
+            loadAudit(id);
+        }).fail(function (xhr) {
+            showError(xhr, 'The user could not be loaded.');
+        });
+    }
+
+    /** After a change: the panel, the table row and the trail show the user as the server now has them. */
+    function refreshAfterChange(message, user) {
+        if (user) {
+            renderDetail(user);
+        }
+        showDetailMessage(message);
+        loadSessions(state.selectedId);
+        loadAudit(state.selectedId);
+        loadUsers();
+    }
+
+    function closeDetail() {
+        state.selectedId = null;
+        $('#user-detail').addClass('d-none').removeAttr('data-user-id');
+    }
+
+    // ---- actions ------------------------------------------------------------------------------------
+
+    $('#user-search-form').on('submit', function (e) {
+        e.preventDefault();
+        state.search = $.trim($('#user-search').val());
+        state.page = 1;
+        loadUsers();
+    });
+
+    $('#users-prev').on('click', function () {
+        state.page = Math.max(1, state.page - 1);
+        loadUsers();
+    });
+
+    $('#users-next').on('click', function () {
+        state.page += 1;
+        loadUsers();
+    });
+
+    $rows.on('click', 'button[data-action=details]', function () {
+        openDetail($(this).closest('tr').attr('data-user-id'));
+    });
+
+    $('#detail-close').on('click', closeDetail);
+
+    $('#create-user-open').on('click', function () {
+        var $form = $('#create-user-form');
+        $form[0].reset();
+        forms.clearErrors($form);
+        window.bootstrap.Modal.getOrCreateInstance(document.getElementById('create-user-modal')).show();
+    });
+
+    $('#create-user-form').on('submit', function (e) {
+        e.preventDefault();
+        var $form = $(this);
+        forms.clearErrors($form);
+        var body = forms.values($form, ['userName', 'email', 'displayName', 'password']);
+        body.roles = $form.find('input[name=roles]:checked').map(function () { return this.value; }).get();
+        api('POST', '', body).done(function (user) {
+            window.bootstrap.Modal.getOrCreateInstance(document.getElementById('create-user-modal')).hide();
+            state.search = user.userName;
+            state.page = 1;
+            $('#user-search').val(user.userName);
+            loadUsers();
+            openDetail(user.id).done(function () { showDetailMessage('User ' + user.userName + ' created.'); });
+        }).fail(function (xhr) {
+            forms.showProblem($form, xhr, 'The user could not be created.');
+        });
+    });
+
+    $('#profile-form').on('submit', function (e) {
+        e.preventDefault();
+        var $form = $(this);
+        forms.clearErrors($form);
+        api('PUT', userPath(state.selectedId), forms.values($form, ['displayName', 'email']))
+            .done(function (user) { refreshAfterChange('Profile saved.', user); })
+            .fail(function (xhr) { forms.showProblem($form, xhr, 'The profile could not be saved.'); });
+    });
+
+    $('#roles-form').on('submit', function (e) {
+        e.preventDefault();
+        var $form = $(this);
+        forms.clearErrors($form);
+        var roles = $form.find('input[name=roles]:checked').map(function () { return this.value; }).get();
+        confirmAction('Change the roles to ' + (roles.join(', ') || 'none') + '? The user will be signed out everywhere.', 'Change roles')
+            .then(function (confirmed) {
+                if (!confirmed) {
+                    return;
+                }
+                api('PUT', userPath(state.selectedId, '/roles'), { roles: roles })
+                    .done(function (user) { refreshAfterChange('Roles saved; the user was signed out.', user); })
+                    .fail(function (xhr) { forms.showProblem($form, xhr, 'The roles could not be saved.'); });
+            });
+    });
+
+    $('#lock-form').on('submit', function (e) {
+        e.preventDefault();
+        var $form = $(this);
+        forms.clearErrors($form);
+        var local = $('#lock-until').val();
+        var body = local ? { until: new Date(local).toISOString() } : {};
+        var name = $('#detail-user-name').text();
+        confirmAction('Lock ' + name + (local ? ' until ' + new Date(local).toLocaleString() : ' indefinitely') +
+            '? Their sessions end at once.', 'Lock').then(function (confirmed) {
+            if (!confirmed) {
+                return;
+            }
+            api('POST', userPath(state.selectedId, '/lock'), body)
+                .done(function (user) { refreshAfterChange(name + ' is locked out and signed out.', user); })
+                .fail(function (xhr) { forms.showProblem($form, xhr, 'The user could not be locked.'); });
+        });
+    });
+
+    $('#unlock-user').on('click', function () {
+        var $form = $('#lock-form');
+        forms.clearErrors($form);
+        api('POST', userPath(state.selectedId, '/unlock'))
+            .done(function (user) { refreshAfterChange('Unlocked.', user); })
+            .fail(function (xhr) { forms.showProblem($form, xhr, 'The user could not be unlocked.'); });
+    });
+
+    $('#reset-form').on('submit', function (e) {
+        e.preventDefault();
+        var $form = $(this);
+        forms.clearErrors($form);
+        var newPassword = $('#reset-newPassword').val();
+        confirmAction('Set a new password for ' + $('#detail-user-name').text() + '? Their sessions end at once.', 'Reset password')
+            .then(function (confirmed) {
+                if (!confirmed) {
+                    return;
+                }
+                api('POST', userPath(state.selectedId, '/reset-password'), { newPassword: newPassword })
+                    .done(function (user) {
+                        $('#reset-newPassword').val('');
+                        refreshAfterChange('Password reset; the user was signed out.', user);
+                    })
+                    .fail(function (xhr) { forms.showProblem($form, xhr, 'The password could not be reset.'); });
+            });
+    });
+
+    $('#revoke-sessions').on('click', function () {
+        confirmAction('Sign ' + $('#detail-user-name').text() + ' out of every session?', 'Revoke all').then(function (confirmed) {
+            if (!confirmed) {
+                return;
+            }
+            api('DELETE', userPath(state.selectedId, '/sessions'))
+                .done(function () { refreshAfterChange('Every session was revoked.'); })
+                .fail(function (xhr) { showDetailMessage(problemText(xhr, 'The sessions could not be revoked.'), 'danger'); });
+        });
+    });
+
+    $('#delete-user').on('click', function () {
+        var name = $('#detail-user-name').text();
+        confirmAction('Delete ' + name + ' for good? This cannot be undone.', 'Delete').then(function (confirmed) {
+            if (!confirmed) {
+                return;
+            }
+            api('DELETE', userPath(state.selectedId))
+                .done(function () {
+                    closeDetail();
+                    loadUsers();
+                })
+                .fail(function (xhr) { showDetailMessage(problemText(xhr, 'The user could not be deleted.'), 'danger'); });
+        });
+    });
+
+    loadUsers();
 }(jQuery, window));

@@ -1,0 +1,42 @@
+using JwtMvc.Core.Auth;
+
+namespace JwtMvc.Core.Admin;
+
+/// <summary>
+/// Reads and changes users for the admin page. Implemented in JwtMvc.Data over Identity's
+/// <c>UserManager</c> and <c>RoleManager</c>, with Identity's validation rules; no rule of
+/// <see cref="UserAdminService"/> lives here. Methods that take an unknown user id return null or false.
+/// </summary>
+public interface IUserAdministration
+{
+    /// <summary>Users whose user name or e-mail contains <paramref name="search"/> (case-insensitive), by user name.</summary>
+    Task<UserPage> ListAsync(string? search, int skip, int take, DateTimeOffset now, CancellationToken cancellationToken);
+
+    Task<ManagedUser?> FindAsync(string userId, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Creates the user with their roles, as one unit; the value is the new user's id.</summary>
+    Task<IdentityOutcome<string>> CreateAsync(NewUser user, CancellationToken cancellationToken);
+
+    /// <summary>Null when the user does not exist.</summary>
+    Task<IdentityOutcome?> UpdateProfileAsync(string userId, string? displayName, string email, CancellationToken cancellationToken);
+
+    /// <summary>Makes the user's roles exactly <paramref name="roles"/> and renews their security stamp. False when the user does not exist.</summary>
+    Task<bool> SetRolesAsync(string userId, IReadOnlyList<string> roles, CancellationToken cancellationToken);
+
+    /// <summary>Locks the user out until <paramref name="until"/> and renews their security stamp.</summary>
+    Task<bool> LockAsync(string userId, DateTimeOffset until, CancellationToken cancellationToken);
+
+    /// <summary>Ends a lockout and resets the failed sign-in count.</summary>
+    Task<bool> UnlockAsync(string userId, CancellationToken cancellationToken);
+
+    /// <summary>Sets a new password under Identity's password rules (which renews the security stamp). Null when the user does not exist.</summary>
+    Task<IdentityOutcome?> ResetPasswordAsync(string userId, string newPassword, CancellationToken cancellationToken);
+
+    Task<bool> DeleteAsync(string userId, CancellationToken cancellationToken);
+
+    /// <summary>The names of the roles that exist.</summary>
+    Task<IReadOnlyList<string>> ListRolesAsync(CancellationToken cancellationToken);
+
+    /// <summary>The ids of the users in <paramref name="role"/> who are not locked out at <paramref name="now"/>.</summary>
+    Task<IReadOnlyList<string>> ListActiveMembersAsync(string role, DateTimeOffset now, CancellationToken cancellationToken);
+}

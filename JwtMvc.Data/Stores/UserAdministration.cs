@@ -1,0 +1,258 @@
+using JwtMvc.Core.Admin;
+using JwtMvc.Core.Auth;
+
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+using CoreIdentityError = JwtMvc.Core.Auth.IdentityError;
+
+namespace JwtMvc.Data.Stores;
+
+/// <summary>The admin page's view of the users, over Identity's managers with their validation rules.</summary>
+internal sealed class UserAdministration(UserManager<AppUser> users, RoleManager<IdentityRole> roles, AppDbContext db) : IUserAdministration
+{
+    public async Task<UserPage> ListAsync(string? search, int skip, int take, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var query = db.Users.AsNoTracking();
+        if (!string.IsNullOrEmpty(search))
+        {
+            // The normalized columns are indexed and upper-cased, so "contains" ignores case on every provider.
+            var name = users.NormalizeName(search);
+            var email = users.NormalizeEmail(search);
+            query = query.Where(u => u.NormalizedUserName!.Contains(name) || u.NormalizedEmail!.Contains(email));
+        }
+
+        var total = await query.CountAsync(cancellationToken);
+        var items = await LoadAsync(query.OrderBy(u => u.NormalizedUserName).Skip(skip).Take(take), now, cancellationToken);
+        return new UserPage(items, total);
+    }
+
+    public async Task<ManagedUser?> FindAsync(string userId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        var found = await LoadAsync(db.Users.AsNoTracking().Where(u => u.Id == userId), now, cancellationToken);
+        return found.Count == 0 ? null : found[0];
+    }
+
+    public async Task<IdentityOutcome<string>> CreateAsync(NewUser user, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(
+            async ct =>
+            {
+                // The user and their roles are one unit.
+                var created = new AppUser { UserName = user.UserName, Email = user.Email, DisplayName = user.DisplayName };
+                await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                try
+                {
+                    var result = await users.CreateAsync(created, user.Password);
+                    if (result.Succeeded && user.Roles.Count > 0)
+                    {
+                        result = await users.AddToRolesAsync(created, user.Roles);
+                    }
+
+                    if (!result.Succeeded)
+                    {
+                        await transaction.RollbackAsync(ct);
+                        db.ChangeTracker.Clear();
+                        return IdentityOutcome<string>.Failed(Map(result, "password"));
+                    }
+
+                    await transaction.CommitAsync(ct);
+                    return IdentityOutcome<string>.Success(created.Id);
+                }
+                catch (DbUpdateException)
+                {
+                    // A concurrent create won the unique index after Identity's own duplicate check passed.
+                    await transaction.RollbackAsync(ct);
+                    db.ChangeTracker.Clear();
+                    var describer = users.ErrorDescriber;
+                    var error = await users.FindByNameAsync(user.UserName) is not null
+                        ? describer.DuplicateUserName(user.UserName)
+                        : describer.DuplicateEmail(user.Email);
+                    return IdentityOutcome<string>.Failed(new CoreIdentityError(UserDirectory.FieldOf(error.Code, "password"), error.Code, error.Description));
+                }
+            },
+            cancellationToken);
+    }
+
+    public async Task<IdentityOutcome?> UpdateProfileAsync(string userId, string? displayName, string email, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(email);
+        var user = await FindUserAsync(userId, cancellationToken);
+        if (user is null)
+        {
+            return null;
+        }
+
+        user.DisplayName = displayName;
+
+        // SetEmailAsync validates (format, uniqueness), marks the address unconfirmed and saves the display name with it.
+        var result = string.Equals(user.Email, email, StringComparison.Ordinal)
+            ? await users.UpdateAsync(user)
+            : await users.SetEmailAsync(user, email);
+        return result.Succeeded ? IdentityOutcome.Ok : IdentityOutcome.Failed(Map(result, "password"));
+    }
+
+    public async Task<bool> SetRolesAsync(string userId, IReadOnlyList<string> wanted, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(wanted);
+        var user = await FindUserAsync(userId, cancellationToken);
+        if (user is null)
+        {
+            return false;
+        }
+
+        var strategy = db.Database.CreateExecutionStrategy();
+        await strategy.ExecuteAsync(
+            async ct =>
+            {
+                await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                var current = await users.GetRolesAsync(user);
+                var remove = current.Except(wanted, StringComparer.OrdinalIgnoreCase).ToList();
+                var add = wanted.Except(current, StringComparer.OrdinalIgnoreCase).ToList();
+                if (remove.Count > 0)
+                {
+                    ThrowIfFailed(await users.RemoveFromRolesAsync(user, remove), "removing roles");
+                }
+
+                if (add.Count > 0)
+                {
+                    ThrowIfFailed(await users.AddToRolesAsync(user, add), "adding roles");
+                }
+
+                // What the user may do has changed: anything keyed to the old stamp must be reissued.
+                ThrowIfFailed(await users.UpdateSecurityStampAsync(user), "renewing the security stamp");
+                await transaction.CommitAsync(ct);
+            },
+            cancellationToken);
+        return true;
+    }
+
+    public async Task<bool> LockAsync(string userId, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        var user = await FindUserAsync(userId, cancellationToken);
+        if (user is null)
+        {
+            return false;
+        }
+
+        user.LockoutEnabled = true;
+        user.LockoutEnd = until;
+        ThrowIfFailed(await users.UpdateSecurityStampAsync(user), "locking the user"); // saves the lockout with the new stamp
+        return true;
+    }
+
+    public async Task<bool> UnlockAsync(string userId, CancellationToken cancellationToken)
+    {
+        var user = await FindUserAsync(userId, cancellationToken);
+        if (user is null)
+        {
+            return false;
+        }
+
+        user.LockoutEnd = null;
+        user.AccessFailedCount = 0;
+        ThrowIfFailed(await users.UpdateAsync(user), "unlocking the user");
+        return true;
+    }
+
+    public async Task<IdentityOutcome?> ResetPasswordAsync(string userId, string newPassword, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(newPassword);
+        var user = await FindUserAsync(userId, cancellationToken);
+        if (user is null)
+        {
+            return null;
+        }
+
+        // Identity's own reset: the password rules apply, the hash and the security stamp change together.
+        var token = await users.GeneratePasswordResetTokenAsync(user);
+        var result = await users.ResetPasswordAsync(user, token, newPassword);
+        return result.Succeeded ? IdentityOutcome.Ok : IdentityOutcome.Failed(Map(result, "newPassword"));
+    }
+
+    public async Task<bool> DeleteAsync(string userId, CancellationToken cancellationToken)
+    {
+        var user = await FindUserAsync(userId, cancellationToken);
+        if (user is null)
+        {
+            return false;
+        }
+
+        // Sessions and their refresh tokens go with the user (cascade).
+        ThrowIfFailed(await users.DeleteAsync(user), "deleting the user");
+        return true;
+    }
+
+    public async Task<IReadOnlyList<string>> ListRolesAsync(CancellationToken cancellationToken) =>
+        await roles.Roles.AsNoTracking().Where(r => r.Name != null).Select(r => r.Name!).OrderBy(n => n).ToListAsync(cancellationToken);
+
+    public async Task<IReadOnlyList<string>> ListActiveMembersAsync(string role, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var normalized = roles.NormalizeKey(role);
+        return await (
+                from userRole in db.UserRoles
+                join r in db.Roles on userRole.RoleId equals r.Id
+                join user in db.Users on userRole.UserId equals user.Id
+                where r.NormalizedName == normalized && !(user.LockoutEnabled && user.LockoutEnd != null && user.LockoutEnd > now)
+                select user.Id)
+            .ToListAsync(cancellationToken);
+    }
+
+    private async Task<AppUser?> FindUserAsync(string userId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        cancellationToken.ThrowIfCancellationRequested();
+        return await users.FindByIdAsync(userId);
+    }
+
+    private async Task<List<ManagedUser>> LoadAsync(IQueryable<AppUser> query, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var rows = await query
+            .Select(u => new
+            {
+                u.Id,
+                u.UserName,
+                u.DisplayName,
+                u.Email,
+                LockoutEnd = u.LockoutEnabled ? u.LockoutEnd : null,
+                u.EmailConfirmed,
+                ActiveSessions = db.Sessions.Count(s => s.UserId == u.Id && s.RevokedAt == null && s.ExpiresAt > now),
+            })
+            .ToListAsync(cancellationToken);
+        var ids = rows.Select(r => r.Id).ToList();
+        var memberships = await (
+                from userRole in db.UserRoles
+                join role in db.Roles on userRole.RoleId equals role.Id
+                where ids.Contains(userRole.UserId)
+                select new { userRole.UserId, role.Name })
+            .ToListAsync(cancellationToken);
+        var rolesOf = memberships.ToLookup(m => m.UserId, m => m.Name ?? "", StringComparer.Ordinal);
+        return
+        [
+            .. rows.Select(r => new ManagedUser(
+                r.Id,
+                r.UserName ?? "",
+                r.DisplayName,
+                r.Email,
+                [.. rolesOf[r.Id].Order(StringComparer.Ordinal)],
+                r.LockoutEnd,
+                r.EmailConfirmed,
+                r.ActiveSessions)),
+        ];
+    }
+
+    private static CoreIdentityError[] Map(IdentityResult result, string passwordField) =>
+        [.. result.Errors.Select(e => new CoreIdentityError(UserDirectory.FieldOf(e.Code, passwordField), e.Code, e.Description))];
+
+    private static void ThrowIfFailed(IdentityResult result, string what)
+    {
+        if (!result.Succeeded)
+        {
+            // Only a concurrent change or a broken store gets here: the service has checked the input.
+            throw new InvalidOperationException($"Identity refused {what}: {string.Join(" ", result.Errors.Select(e => e.Code))}");
+        }
+    }
+}

@@ -1,0 +1,308 @@
+using JwtMvc.Core.Admin;
+using JwtMvc.Core.Auth;
+using JwtMvc.Tests.Support;
+using Moq;
+
+namespace JwtMvc.Tests.Unit.Admin;
+
+/// <summary>The rules of user administration, over mocked stores and a fake clock.</summary>
+public sealed class UserAdminServiceTests
+{
+    private static readonly AdminActor Actor = new("admin-id", "admin");
+
+    private TokenServiceBuilder builder = null!;
+    private Mock<IUserAdministration> users = null!;
+    private Mock<IAuditLog> audit = null!;
+    private List<AuditEntry> written = null!;
+    private SessionService sessions = null!;
+    private UserAdminService service = null!;
+
+    private static ManagedUser Admin => new("admin-id", "admin", "Administrator", "admin@x.test", ["Admin"], null, true, 1);
+
+    private static ManagedUser Bob => new("bob-id", "bob", "Bob", "bob@x.test", ["User"], null, true, 1);
+
+    private static ManagedUser OtherAdmin => new("other-id", "other", null, "other@x.test", ["Admin"], null, true, 1);
+
+    [SetUp]
+    public void SetUp()
+    {
+        builder = new TokenServiceBuilder();
+        users = new Mock<IUserAdministration>(MockBehavior.Strict);
+        audit = new Mock<IAuditLog>(MockBehavior.Strict);
+        written = [];
+        audit.Setup(a => a.WriteAsync(It.IsAny<AuditEntry>(), It.IsAny<CancellationToken>()))
+            .Callback<AuditEntry, CancellationToken>((entry, _) => written.Add(entry))
+            .Returns(Task.CompletedTask);
+        users.Setup(u => u.ListRolesAsync(It.IsAny<CancellationToken>())).ReturnsAsync(["Admin", "User"]);
+        users.Setup(u => u.FindAsync(It.IsAny<string>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>())).ReturnsAsync((ManagedUser?)null);
+        foreach (var user in new[] { Admin, Bob, OtherAdmin })
+        {
+            users.Setup(u => u.FindAsync(user.Id, It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>())).ReturnsAsync(user);
+        }
+
+        ActiveAdmins("admin-id", "other-id");
+        builder.Store.Setup(s => s.RevokeUserSessionsAsync(It.IsAny<string>(), It.IsAny<DateTimeOffset>(), It.IsAny<string>(), null, It.IsAny<CancellationToken>()))
+            .ReturnsAsync([Guid.NewGuid()]);
+        sessions = builder.BuildSessions();
+        service = new UserAdminService(users.Object, audit.Object, sessions, builder.Clock);
+    }
+
+    [Test]
+    public async Task Locking_without_an_end_locks_indefinitely_then_revokes_every_session_and_audits()
+    {
+        var order = new List<string>();
+        users.Setup(u => u.LockAsync("bob-id", DateTimeOffset.MaxValue, It.IsAny<CancellationToken>())).Callback(() => order.Add("lock")).ReturnsAsync(true);
+        builder.Store.Setup(s => s.RevokeUserSessionsAsync("bob-id", It.IsAny<DateTimeOffset>(), SessionRevocationReasons.UserLocked, null, It.IsAny<CancellationToken>()))
+            .Callback(() => order.Add("revoke")).ReturnsAsync([Guid.NewGuid()]);
+
+        var outcome = await service.LockAsync(Actor, "bob-id", until: null, CancellationToken.None);
+
+        Assert.That(outcome, Is.InstanceOf<AdminOutcome.Done>());
+        Assert.That(order, Is.EqualTo(new[] { "lock", "revoke" }), "locked first, so no new sign-in slips in between");
+        Assert.That(written, Has.Count.EqualTo(1));
+        Assert.That(written[0], Has.Property(nameof(AuditEntry.Action)).EqualTo(AuditActions.Locked)
+            .And.Property(nameof(AuditEntry.ActorId)).EqualTo("admin-id")
+            .And.Property(nameof(AuditEntry.ActorUserName)).EqualTo("admin")
+            .And.Property(nameof(AuditEntry.TargetUserId)).EqualTo("bob-id")
+            .And.Property(nameof(AuditEntry.TargetUserName)).EqualTo("bob")
+            .And.Property(nameof(AuditEntry.At)).EqualTo(builder.Clock.GetUtcNow())
+            .And.Property(nameof(AuditEntry.Detail)).EqualTo("indefinitely; 1 session revoked"), "who did what to whom and when");
+    }
+
+    [Test]
+    public async Task Locking_ends_a_session_this_instance_had_cached_as_active_at_once()
+    {
+        var sessionId = Guid.NewGuid();
+        var now = builder.Clock.GetUtcNow();
+        var session = new Session { Id = sessionId, UserId = "bob-id", CreatedAt = now, LastUsedAt = now, ExpiresAt = now.AddDays(1) };
+        builder.Store.Setup(s => s.FindSessionAsync(sessionId, It.IsAny<CancellationToken>())).ReturnsAsync(() => session);
+        builder.Store.Setup(s => s.RevokeUserSessionsAsync("bob-id", It.IsAny<DateTimeOffset>(), SessionRevocationReasons.UserLocked, null, It.IsAny<CancellationToken>()))
+            .Callback(() => session.RevokedAt = now).ReturnsAsync([sessionId]);
+        users.Setup(u => u.LockAsync("bob-id", It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>())).ReturnsAsync(true);
+        Assert.That(await sessions.IsActiveAsync(sessionId, CancellationToken.None), Is.True, "cached as active");
+
+        await service.LockAsync(Actor, "bob-id", until: null, CancellationToken.None);
+
+        Assert.That(await sessions.IsActiveAsync(sessionId, CancellationToken.None), Is.False, "the cache entry was evicted, not left to expire");
+    }
+
+    [Test]
+    public async Task Locking_until_a_time_that_has_passed_is_invalid_and_changes_nothing()
+    {
+        var outcome = await service.LockAsync(Actor, "bob-id", builder.Clock.GetUtcNow().AddSeconds(-1), CancellationToken.None);
+
+        Assert.That(outcome, Is.InstanceOf<AdminOutcome.Invalid>());
+        Assert.That(((AdminOutcome.Invalid)outcome).Errors.Select(e => e.Field), Is.EqualTo(new[] { "until" }));
+        users.Verify(u => u.LockAsync(It.IsAny<string>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()), Times.Never);
+        Assert.That(written, Is.Empty, "nothing happened, nothing audited");
+    }
+
+    [Test]
+    public async Task An_admin_cannot_lock_themselves()
+    {
+        var outcome = await service.LockAsync(Actor, "admin-id", until: null, CancellationToken.None);
+
+        AssertRefused(outcome, "yourself");
+        users.Verify(u => u.LockAsync(It.IsAny<string>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Test]
+    public async Task An_admin_cannot_delete_themselves()
+    {
+        var outcome = await service.DeleteAsync(Actor, "admin-id", CancellationToken.None);
+
+        AssertRefused(outcome, "yourself");
+        users.Verify(u => u.DeleteAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Test]
+    public async Task An_admin_cannot_remove_their_own_Admin_role()
+    {
+        var outcome = await service.SetRolesAsync(Actor, "admin-id", ["User"], CancellationToken.None);
+
+        AssertRefused(outcome, "your own Admin role");
+        users.Verify(u => u.SetRolesAsync(It.IsAny<string>(), It.IsAny<IReadOnlyList<string>>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Test]
+    public async Task An_admin_may_add_roles_to_themselves_while_keeping_Admin()
+    {
+        users.Setup(u => u.SetRolesAsync("admin-id", It.Is<IReadOnlyList<string>>(r => r.SequenceEqual(new[] { "Admin", "User" })), It.IsAny<CancellationToken>())).ReturnsAsync(true);
+
+        var outcome = await service.SetRolesAsync(Actor, "admin-id", ["Admin", "User"], CancellationToken.None);
+
+        Assert.That(outcome, Is.InstanceOf<AdminOutcome.Done>(), "the self-protection is about losing Admin, not about any change");
+    }
+
+    [Test]
+    public async Task The_last_active_admin_cannot_be_demoted_deleted_or_locked()
+    {
+        ActiveAdmins("other-id");
+        var staleActor = new AdminActor("stale-id", "stale");
+
+        var demote = await service.SetRolesAsync(staleActor, "other-id", ["User"], CancellationToken.None);
+        var delete = await service.DeleteAsync(staleActor, "other-id", CancellationToken.None);
+        var lockOut = await service.LockAsync(staleActor, "other-id", until: null, CancellationToken.None);
+
+        AssertRefused(demote, "last admin");
+        AssertRefused(delete, "last admin");
+        AssertRefused(lockOut, "last admin");
+        users.Verify(u => u.DeleteAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
+        builder.Store.Verify(s => s.RevokeUserSessionsAsync(It.IsAny<string>(), It.IsAny<DateTimeOffset>(), It.IsAny<string>(), It.IsAny<Guid?>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Test]
+    public async Task An_admin_may_be_demoted_while_another_active_admin_remains()
+    {
+        users.Setup(u => u.SetRolesAsync("other-id", It.IsAny<IReadOnlyList<string>>(), It.IsAny<CancellationToken>())).ReturnsAsync(true);
+
+        var outcome = await service.SetRolesAsync(Actor, "other-id", ["User"], CancellationToken.None);
+
+        Assert.That(outcome, Is.InstanceOf<AdminOutcome.Done>());
+        builder.Store.Verify(s => s.RevokeUserSessionsAsync("other-id", It.IsAny<DateTimeOffset>(), SessionRevocationReasons.RolesChanged, null, It.IsAny<CancellationToken>()), Times.Once,
+            "a role change ends the user's sessions, so old tokens with the old roles stop working");
+        Assert.That(written.Single().Detail, Does.StartWith("roles: Admin -> User"));
+    }
+
+    [Test]
+    public async Task Roles_are_matched_ignoring_case_stored_under_their_own_name_once()
+    {
+        IReadOnlyList<string>? stored = null;
+        users.Setup(u => u.SetRolesAsync("bob-id", It.IsAny<IReadOnlyList<string>>(), It.IsAny<CancellationToken>()))
+            .Callback<string, IReadOnlyList<string>, CancellationToken>((_, roles, _) => stored = roles).ReturnsAsync(true);
+
+        await service.SetRolesAsync(Actor, "bob-id", ["user", "ADMIN", "User"], CancellationToken.None);
+
+        Assert.That(stored, Is.EqualTo(new[] { "User", "Admin" }));
+    }
+
+    [Test]
+    public async Task Setting_the_roles_a_user_already_has_changes_nothing_and_keeps_their_sessions()
+    {
+        var outcome = await service.SetRolesAsync(Actor, "bob-id", ["User"], CancellationToken.None);
+
+        Assert.That(outcome, Is.InstanceOf<AdminOutcome.Done>());
+        users.Verify(u => u.SetRolesAsync(It.IsAny<string>(), It.IsAny<IReadOnlyList<string>>(), It.IsAny<CancellationToken>()), Times.Never);
+        builder.Store.Verify(s => s.RevokeUserSessionsAsync(It.IsAny<string>(), It.IsAny<DateTimeOffset>(), It.IsAny<string>(), It.IsAny<Guid?>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Test]
+    public async Task An_unknown_role_is_invalid_under_roles_when_creating_or_changing_roles()
+    {
+        var create = await service.CreateAsync(Actor, new NewUser("carol", "carol@x.test", "Carol#12345", null, ["User", "Root"]), CancellationToken.None);
+        var change = await service.SetRolesAsync(Actor, "bob-id", ["Root"], CancellationToken.None);
+
+        foreach (var outcome in new[] { create, change })
+        {
+            Assert.That(outcome, Is.InstanceOf<AdminOutcome.Invalid>());
+            Assert.That(((AdminOutcome.Invalid)outcome).Errors.Single().Field, Is.EqualTo("roles"));
+        }
+
+        users.Verify(u => u.CreateAsync(It.IsAny<NewUser>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Test]
+    public async Task Creating_a_user_passes_identitys_failed_rules_through_and_audits_only_success()
+    {
+        users.Setup(u => u.CreateAsync(It.IsAny<NewUser>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(IdentityOutcome<string>.Failed(new IdentityError("password", "PasswordTooShort", "Too short.")));
+
+        var outcome = await service.CreateAsync(Actor, new NewUser("carol", "carol@x.test", "x", null, ["User"]), CancellationToken.None);
+
+        Assert.That(outcome, Is.InstanceOf<AdminOutcome.Invalid>());
+        Assert.That(((AdminOutcome.Invalid)outcome).Errors.Single().Field, Is.EqualTo("password"));
+        Assert.That(written, Is.Empty);
+    }
+
+    [Test]
+    public async Task Resetting_a_password_revokes_every_session_and_audits_no_secret()
+    {
+        users.Setup(u => u.ResetPasswordAsync("bob-id", "Secret#99999", It.IsAny<CancellationToken>())).ReturnsAsync(IdentityOutcome.Ok);
+
+        var outcome = await service.ResetPasswordAsync(Actor, "bob-id", "Secret#99999", CancellationToken.None);
+
+        Assert.That(outcome, Is.InstanceOf<AdminOutcome.Done>());
+        builder.Store.Verify(s => s.RevokeUserSessionsAsync("bob-id", It.IsAny<DateTimeOffset>(), SessionRevocationReasons.PasswordReset, null, It.IsAny<CancellationToken>()), Times.Once);
+        Assert.That(written.Single().Action, Is.EqualTo(AuditActions.PasswordReset));
+        Assert.That(written.Single().Detail, Does.Not.Contain("Secret"), "the audit trail never holds the password");
+    }
+
+    [Test]
+    public async Task A_refused_password_keeps_the_sessions()
+    {
+        users.Setup(u => u.ResetPasswordAsync("bob-id", "x", It.IsAny<CancellationToken>()))
+            .ReturnsAsync(IdentityOutcome.Failed(new IdentityError("newPassword", "PasswordTooShort", "Too short.")));
+
+        var outcome = await service.ResetPasswordAsync(Actor, "bob-id", "x", CancellationToken.None);
+
+        Assert.That(outcome, Is.InstanceOf<AdminOutcome.Invalid>());
+        builder.Store.Verify(s => s.RevokeUserSessionsAsync(It.IsAny<string>(), It.IsAny<DateTimeOffset>(), It.IsAny<string>(), It.IsAny<Guid?>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Test]
+    public async Task Deleting_revokes_the_sessions_before_the_user_is_gone_and_audits()
+    {
+        var order = new List<string>();
+        builder.Store.Setup(s => s.RevokeUserSessionsAsync("bob-id", It.IsAny<DateTimeOffset>(), SessionRevocationReasons.UserDeleted, null, It.IsAny<CancellationToken>()))
+            .Callback(() => order.Add("revoke")).ReturnsAsync([]);
+        users.Setup(u => u.DeleteAsync("bob-id", It.IsAny<CancellationToken>())).Callback(() => order.Add("delete")).ReturnsAsync(true);
+
+        var outcome = await service.DeleteAsync(Actor, "bob-id", CancellationToken.None);
+
+        Assert.That(outcome, Is.EqualTo(new AdminOutcome.Done(null)));
+        Assert.That(order, Is.EqualTo(new[] { "revoke", "delete" }), "revoking evicts the cached session states; deleting the rows would not");
+        Assert.That(written.Single().Action, Is.EqualTo(AuditActions.Deleted));
+    }
+
+    [Test]
+    public async Task Revoking_sessions_revokes_them_all_and_audits_how_many()
+    {
+        builder.Store.Setup(s => s.RevokeUserSessionsAsync("bob-id", It.IsAny<DateTimeOffset>(), SessionRevocationReasons.AdminRevoked, null, It.IsAny<CancellationToken>()))
+            .ReturnsAsync([Guid.NewGuid(), Guid.NewGuid()]);
+
+        await service.RevokeSessionsAsync(Actor, "bob-id", CancellationToken.None);
+
+        Assert.That(written.Single(), Has.Property(nameof(AuditEntry.Action)).EqualTo(AuditActions.SessionsRevoked).And.Property(nameof(AuditEntry.Detail)).EqualTo("2 sessions revoked"));
+    }
+
+    [Test]
+    public async Task Every_action_on_an_unknown_user_is_not_found_and_changes_nothing()
+    {
+        var outcomes = new[]
+        {
+            await service.LockAsync(Actor, "nobody", null, CancellationToken.None),
+            await service.UnlockAsync(Actor, "nobody", CancellationToken.None),
+            await service.DeleteAsync(Actor, "nobody", CancellationToken.None),
+            await service.SetRolesAsync(Actor, "nobody", ["User"], CancellationToken.None),
+            await service.ResetPasswordAsync(Actor, "nobody", "Secret#99999", CancellationToken.None),
+            await service.UpdateProfileAsync(Actor, "nobody", "x", "x@x.test", CancellationToken.None),
+            await service.RevokeSessionsAsync(Actor, "nobody", CancellationToken.None),
+        };
+
+        Assert.That(outcomes, Is.All.EqualTo(AdminOutcome.NotFound));
+        Assert.That(await service.ListSessionsAsync("nobody", CancellationToken.None), Is.Null);
+        Assert.That(await service.AuditTrailAsync("nobody", CancellationToken.None), Is.Null);
+        Assert.That(written, Is.Empty);
+    }
+
+    [Test]
+    public async Task Updating_the_profile_audits_the_email_change_but_not_the_display_name_text()
+    {
+        users.Setup(u => u.UpdateProfileAsync("bob-id", "Robert", "robert@x.test", It.IsAny<CancellationToken>())).ReturnsAsync(IdentityOutcome.Ok);
+
+        var outcome = await service.UpdateProfileAsync(Actor, "bob-id", "  Robert ", "robert@x.test", CancellationToken.None);
+
+        Assert.That(outcome, Is.InstanceOf<AdminOutcome.Done>(), "the display name is trimmed before it is stored");
+        Assert.That(written.Single().Detail, Is.EqualTo("email: bob@x.test -> robert@x.test; display name changed"));
+    }
+
+    private static void AssertRefused(AdminOutcome outcome, string reason)
+    {
+        Assert.That(outcome, Is.InstanceOf<AdminOutcome.Refused>(), "expected a 409-style refusal: " + reason);
+        var refused = (AdminOutcome.Refused)outcome;
+        Assert.That(refused.Title + " " + refused.Detail, Does.Contain(reason), "the refusal says why");
+    }
+
+    private void ActiveAdmins(params string[] ids) =>
+        users.Setup(u => u.ListActiveMembersAsync(AdminRoles.Admin, It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>())).ReturnsAsync(ids);
+}
