@@ -2,6 +2,7 @@ using JwtMvc.Core.Accounts;
 using JwtMvc.Core.Admin;
 using JwtMvc.Core.Auth;
 using JwtMvc.Core.Orders;
+using JwtMvc.Core.Uploads;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -30,6 +31,13 @@ public static class DependencyInjection
         services.AddScoped<SignInService>();
         services.AddScoped<AccountService>();
         services.AddScoped<UserAdminService>();
+
+        services.AddOptions<UploadOptions>()
+            .Bind(configuration.GetSection(UploadOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<UploadOptions>, UploadOptionsValidator>());
+        services.AddScoped<UploadService>();
         services.AddScoped<OrderService>();
         return services;
     }

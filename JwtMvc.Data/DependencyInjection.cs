@@ -1,6 +1,7 @@
 using JwtMvc.Core.Admin;
 using JwtMvc.Core.Auth;
 using JwtMvc.Core.Orders;
+using JwtMvc.Core.Uploads;
 using JwtMvc.Data.Providers;
 using JwtMvc.Data.Seeding;
 using JwtMvc.Data.Stores;
@@ -22,7 +23,8 @@ public static class DependencyInjection
     /// <summary>
     /// Registers the database (<c>Database:Provider</c>, <c>ConnectionStrings:Default</c>), Identity over it,
     /// the Data Protection key ring in it, its health check, and Core's <see cref="ISessionStore"/>,
-    /// <see cref="IUserDirectory"/>, <see cref="IOrderRepository"/>, <see cref="IProductCatalogue"/>, <see cref="IUserAdministration"/> and <see cref="IAuditLog"/>. Resolve <see cref="AppDbContext"/>; call
+    /// <see cref="IUserDirectory"/>, <see cref="IOrderRepository"/>, <see cref="IProductCatalogue"/>, <see cref="IUserAdministration"/>,
+    /// <see cref="IAuditLog"/>, <see cref="IStoredFileRepository"/> and the folder behind <see cref="IFileStore"/>. Resolve <see cref="AppDbContext"/>; call
     /// <see cref="DatabasePreparation.PrepareDatabaseAsync"/> after building the host.
     /// </summary>
     public static IServiceCollection AddJwtMvcData(this IServiceCollection services, IConfiguration configuration)
@@ -69,6 +71,11 @@ public static class DependencyInjection
         services.AddScoped<IUserDirectory, UserDirectory>();
         services.AddScoped<IUserAdministration, UserAdministration>();
         services.AddScoped<IAuditLog, AuditLog>();
+        services.AddScoped<IStoredFileRepository, StoredFileStore>();
+        services.AddSingleton<LocalFolderFileStore>();
+        services.AddSingleton<IFileStore>(provider => provider.GetRequiredService<LocalFolderFileStore>());
+        services.AddScoped<UploadStoreSweeper>();
+        services.AddHostedService<UploadStoreSweepService>();
         services.AddScoped<IOrderRepository, OrderRepository>();
         services.AddScoped<IProductCatalogue, ProductCatalogue>();
         services.AddScoped<IUserLookup, UserLookup>();

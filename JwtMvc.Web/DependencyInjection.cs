@@ -1,8 +1,10 @@
 using JwtMvc.Core.Auth;
+using JwtMvc.Core.Uploads;
 using JwtMvc.Web.Auth;
 using JwtMvc.Web.Controllers.Api;
 using JwtMvc.Web.Errors;
 using JwtMvc.Web.Security;
+using JwtMvc.Web.Uploads;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc.ModelBinding.Metadata;
@@ -26,6 +28,7 @@ public static class DependencyInjection
 
         services.AddOptions<AccountOptions>().Bind(configuration.GetSection(AccountOptions.Section));
         services.AddAuthRateLimiting(configuration);
+        services.AddSingleton<IValidateOptions<UploadOptions>, UploadRootValidator>();
 
         services.AddSecurityHeaders();
         services.AddProblemDetails();

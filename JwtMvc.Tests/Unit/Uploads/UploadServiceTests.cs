@@ -1,0 +1,209 @@
+using JwtMvc.Core.Uploads;
+using JwtMvc.Tests.Support;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Moq;
+
+namespace JwtMvc.Tests.Unit.Uploads;
+
+/// <summary>The all-or-nothing rules of <see cref="UploadService"/>, with the store and repository mocked.</summary>
+public sealed class UploadServiceTests
+{
+    private readonly FakeTimeProvider clock = new(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
+    private Mock<IFileStore> store = null!;
+    private Mock<IStoredFileRepository> repository = null!;
+    private List<FakeStagedFile> staged = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        staged = [];
+        store = new Mock<IFileStore>();
+        store.Setup(s => s.CreateAsync(It.IsAny<CancellationToken>())).ReturnsAsync(() =>
+        {
+            var file = new FakeStagedFile($"{staged.Count:x32}");
+            staged.Add(file);
+            return file;
+        });
+        repository = new Mock<IStoredFileRepository>();
+    }
+
+    [Test]
+    public async Task Files_are_hashed_measured_typed_and_committed_with_their_rows()
+    {
+        var png = TestFiles.Png(100_000);
+
+        var result = await Service().UploadAsync("alice", Files(new IncomingFile("p.png", "image/png", new MemoryStream(png))), CancellationToken.None);
+
+        var file = ((UploadResult.Uploaded)result).Files.Single();
+        Assert.That((file.OwnerId, file.Size, file.ContentType, file.Sha256, file.UploadedAt), Is.EqualTo(("alice", 100_000L, "image/png", TestFiles.Sha256(png), clock.GetUtcNow())));
+        Assert.That(staged.Single().Written, Is.EqualTo(png), "the bytes reach the store unchanged");
+        Assert.That(staged.Single().Committed, Is.True);
+        repository.Verify(r => r.AddAsync(It.Is<IReadOnlyCollection<StoredFile>>(f => f.Single().StorageKey == file.StorageKey), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Test]
+    public async Task A_refused_second_file_discards_the_first_and_commits_nothing()
+    {
+        var result = await Service().UploadAsync("alice", Files(
+            new IncomingFile("ok.png", null, new MemoryStream(TestFiles.Png())),
+            new IncomingFile("bad.png", null, new MemoryStream(TestFiles.Text()))), CancellationToken.None);
+
+        Assert.That(result, Is.InstanceOf<UploadResult.UnsupportedType>());
+        Assert.That(staged.Single().Committed, Is.False, "nothing is committed before every file has passed");
+        Assert.That(staged.Single().Disposed, Is.True, "and the staged file is deleted");
+        repository.Verify(r => r.AddAsync(It.IsAny<IReadOnlyCollection<StoredFile>>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Test]
+    public void A_body_that_fails_mid_file_discards_the_staged_file_and_the_error_propagates()
+    {
+        var failing = new FailingStream(TestFiles.Png(50_000), failAfter: 20_000);
+
+        Assert.That(
+            async () => await Service().UploadAsync("alice", Files(new IncomingFile("x.png", null, failing)), CancellationToken.None),
+            Throws.InstanceOf<IOException>());
+
+        Assert.That(staged.Single().Disposed && !staged.Single().Committed, Is.True, "the partial file is deleted");
+        repository.Verify(r => r.AddAsync(It.IsAny<IReadOnlyCollection<StoredFile>>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Test]
+    public void When_the_rows_cannot_be_stored_the_committed_files_are_deleted()
+    {
+        repository.Setup(r => r.AddAsync(It.IsAny<IReadOnlyCollection<StoredFile>>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new InvalidOperationException("database down"));
+
+        Assert.That(
+            async () => await Service().UploadAsync("alice", Files(
+                new IncomingFile("a.png", null, new MemoryStream(TestFiles.Png())),
+                new IncomingFile("b.pdf", null, new MemoryStream(TestFiles.Pdf()))), CancellationToken.None),
+            Throws.InvalidOperationException);
+
+        foreach (var file in staged)
+        {
+            store.Verify(s => s.DeleteAsync(file.StorageKey, It.IsAny<CancellationToken>()), Times.Once, "committed bytes without a row are deleted");
+        }
+    }
+
+    [Test]
+    public async Task The_file_after_the_last_allowed_one_is_refused_before_it_is_read()
+    {
+        var third = new FailingStream(TestFiles.Png(), failAfter: 0);
+
+        var result = await Service(o => o.MaxFilesPerRequest = 2).UploadAsync("alice", Files(
+            new IncomingFile("1.png", null, new MemoryStream(TestFiles.Png())),
+            new IncomingFile("2.png", null, new MemoryStream(TestFiles.Png())),
+            new IncomingFile("3.png", null, third)), CancellationToken.None);
+
+        Assert.That(result, Is.EqualTo(new UploadResult.TooManyFiles(2)));
+        Assert.That(staged.All(f => f.Disposed && !f.Committed), Is.True);
+    }
+
+    [Test]
+    public async Task A_file_one_byte_over_the_limit_is_refused_while_streaming()
+    {
+        var result = await Service(o => o.MaxFileBytes = 1000).UploadAsync("alice", Files(
+            new IncomingFile("big.png", null, new MemoryStream(TestFiles.Png(1001)))), CancellationToken.None);
+
+        Assert.That(result, Is.EqualTo(new UploadResult.TooLarge("big.png", 1000)));
+        Assert.That(staged.Single().Disposed, Is.True);
+    }
+
+    [Test]
+    public async Task Deleting_removes_the_row_first_then_the_bytes()
+    {
+        var file = StoredFileOf("alice");
+        var order = new List<string>();
+        repository.Setup(r => r.DeleteAsync("alice", file.Id, It.IsAny<CancellationToken>())).Callback(() => order.Add("row")).ReturnsAsync(file);
+        store.Setup(s => s.DeleteAsync(file.StorageKey, It.IsAny<CancellationToken>())).Callback(() => order.Add("bytes")).Returns(Task.CompletedTask);
+
+        var deleted = await Service().DeleteAsync("alice", file.Id, CancellationToken.None);
+
+        Assert.That(deleted, Is.True);
+        Assert.That(order, Is.EqualTo(new[] { "row", "bytes" }), "once the row is gone nobody can reach the bytes");
+    }
+
+    [Test]
+    public async Task Deleting_someone_elses_file_touches_no_bytes()
+    {
+        var deleted = await Service().DeleteAsync("bob", Guid.NewGuid(), CancellationToken.None);
+
+        Assert.That(deleted, Is.False);
+        store.Verify(s => s.DeleteAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Test]
+    public async Task A_row_whose_bytes_are_gone_is_not_found()
+    {
+        var file = StoredFileOf("alice");
+        repository.Setup(r => r.FindAsync("alice", file.Id, It.IsAny<CancellationToken>())).ReturnsAsync(file);
+
+        var result = await Service().OpenAsync("alice", file.Id, CancellationToken.None);
+
+        Assert.That(result, Is.InstanceOf<DownloadResult.NotFound>());
+    }
+
+    private UploadService Service(Action<UploadOptions>? configure = null)
+    {
+        var options = new UploadOptions();
+        configure?.Invoke(options);
+        return new UploadService(store.Object, repository.Object, Options.Create(options), clock, NullLogger<UploadService>.Instance);
+    }
+
+    private static StoredFile StoredFileOf(string owner) => new()
+    {
+        Id = Guid.NewGuid(), OwnerId = owner, FileName = "f.png", StorageKey = new string('a', 32), ContentType = "image/png", Sha256 = new string('0', 64),
+    };
+
+#pragma warning disable CS1998 // an async iterator without awaits is the simplest IAsyncEnumerable
+    private static async IAsyncEnumerable<IncomingFile> Files(params IncomingFile[] files)
+#pragma warning restore CS1998
+    {
+        foreach (var file in files)
+        {
+            yield return file;
+        }
+    }
+
+    private sealed class FakeStagedFile(string key) : IStagedFile
+    {
+        private readonly MemoryStream content = new();
+
+        public string StorageKey => key;
+
+        public Stream Content => content;
+
+        public bool Committed { get; private set; }
+
+        public bool Disposed { get; private set; }
+
+        public byte[] Written => content.ToArray();
+
+        public Task CommitAsync(CancellationToken cancellationToken)
+        {
+            Committed = true;
+            return Task.CompletedTask;
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            Disposed = true;
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    private sealed class FailingStream(byte[] content, int failAfter) : MemoryStream(content)
+    {
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (Position >= failAfter)
+            {
+                throw new IOException("connection reset");
+            }
+
+            return base.ReadAsync(buffer[..(int)Math.Min(buffer.Length, failAfter - Position)], cancellationToken);
+        }
+    }
+}
