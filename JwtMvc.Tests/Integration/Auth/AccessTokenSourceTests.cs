@@ -95,26 +95,20 @@ public sealed class AccessTokenSourceTests
     }
 }
 
-public sealed class ConfiguredTokenSourceTests
+public sealed class ConfiguredTokenSourceTests : AppFixture
 {
-    private JwtMvcFactory factory = null!;
-
-    [OneTimeSetUp]
-    public void StartApp() => factory = new JwtMvcFactory(new Dictionary<string, string?>
+    protected override JwtMvcFactory CreateFactory() => new(new Dictionary<string, string?>
     {
         ["Jwt:AllowQueryToken"] = "true",
         ["Jwt:AllowFormToken"] = "true",
     });
 
-    [OneTimeTearDown]
-    public void StopApp() => factory.Dispose();
-
     [Test]
     public async Task The_access_token_query_parameter_is_accepted_when_enabled()
     {
-        var alice = await factory.LoginAsync("alice");
+        var alice = await Factory.LoginAsync("alice");
 
-        var response = await factory.CreateClient().GetAsync($"/api/me?access_token={alice.AccessToken}");
+        var response = await Factory.CreateClient().GetAsync($"/api/me?access_token={alice.AccessToken}");
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
     }
@@ -122,12 +116,12 @@ public sealed class ConfiguredTokenSourceTests
     [Test]
     public async Task The_access_token_form_field_is_accepted_when_enabled()
     {
-        var alice = await factory.LoginAsync("alice");
+        var alice = await Factory.LoginAsync("alice");
         var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["access_token"] = alice.AccessToken });
 
         // The password endpoint reads JSON, so the form token authenticates and the body then fails validation:
         // 415/400 (not 401) proves the token was taken from the form.
-        var response = await factory.CreateClient().PostAsync("/api/account/password", form);
+        var response = await Factory.CreateClient().PostAsync("/api/account/password", form);
 
         Assert.That(response.StatusCode, Is.Not.EqualTo(HttpStatusCode.Unauthorized));
     }

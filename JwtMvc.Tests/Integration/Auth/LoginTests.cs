@@ -4,20 +4,12 @@ using JwtMvc.Tests.Support;
 
 namespace JwtMvc.Tests.Integration.Auth;
 
-public sealed class LoginTests
+public sealed class LoginTests : AppFixture
 {
-    private JwtMvcFactory factory = null!;
-
-    [OneTimeSetUp]
-    public void StartApp() => factory = new JwtMvcFactory();
-
-    [OneTimeTearDown]
-    public void StopApp() => factory.Dispose();
-
     [Test]
     public async Task Login_returns_an_access_token_and_sets_a_strict_httponly_refresh_cookie()
     {
-        var client = factory.CreateBrowserClient();
+        var client = Factory.CreateBrowserClient();
 
         var response = await client.PostAsJsonAsync("/api/auth/login", new { userName = "alice", password = "Alice#12345" });
 
@@ -28,7 +20,7 @@ public sealed class LoginTests
         {
             Assert.That(body.TokenType, Is.EqualTo("Bearer"));
             Assert.That(body.ExpiresIn, Is.EqualTo(15 * 60));
-            Assert.That(body.ExpiresAt, Is.EqualTo(factory.Clock.GetUtcNow().AddMinutes(15)).Within(TimeSpan.FromSeconds(1)));
+            Assert.That(body.ExpiresAt, Is.EqualTo(Factory.Clock.GetUtcNow().AddMinutes(15)).Within(TimeSpan.FromSeconds(1)));
             Assert.That(body.User.UserName, Is.EqualTo("alice"));
             Assert.That(body.User.Roles, Is.EqualTo(new[] { "User" }));
             Assert.That(cookie, Does.Contain("httponly").IgnoreCase, "scripts must not read the refresh token");
@@ -41,7 +33,7 @@ public sealed class LoginTests
     [Test]
     public async Task Login_accepts_the_email_in_place_of_the_user_name()
     {
-        var response = await factory.CreateClient().PostAsJsonAsync("/api/auth/login", new { userName = "alice@jwtmvc.local", password = "Alice#12345" });
+        var response = await Factory.CreateClient().PostAsJsonAsync("/api/auth/login", new { userName = "alice@jwtmvc.local", password = "Alice#12345" });
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
     }
@@ -49,7 +41,7 @@ public sealed class LoginTests
     [Test]
     public async Task Wrong_password_and_unknown_user_get_the_same_401_and_body()
     {
-        var client = factory.CreateClient();
+        var client = Factory.CreateClient();
 
         var wrongPassword = await client.PostAsJsonAsync("/api/auth/login", new { userName = "bob", password = "not-his-password" });
         var unknownUser = await client.PostAsJsonAsync("/api/auth/login", new { userName = "nobody-here", password = "whatever" });
@@ -63,7 +55,7 @@ public sealed class LoginTests
     [Test]
     public async Task Login_with_missing_fields_is_a_validation_problem_per_field()
     {
-        var response = await factory.CreateClient().PostAsJsonAsync("/api/auth/login", new { userName = "" });
+        var response = await Factory.CreateClient().PostAsJsonAsync("/api/auth/login", new { userName = "" });
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
         Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
@@ -74,7 +66,7 @@ public sealed class LoginTests
     [Test]
     public async Task Malformed_json_is_a_400_problem()
     {
-        var response = await factory.CreateClient().PostAsync("/api/auth/login", new StringContent("{not json", System.Text.Encoding.UTF8, "application/json"));
+        var response = await Factory.CreateClient().PostAsync("/api/auth/login", new StringContent("{not json", System.Text.Encoding.UTF8, "application/json"));
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
         Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
@@ -83,7 +75,7 @@ public sealed class LoginTests
     [Test]
     public async Task Five_wrong_passwords_lock_the_account_and_then_the_right_one_gets_423()
     {
-        var client = factory.CreateClient();
+        var client = Factory.CreateClient();
         for (var attempt = 1; attempt <= 5; attempt++)
         {
             var failed = await client.PostAsJsonAsync("/api/auth/login", new { userName = "bob", password = $"wrong-{attempt}" });

@@ -8,21 +8,13 @@ using Microsoft.Extensions.DependencyInjection;
 namespace JwtMvc.Tests.Integration.Auth;
 
 /// <summary>GET /api/me, served from this instance's user cache (docs/PERFORMANCE.md), and never staler than Identity on this instance.</summary>
-public sealed class MeTests
+public sealed class MeTests : AppFixture
 {
-    private JwtMvcFactory factory = null!;
-
-    [OneTimeSetUp]
-    public void StartApp() => factory = new JwtMvcFactory();
-
-    [OneTimeTearDown]
-    public void StopApp() => factory.Dispose();
-
     [Test]
     public async Task Me_returns_the_signed_in_user_with_session_and_expiry()
     {
         // Arrange
-        var bob = await factory.LoginAsync("bob");
+        var bob = await Factory.LoginAsync("bob");
 
         // Act
         var me = await bob.GetAsync("/api/me");
@@ -45,12 +37,12 @@ public sealed class MeTests
     public async Task A_profile_change_through_identity_shows_on_the_next_call_although_me_is_cached()
     {
         // Arrange: the first call caches alice's record.
-        var alice = await factory.LoginAsync("alice");
+        var alice = await Factory.LoginAsync("alice");
         var before = (await (await alice.GetAsync("/api/me")).Content.ReadFromJsonAsync<MeBody>())!;
         var newName = "Alice " + Guid.NewGuid().ToString("N")[..6];
 
         // Act
-        await using (var scope = factory.Services.CreateAsyncScope())
+        await using (var scope = Factory.Services.CreateAsyncScope())
         {
             var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
             var user = (await users.FindByIdAsync(before.Id))!;

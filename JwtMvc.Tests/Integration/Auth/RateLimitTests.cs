@@ -4,24 +4,18 @@ using JwtMvc.Tests.Support;
 
 namespace JwtMvc.Tests.Integration.Auth;
 
-public sealed class RateLimitTests
+public sealed class RateLimitTests : AppFixture
 {
-    private JwtMvcFactory factory = null!;
-
-    [OneTimeSetUp]
-    public void StartApp() => factory = new JwtMvcFactory(new Dictionary<string, string?>
+    protected override JwtMvcFactory CreateFactory() => new(new Dictionary<string, string?>
     {
         ["RateLimiting:Auth:PermitLimit"] = "3",
         ["RateLimiting:Auth:WindowSeconds"] = "60",
     });
 
-    [OneTimeTearDown]
-    public void StopApp() => factory.Dispose();
-
     [Test]
     public async Task Too_many_login_attempts_from_one_client_get_429_with_retry_after()
     {
-        var client = factory.CreateClient();
+        var client = Factory.CreateClient();
         var statuses = new List<HttpStatusCode>();
         HttpResponseMessage last = null!;
         for (var i = 0; i < 4; i++)

@@ -5,20 +5,12 @@ using JwtMvc.Tests.Support;
 namespace JwtMvc.Tests.Integration.Auth;
 
 /// <summary>Refresh, rotation, reuse detection, logout and revocation through the real HTTP API.</summary>
-public sealed class SessionLifecycleTests
+public sealed class SessionLifecycleTests : AppFixture
 {
-    private JwtMvcFactory factory = null!;
-
-    [OneTimeSetUp]
-    public void StartApp() => factory = new JwtMvcFactory();
-
-    [OneTimeTearDown]
-    public void StopApp() => factory.Dispose();
-
     [Test]
     public async Task Refresh_rotates_the_cookie_and_returns_a_working_access_token()
     {
-        var alice = await factory.LoginAsync("alice");
+        var alice = await Factory.LoginAsync("alice");
         var firstCookie = alice.RefreshCookie;
 
         var response = await alice.RefreshAsync();
@@ -34,7 +26,7 @@ public sealed class SessionLifecycleTests
     [Test]
     public async Task Refresh_without_the_ajax_header_is_400()
     {
-        var alice = await factory.LoginAsync("alice");
+        var alice = await Factory.LoginAsync("alice");
 
         var response = await alice.Client.PostAsync("/api/auth/refresh", null);
 
@@ -53,7 +45,7 @@ public sealed class SessionLifecycleTests
     [Test]
     public async Task Reusing_a_rotated_refresh_token_revokes_the_family_including_the_newest_token()
     {
-        var alice = await factory.LoginAsync("alice");
+        var alice = await Factory.LoginAsync("alice");
         var stolen = alice.RefreshCookie!;
         var rotated = await alice.RefreshAsync();
         var newest = (await rotated.Content.ReadFromJsonAsync<SessionBody>())!;
@@ -70,7 +62,7 @@ public sealed class SessionLifecycleTests
     [Test]
     public async Task Two_concurrent_refreshes_of_one_token_have_exactly_one_winner()
     {
-        var alice = await factory.LoginAsync("alice");
+        var alice = await Factory.LoginAsync("alice");
         var cookie = alice.RefreshCookie!;
 
         var responses = await Task.WhenAll(RefreshWithCookie(cookie), RefreshWithCookie(cookie));
@@ -83,7 +75,7 @@ public sealed class SessionLifecycleTests
     [Test]
     public async Task Logout_revokes_the_session_so_the_old_access_token_fails_at_once()
     {
-        var alice = await factory.LoginAsync("alice");
+        var alice = await Factory.LoginAsync("alice");
         var before = await alice.GetAsync("/api/me");
 
         var logout = new HttpRequestMessage(HttpMethod.Post, "/api/auth/logout");
@@ -104,8 +96,8 @@ public sealed class SessionLifecycleTests
     public async Task Changing_the_password_revokes_the_users_other_sessions_and_keeps_this_one()
     {
         await RegisterAsync("carol", "Carol#12345");
-        var other = await factory.LoginAsync("carol", "Carol#12345");
-        var current = await factory.LoginAsync("carol", "Carol#12345");
+        var other = await Factory.LoginAsync("carol", "Carol#12345");
+        var current = await Factory.LoginAsync("carol", "Carol#12345");
 
         var change = await current.SendAsync(HttpMethod.Post, "/api/account/password", new { currentPassword = "Carol#12345", newPassword = "Carol#67890" });
 
@@ -118,7 +110,7 @@ public sealed class SessionLifecycleTests
     [Test]
     public async Task A_wrong_current_password_is_a_validation_problem_on_that_field()
     {
-        var alice = await factory.LoginAsync("alice");
+        var alice = await Factory.LoginAsync("alice");
 
         var response = await alice.SendAsync(HttpMethod.Post, "/api/account/password", new { currentPassword = "wrong", newPassword = "Alice#99999" });
 
@@ -129,9 +121,9 @@ public sealed class SessionLifecycleTests
     [Test]
     public async Task An_expired_access_token_is_refused_with_invalid_token_and_refresh_recovers()
     {
-        var alice = await factory.LoginAsync("alice");
+        var alice = await Factory.LoginAsync("alice");
 
-        factory.Clock.Advance(TimeSpan.FromMinutes(16));
+        Factory.Clock.Advance(TimeSpan.FromMinutes(16));
         var expired = await alice.GetAsync("/api/me");
         var refreshed = await alice.RefreshAsync();
 
@@ -142,13 +134,13 @@ public sealed class SessionLifecycleTests
 
     private async Task RegisterAsync(string userName, string password)
     {
-        var response = await factory.CreateClient().PostAsJsonAsync("/api/account/register", new { userName, email = $"{userName}@example.test", password });
+        var response = await Factory.CreateClient().PostAsJsonAsync("/api/account/register", new { userName, email = $"{userName}@example.test", password });
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
     }
 
     private Task<HttpResponseMessage> RefreshWithCookie(string? cookie)
     {
-        var client = factory.CreateClient(new() { HandleCookies = false });
+        var client = Factory.CreateClient(new() { HandleCookies = false });
         var request = new HttpRequestMessage(HttpMethod.Post, "/api/auth/refresh");
         request.Headers.Add("X-Requested-With", "XMLHttpRequest");
         if (cookie is not null)

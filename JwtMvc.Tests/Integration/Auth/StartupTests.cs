@@ -38,21 +38,13 @@ public sealed class StartupTests
     }
 }
 
-public sealed class PublicSurfaceTests
+public sealed class PublicSurfaceTests : AppFixture
 {
-    private JwtMvcFactory factory = null!;
-
-    [OneTimeSetUp]
-    public void StartApp() => factory = new JwtMvcFactory();
-
-    [OneTimeTearDown]
-    public void StopApp() => factory.Dispose();
-
     [TestCase("/lib/jquery/dist/jquery.min.js")]
     [TestCase("/css/site.css")]
     public async Task Static_assets_are_served_without_a_token(string path)
     {
-        var response = await factory.CreateClient().GetAsync(path);
+        var response = await Factory.CreateClient().GetAsync(path);
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), "scripts and styles must load before anyone signs in");
     }
@@ -62,7 +54,7 @@ public sealed class PublicSurfaceTests
     [TestCase("/missing.js")]
     public async Task An_unknown_path_is_404(string path)
     {
-        var response = await factory.CreateClient().GetAsync(path);
+        var response = await Factory.CreateClient().GetAsync(path);
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
     }
