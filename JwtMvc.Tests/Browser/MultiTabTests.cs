@@ -1,3 +1,5 @@
+using Microsoft.Playwright;
+
 namespace JwtMvc.Tests.Browser;
 
 /// <summary>Two tabs of one browser: one refresh cookie, one localStorage.</summary>
@@ -9,7 +11,7 @@ public sealed class MultiTabTests : BrowserTest
     {
         await SignInAsync(Page, "alice", "Alice#12345");
         var second = await NewTabAsync();
-        await second.GotoAsync("/upload");
+        await second.GotoAsync("/upload", new() { WaitUntil = WaitUntilState.NetworkIdle });
         await StoreExpiredTokenAsync(Page); // shared storage: the second tab holds the same expired token
         var refreshes = CountRefreshes();
 
@@ -28,7 +30,7 @@ public sealed class MultiTabTests : BrowserTest
     {
         await SignInAsync(Page, "alice", "Alice#12345");
         var second = await NewTabAsync();
-        await second.GotoAsync("/upload");
+        await second.GotoAsync("/upload", new() { WaitUntil = WaitUntilState.NetworkIdle });
 
         await Page.EvaluateAsync("() => jwtmvc.auth.refresh()");
         var refreshed = await StoredAsync(Page, TokenKey);
@@ -43,7 +45,7 @@ public sealed class MultiTabTests : BrowserTest
     {
         await SignInAsync(Page, "alice", "Alice#12345");
         var second = await NewTabAsync();
-        await second.GotoAsync("/orders");
+        await second.GotoAsync("/orders", new() { WaitUntil = WaitUntilState.NetworkIdle });
         await Page.Locator("#logout").WaitForAsync();
 
         await Page.ClickAsync("#logout");
