@@ -30,6 +30,7 @@ public static class DependencyInjection
         services.AddScoped<TokenService>();
         services.AddScoped<SignInService>();
         services.AddScoped<AccountService>();
+        services.AddSingleton<AdminChangeGate>();
         services.AddScoped<UserAdminService>();
 
         services.AddOptions<UploadOptions>()

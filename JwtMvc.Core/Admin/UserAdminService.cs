@@ -8,7 +8,7 @@ namespace JwtMvc.Core.Admin;
 /// can sign in cannot be locked, deleted or demoted; every change that should end a user's access revokes
 /// their sessions at once; every change is written to the audit trail.
 /// </summary>
-public sealed class UserAdminService(IUserAdministration users, IAuditLog audit, SessionService sessions, TimeProvider clock)
+public sealed class UserAdminService(IUserAdministration users, IAuditLog audit, SessionService sessions, AdminChangeGate changes, TimeProvider clock)
 {
     public const int MaxAuditEntries = 200;
 
@@ -80,6 +80,12 @@ public sealed class UserAdminService(IUserAdministration users, IAuditLog audit,
 
     public async Task<AdminOutcome> SetRolesAsync(AdminActor actor, string userId, IReadOnlyList<string> roles, CancellationToken cancellationToken)
     {
+        using var gate = await changes.EnterAsync(cancellationToken);
+        return await SetRolesCoreAsync(actor, userId, roles, cancellationToken);
+    }
+
+    private async Task<AdminOutcome> SetRolesCoreAsync(AdminActor actor, string userId, IReadOnlyList<string> roles, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(roles);
         var user = await FindAsync(userId, cancellationToken);
@@ -123,6 +129,12 @@ public sealed class UserAdminService(IUserAdministration users, IAuditLog audit,
 
     /// <summary>Locks the user out until <paramref name="until"/> (a future time), or indefinitely, and ends their sessions.</summary>
     public async Task<AdminOutcome> LockAsync(AdminActor actor, string userId, DateTimeOffset? until, CancellationToken cancellationToken)
+    {
+        using var gate = await changes.EnterAsync(cancellationToken);
+        return await LockCoreAsync(actor, userId, until, cancellationToken);
+    }
+
+    private async Task<AdminOutcome> LockCoreAsync(AdminActor actor, string userId, DateTimeOffset? until, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(actor);
         var user = await FindAsync(userId, cancellationToken);
@@ -198,6 +210,12 @@ public sealed class UserAdminService(IUserAdministration users, IAuditLog audit,
     }
 
     public async Task<AdminOutcome> DeleteAsync(AdminActor actor, string userId, CancellationToken cancellationToken)
+    {
+        using var gate = await changes.EnterAsync(cancellationToken);
+        return await DeleteCoreAsync(actor, userId, cancellationToken);
+    }
+
+    private async Task<AdminOutcome> DeleteCoreAsync(AdminActor actor, string userId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(actor);
         var user = await FindAsync(userId, cancellationToken);

@@ -44,7 +44,7 @@ public sealed class UserAdminServiceTests
         builder.Store.Setup(s => s.RevokeUserSessionsAsync(It.IsAny<string>(), It.IsAny<DateTimeOffset>(), It.IsAny<string>(), null, It.IsAny<CancellationToken>()))
             .ReturnsAsync([Guid.NewGuid()]);
         sessions = builder.BuildSessions();
-        service = new UserAdminService(users.Object, audit.Object, sessions, builder.Clock);
+        service = new UserAdminService(users.Object, audit.Object, sessions, new AdminChangeGate(), builder.Clock);
     }
 
     [Test]
@@ -301,6 +301,48 @@ public sealed class UserAdminServiceTests
         Assert.That(outcome, Is.InstanceOf<AdminOutcome.Refused>(), "expected a 409-style refusal: " + reason);
         var refused = (AdminOutcome.Refused)outcome;
         Assert.That(refused.Title + " " + refused.Detail, Does.Contain(reason), "the refusal says why");
+    }
+
+    [Test]
+    public async Task Two_admins_demoting_each_other_at_once_cannot_both_succeed()
+    {
+        var admins = new List<string> { "admin-id", "other-id" };
+        var secondCheckStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var checks = 0;
+        users.Setup(u => u.ListActiveMembersAsync(AdminRoles.Admin, It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
+            .Returns(() =>
+            {
+                if (Interlocked.Increment(ref checks) == 2)
+                {
+                    secondCheckStarted.TrySetResult();
+                }
+
+                lock (admins)
+                {
+                    return Task.FromResult<IReadOnlyList<string>>(admins.ToList());
+                }
+            });
+        users.Setup(u => u.SetRolesAsync(It.IsAny<string>(), It.IsAny<IReadOnlyList<string>>(), It.IsAny<CancellationToken>()))
+            .Returns<string, IReadOnlyList<string>, CancellationToken>(async (id, _, _) =>
+            {
+                // The first demotion pauses between its check and its change until the other has checked too:
+                // without serialisation both would see two admins. The gate makes the other wait instead.
+                await Task.WhenAny(secondCheckStarted.Task, Task.Delay(TimeSpan.FromSeconds(1)));
+                lock (admins)
+                {
+                    admins.Remove(id);
+                }
+
+                return true;
+            });
+
+        var outcomes = await Task.WhenAll(
+            Task.Run(() => service.SetRolesAsync(Actor, "other-id", ["User"], CancellationToken.None)),
+            Task.Run(() => service.SetRolesAsync(new AdminActor("other-id", "other"), "admin-id", ["User"], CancellationToken.None)));
+
+        Assert.That(outcomes.Count(o => o is AdminOutcome.Done), Is.EqualTo(1), "exactly one demotion may go through");
+        Assert.That(outcomes.Count(o => o is AdminOutcome.Refused), Is.EqualTo(1), "the other finds the last admin and is refused");
+        Assert.That(admins, Has.Count.EqualTo(1), "one admin is left");
     }
 
     private void ActiveAdmins(params string[] ids) =>

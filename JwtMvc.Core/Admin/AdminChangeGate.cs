@@ -1,0 +1,33 @@
+namespace JwtMvc.Core.Admin;
+
+/// <summary>
+/// Serialises, within this instance, the admin actions that can take an admin away (demote, lock, delete), so
+/// that the last-admin check and the change it guards never interleave with another such action: two admins
+/// demoting each other at the same moment cannot both succeed. Instances sharing a database are not
+/// serialised with each other (docs/ARCHITECTURE.md).
+/// </summary>
+public sealed class AdminChangeGate : IDisposable
+{
+    private readonly SemaphoreSlim gate = new(1, 1);
+
+    public async Task<IDisposable> EnterAsync(CancellationToken cancellationToken)
+    {
+        await gate.WaitAsync(cancellationToken);
+        return new Releaser(gate);
+    }
+
+    public void Dispose() => gate.Dispose();
+
+    private sealed class Releaser(SemaphoreSlim gate) : IDisposable
+    {
+        private int released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref released, 1) == 0)
+            {
+                gate.Release();
+            }
+        }
+    }
+}
