@@ -13,6 +13,8 @@ internal sealed partial class DevelopmentSigningKey(IHostEnvironment environment
 {
     internal const string FileName = "jwt-signing-key.txt";
 
+    private int warned;
+
     public void PostConfigure(string? name, JwtOptions options)
     {
         if (!string.IsNullOrWhiteSpace(options.SigningKey) || !environment.IsDevelopment())
@@ -22,7 +24,10 @@ internal sealed partial class DevelopmentSigningKey(IHostEnvironment environment
 
         var path = Path.Combine(environment.ContentRootPath, "App_Data", FileName);
         options.SigningKey = ReadOrCreate(path);
-        Log.UsingDevelopmentKey(logger, path);
+        if (Interlocked.Exchange(ref warned, 1) == 0)
+        {
+            Log.UsingDevelopmentKey(logger, path); // once, though every options cache (monitor, snapshot) configures its own copy
+        }
     }
 
     private static string ReadOrCreate(string path)
