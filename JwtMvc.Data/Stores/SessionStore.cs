@@ -73,13 +73,9 @@ internal sealed class SessionStore(AppDbContext db) : ISessionStore
         ArgumentNullException.ThrowIfNull(replacement);
         var storedReplacement = ForStorage(replacement);
 
-        var strategy = db.Database.CreateExecutionStrategy();
-        return await strategy.ExecuteAsync(
+        return await InWriteTransactionAsync(
             async ct =>
             {
-                using var gate = await SqliteWriteGate.EnterAsync(db, ct);
-                await using var transaction = await db.Database.BeginTransactionAsync(ct);
-
                 // The claim: of all concurrent rotations of one token, on any instance, exactly one changes the row.
                 var claimed = await db.RefreshTokens
                     .Where(t => t.Id == usedTokenId
@@ -93,8 +89,7 @@ internal sealed class SessionStore(AppDbContext db) : ISessionStore
                         ct);
                 if (claimed != 1)
                 {
-                    await transaction.RollbackAsync(ct);
-                    return false;
+                    return false; // nothing was changed: committing the empty transaction is a rollback
                 }
 
                 db.RefreshTokens.Add(storedReplacement);
@@ -114,7 +109,6 @@ internal sealed class SessionStore(AppDbContext db) : ISessionStore
                     .Where(s => s.Id == storedReplacement.SessionId)
                     .ExecuteUpdateAsync(setters => setters.SetProperty(s => s.LastUsedAt, now), ct);
 
-                await transaction.CommitAsync(ct);
                 return true;
             },
             cancellationToken);
@@ -125,13 +119,9 @@ internal sealed class SessionStore(AppDbContext db) : ISessionStore
         ArgumentNullException.ThrowIfNull(reason);
         var storedReason = Truncate(reason, SessionConfiguration.RevokedReasonMaxLength);
 
-        var strategy = db.Database.CreateExecutionStrategy();
-        return await strategy.ExecuteAsync(
+        return await InWriteTransactionAsync(
             async ct =>
             {
-                using var gate = await SqliteWriteGate.EnterAsync(db, ct);
-                await using var transaction = await db.Database.BeginTransactionAsync(ct);
-
                 var revoked = await db.Sessions
                     .Where(s => s.Id == sessionId && s.RevokedAt == null && s.ExpiresAt > now)
                     .ExecuteUpdateAsync(
@@ -145,7 +135,6 @@ internal sealed class SessionStore(AppDbContext db) : ISessionStore
                     .Where(t => t.SessionId == sessionId && t.RevokedAt == null)
                     .ExecuteUpdateAsync(setters => setters.SetProperty(t => t.RevokedAt, now), ct);
 
-                await transaction.CommitAsync(ct);
                 return revoked == 1;
             },
             cancellationToken);
@@ -162,13 +151,9 @@ internal sealed class SessionStore(AppDbContext db) : ISessionStore
         ArgumentNullException.ThrowIfNull(reason);
         var storedReason = Truncate(reason, SessionConfiguration.RevokedReasonMaxLength);
 
-        var strategy = db.Database.CreateExecutionStrategy();
-        return await strategy.ExecuteAsync(
+        return await InWriteTransactionAsync(
             async ct =>
             {
-                using var gate = await SqliteWriteGate.EnterAsync(db, ct);
-                await using var transaction = await db.Database.BeginTransactionAsync(ct);
-
                 var active = db.Sessions
                     .AsNoTracking()
                     .Where(s => s.UserId == userId && s.RevokedAt == null && s.ExpiresAt > now);
@@ -180,7 +165,6 @@ internal sealed class SessionStore(AppDbContext db) : ISessionStore
                 var sessionIds = await active.Select(s => s.Id).ToListAsync(ct);
                 if (sessionIds.Count == 0)
                 {
-                    await transaction.CommitAsync(ct);
                     return (IReadOnlyList<Guid>)[];
                 }
 
@@ -195,7 +179,6 @@ internal sealed class SessionStore(AppDbContext db) : ISessionStore
                     .Where(t => sessionIds.Contains(t.SessionId) && t.RevokedAt == null)
                     .ExecuteUpdateAsync(setters => setters.SetProperty(t => t.RevokedAt, now), ct);
 
-                await transaction.CommitAsync(ct);
                 return sessionIds;
             },
             cancellationToken);
@@ -210,6 +193,22 @@ internal sealed class SessionStore(AppDbContext db) : ISessionStore
             .OrderByDescending(s => s.LastUsedAt)
             .ToListAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in one transaction, under the provider's execution strategy and, on SQLite,
+    /// this process's write gate. It commits when the work returns; an exception rolls everything back.
+    /// </summary>
+    private Task<T> InWriteTransactionAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
+        db.Database.CreateExecutionStrategy().ExecuteAsync(
+            async ct =>
+            {
+                using var gate = await SqliteWriteGate.EnterAsync(db, ct);
+                await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                var result = await work(ct);
+                await transaction.CommitAsync(ct);
+                return result;
+            },
+            cancellationToken);
 
     private static RefreshToken ForStorage(RefreshToken token) => new()
     {
