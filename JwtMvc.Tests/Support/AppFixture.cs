@@ -14,3 +14,25 @@ public abstract class AppFixture
     [OneTimeTearDown]
     public void StopApp() => Factory.Dispose();
 }
+
+/// <summary>Two app instances on one database, one signing key and one clock: the multi-instance setup.</summary>
+public abstract class TwoInstanceFixture
+{
+    protected JwtMvcFactory First { get; private set; } = null!;
+
+    protected JwtMvcFactory Second { get; private set; } = null!;
+
+    [OneTimeSetUp]
+    public void StartApps()
+    {
+        First = new JwtMvcFactory();
+        Second = new JwtMvcFactory(databasePath: First.DatabasePath) { SigningKey = First.SigningKey, Clock = First.Clock };
+    }
+
+    [OneTimeTearDown]
+    public void StopApps()
+    {
+        Second.Dispose();
+        First.Dispose();
+    }
+}

@@ -8,31 +8,14 @@ namespace JwtMvc.Tests.Integration.Admin;
 /// The last admin who can sign in cannot be removed. Through HTTP only a stale admin can try: one whose
 /// demotion another instance has not noticed yet (its session check trusts its cache for a few seconds).
 /// </summary>
-public sealed class LastAdminTests
+public sealed class LastAdminTests : TwoInstanceFixture
 {
-    private JwtMvcFactory first = null!;
-    private JwtMvcFactory second = null!;
-
-    [OneTimeSetUp]
-    public void StartApps()
-    {
-        first = new JwtMvcFactory();
-        second = new JwtMvcFactory(databasePath: first.DatabasePath) { SigningKey = first.SigningKey, Clock = first.Clock };
-    }
-
-    [OneTimeTearDown]
-    public void StopApps()
-    {
-        second.Dispose();
-        first.Dispose();
-    }
-
     [Test]
     public async Task The_last_admin_cannot_be_deleted_demoted_or_locked_even_by_another_admins_stale_session()
     {
-        var admin = await first.LoginAsync("admin");
+        var admin = await First.LoginAsync("admin");
         var other = await admin.CreateUserAsync(AdminApi.NewUserName("admin"), roles: ["Admin"]);
-        var staleAdmin = await second.LoginAsync(other.UserName, "Strong#12345");
+        var staleAdmin = await Second.LoginAsync(other.UserName, "Strong#12345");
         Assert.That((await staleAdmin.GetAsync("/api/admin/users")).StatusCode, Is.EqualTo(HttpStatusCode.OK), "an admin on the second instance, session cached there");
         var adminId = (await admin.FindUserAsync("admin")).Id;
 

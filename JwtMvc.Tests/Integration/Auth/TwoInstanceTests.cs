@@ -4,31 +4,14 @@ using JwtMvc.Tests.Support;
 namespace JwtMvc.Tests.Integration.Auth;
 
 /// <summary>Two app instances on one database and one key behave as one service.</summary>
-public sealed class TwoInstanceTests
+public sealed class TwoInstanceTests : TwoInstanceFixture
 {
-    private JwtMvcFactory first = null!;
-    private JwtMvcFactory second = null!;
-
-    [OneTimeSetUp]
-    public void StartApps()
-    {
-        first = new JwtMvcFactory();
-        second = new JwtMvcFactory(databasePath: first.DatabasePath) { SigningKey = first.SigningKey, Clock = first.Clock };
-    }
-
-    [OneTimeTearDown]
-    public void StopApps()
-    {
-        second.Dispose();
-        first.Dispose();
-    }
-
     [Test]
     public async Task A_token_minted_by_one_instance_is_accepted_by_the_other()
     {
-        var alice = await first.LoginAsync("alice");
+        var alice = await First.LoginAsync("alice");
 
-        var response = await new SignedInClient(second.CreateClient(), alice.AccessToken, new()).GetAsync("/api/me");
+        var response = await new SignedInClient(Second.CreateClient(), alice.AccessToken, new()).GetAsync("/api/me");
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
     }
@@ -36,11 +19,11 @@ public sealed class TwoInstanceTests
     [Test]
     public async Task A_refresh_token_rotated_on_one_instance_is_reuse_on_the_other()
     {
-        var alice = await first.LoginAsync("alice");
+        var alice = await First.LoginAsync("alice");
         var cookie = alice.RefreshCookie!;
         var rotated = await alice.RefreshAsync();
 
-        var onSecond = second.CreateClient(new() { HandleCookies = false });
+        var onSecond = Second.CreateClient(new() { HandleCookies = false });
         var replay = new HttpRequestMessage(HttpMethod.Post, "/api/auth/refresh");
         replay.Headers.Add("X-Requested-With", "XMLHttpRequest");
         replay.Headers.Add("Cookie", $"jwtmvc.refresh={cookie}");
@@ -55,14 +38,14 @@ public sealed class TwoInstanceTests
     [Test]
     public async Task A_logout_on_one_instance_is_seen_by_the_other_within_the_session_check_window()
     {
-        var alice = await first.LoginAsync("alice");
-        var onSecond = new SignedInClient(second.CreateClient(), alice.AccessToken, new());
+        var alice = await First.LoginAsync("alice");
+        var onSecond = new SignedInClient(Second.CreateClient(), alice.AccessToken, new());
         Assert.That((await onSecond.GetAsync("/api/me")).StatusCode, Is.EqualTo(HttpStatusCode.OK), "cached as active on the second instance");
 
         var logout = new HttpRequestMessage(HttpMethod.Post, "/api/auth/logout");
         logout.Headers.Add("X-Requested-With", "XMLHttpRequest");
         await alice.Client.SendAsync(logout);
-        first.Clock.Advance(TimeSpan.FromSeconds(31));
+        First.Clock.Advance(TimeSpan.FromSeconds(31));
 
         Assert.That((await onSecond.GetAsync("/api/me")).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "after Jwt:SessionCheckSeconds the other instance refuses it");
     }
