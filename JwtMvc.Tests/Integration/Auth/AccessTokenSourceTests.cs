@@ -120,9 +120,9 @@ public sealed class ConfiguredTokenSourceTests : AppFixture
         var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["access_token"] = alice.AccessToken });
 
         // The password endpoint reads JSON, so the form token authenticates and the body then fails validation:
-        // 415/400 (not 401) proves the token was taken from the form.
+        // 415 (not 401) proves the token was taken from the form.
         var response = await Factory.CreateClient().PostAsync("/api/account/password", form);
 
-        Assert.That(response.StatusCode, Is.Not.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.UnsupportedMediaType), "authenticated by the form token, then refused for its JSON-only body");
     }
 }
