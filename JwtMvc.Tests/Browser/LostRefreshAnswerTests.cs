@@ -19,12 +19,16 @@ public sealed class LostRefreshAnswerTests : BrowserTest
         var lostAnswerStatus = 0;
         await Page.RouteAsync("**/api/auth/refresh", async route =>
         {
-            presentedCookies.Add(CookieValue(await route.Request.HeaderValueAsync("cookie")));
+            var held = CookieValue(await route.Request.HeaderValueAsync("cookie"));
+            presentedCookies.Add(held);
             if (presentedCookies.Count == 1)
             {
                 var answer = await route.FetchAsync(); // the server rotates the cookie ...
                 lostAnswerStatus = answer.Status;
-                await route.AbortAsync(); // ... and its answer never reaches the page
+                // ... Playwright's fetch stores the answer's Set-Cookie in the context; a browser whose answer was
+                // lost never saw it, so the cookie it held goes back ...
+                await Context.AddCookiesAsync([HeldCookie(held!)]);
+                await route.AbortAsync(); // ... and the answer never reaches the page
             }
             else
             {
@@ -44,6 +48,16 @@ public sealed class LostRefreshAnswerTests : BrowserTest
         Assert.That(nextUserName, Is.EqualTo("alice"), "the session goes on: the successor rotates normally");
         Assert.That(PathAndQuery(Page), Does.Not.StartWith("/account/login"), "no new sign-in was needed");
     }
+
+    private static Cookie HeldCookie(string value) => new()
+    {
+        Name = "jwtmvc.refresh",
+        Value = value,
+        Domain = new Uri(Server.BaseUrl).Host,
+        Path = "/api/auth",
+        HttpOnly = true,
+        SameSite = SameSiteAttribute.Strict,
+    };
 
     private static string? CookieValue(string? header) =>
         header?.Split(';').Select(part => part.Trim()).FirstOrDefault(part => part.StartsWith("jwtmvc.refresh=", StringComparison.Ordinal))?["jwtmvc.refresh=".Length..];
