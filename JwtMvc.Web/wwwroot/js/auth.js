@@ -120,23 +120,24 @@
     }
 
     /**
-     * returnUrl when it is a path on this site, otherwise "/". "//host", "/\host" and anything with
-     * control characters (URL parsers drop tabs and newlines, so "/\t/host" would become "//host") are
-     * refused, and what is left must still resolve to this origin.
+     * Where to go after signing in: returnUrl resolved as the browser would resolve it (dot segments,
+     * backslashes, encoded dots, tabs and "//" all count), as a path on this site, or "/" when it leads
+     * anywhere else. The answer is itself resolved once more: "/.//host" resolves to the local path
+     * "//host", which, followed as it stands, would leave the site.
      */
     function localReturnUrl(value) {
-        if (typeof value !== 'string' || value.charAt(0) !== '/' ||
-            value.charAt(1) === '/' || value.charAt(1) === '\\' ||
-            /[\u0000-\u001f\u007f]/.test(value)) {
+        if (typeof value !== 'string') {
             return '/';
         }
-        var url;
+        var origin = window.location.origin;
         try {
-            url = new URL(value, window.location.origin);
+            var target = new URL(value, origin);
+            var path = target.pathname + target.search + target.hash;
+            var followed = new URL(path, origin);
+            return target.origin === origin && followed.href === target.href ? path : '/';
         } catch (e) {
             return '/';
         }
-        return url.origin === window.location.origin ? url.pathname + url.search + url.hash : '/';
     }
 
     function isSameOrigin(url) {
