@@ -100,7 +100,7 @@ public sealed class UserAdminService(IUserAdministration users, IAuditLog audit,
             return UnknownRole;
         }
 
-        var demoted = user.IsInRole(AdminRoles.Admin) && !wanted.Contains(AdminRoles.Admin, StringComparer.OrdinalIgnoreCase);
+        var demoted = user.IsInRole(AppRoles.Admin) && !wanted.Contains(AppRoles.Admin, StringComparer.OrdinalIgnoreCase);
         if (demoted && IsSelf(actor, user))
         {
             return new AdminOutcome.Refused("You cannot remove your own Admin role",
@@ -153,7 +153,7 @@ public sealed class UserAdminService(IUserAdministration users, IAuditLog audit,
             return new AdminOutcome.Refused("You cannot lock yourself out", "An admin cannot lock their own account.");
         }
 
-        if (user.IsInRole(AdminRoles.Admin) && await IsLastAdminAsync(user, cancellationToken))
+        if (user.IsInRole(AppRoles.Admin) && await IsLastAdminAsync(user, cancellationToken))
         {
             return LastAdmin("locked out");
         }
@@ -229,7 +229,7 @@ public sealed class UserAdminService(IUserAdministration users, IAuditLog audit,
             return new AdminOutcome.Refused("You cannot delete yourself", "An admin cannot delete their own account.");
         }
 
-        if (user.IsInRole(AdminRoles.Admin) && await IsLastAdminAsync(user, cancellationToken))
+        if (user.IsInRole(AppRoles.Admin) && await IsLastAdminAsync(user, cancellationToken))
         {
             return LastAdmin("deleted");
         }
@@ -283,7 +283,7 @@ public sealed class UserAdminService(IUserAdministration users, IAuditLog audit,
     /// <summary>True when no other admin who can sign in would remain without <paramref name="user"/>.</summary>
     private async Task<bool> IsLastAdminAsync(ManagedUser user, CancellationToken cancellationToken)
     {
-        var admins = await users.ListActiveMembersAsync(AdminRoles.Admin, clock.GetUtcNow(), cancellationToken);
+        var admins = await users.ListActiveMembersAsync(AppRoles.Admin, clock.GetUtcNow(), cancellationToken);
         return !admins.Any(id => !string.Equals(id, user.Id, StringComparison.Ordinal));
     }
 

@@ -1,5 +1,6 @@
 using JwtMvc.Core.Admin;
 using JwtMvc.Core.Auth;
+using JwtMvc.Core.Validation;
 using JwtMvc.Tests.Support;
 using Moq;
 
@@ -205,7 +206,7 @@ public sealed class UserAdminServiceTests
     public async Task Creating_a_user_passes_identitys_failed_rules_through_and_audits_only_success()
     {
         users.Setup(u => u.CreateAsync(It.IsAny<NewUser>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync(IdentityOutcome<string>.Failed(new IdentityError("password", "PasswordTooShort", "Too short.")));
+            .ReturnsAsync(ValidationOutcome<string>.Failed(new ValidationError("password", "PasswordTooShort", "Too short.")));
 
         var outcome = await service.CreateAsync(Actor, new NewUser("carol", "carol@x.test", "x", null, ["User"]), CancellationToken.None);
 
@@ -217,7 +218,7 @@ public sealed class UserAdminServiceTests
     [Test]
     public async Task Resetting_a_password_revokes_every_session_and_audits_no_secret()
     {
-        users.Setup(u => u.ResetPasswordAsync("bob-id", "Secret#99999", It.IsAny<CancellationToken>())).ReturnsAsync(IdentityOutcome.Ok);
+        users.Setup(u => u.ResetPasswordAsync("bob-id", "Secret#99999", It.IsAny<CancellationToken>())).ReturnsAsync(ValidationOutcome.Ok);
 
         var outcome = await service.ResetPasswordAsync(Actor, "bob-id", "Secret#99999", CancellationToken.None);
 
@@ -231,7 +232,7 @@ public sealed class UserAdminServiceTests
     public async Task A_refused_password_keeps_the_sessions()
     {
         users.Setup(u => u.ResetPasswordAsync("bob-id", "x", It.IsAny<CancellationToken>()))
-            .ReturnsAsync(IdentityOutcome.Failed(new IdentityError("newPassword", "PasswordTooShort", "Too short.")));
+            .ReturnsAsync(ValidationOutcome.Failed(new ValidationError("newPassword", "PasswordTooShort", "Too short.")));
 
         var outcome = await service.ResetPasswordAsync(Actor, "bob-id", "x", CancellationToken.None);
 
@@ -288,7 +289,7 @@ public sealed class UserAdminServiceTests
     [Test]
     public async Task Updating_the_profile_audits_the_email_change_but_not_the_display_name_text()
     {
-        users.Setup(u => u.UpdateProfileAsync("bob-id", "Robert", "robert@x.test", It.IsAny<CancellationToken>())).ReturnsAsync(IdentityOutcome.Ok);
+        users.Setup(u => u.UpdateProfileAsync("bob-id", "Robert", "robert@x.test", It.IsAny<CancellationToken>())).ReturnsAsync(ValidationOutcome.Ok);
 
         var outcome = await service.UpdateProfileAsync(Actor, "bob-id", "  Robert ", "robert@x.test", CancellationToken.None);
 
@@ -309,7 +310,7 @@ public sealed class UserAdminServiceTests
         var admins = new List<string> { "admin-id", "other-id" };
         var secondCheckStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var checks = 0;
-        users.Setup(u => u.ListActiveMembersAsync(AdminRoles.Admin, It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
+        users.Setup(u => u.ListActiveMembersAsync(AppRoles.Admin, It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
             .Returns(() =>
             {
                 if (Interlocked.Increment(ref checks) == 2)
@@ -346,5 +347,5 @@ public sealed class UserAdminServiceTests
     }
 
     private void ActiveAdmins(params string[] ids) =>
-        users.Setup(u => u.ListActiveMembersAsync(AdminRoles.Admin, It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>())).ReturnsAsync(ids);
+        users.Setup(u => u.ListActiveMembersAsync(AppRoles.Admin, It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>())).ReturnsAsync(ids);
 }
