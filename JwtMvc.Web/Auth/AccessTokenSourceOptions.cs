@@ -5,7 +5,7 @@ namespace JwtMvc.Web.Auth;
 /// token settings. Bound from the same <c>Jwt</c> section (<c>Jwt:AllowFormToken</c>, <c>Jwt:AllowQueryToken</c>).
 /// Both off by default: form fields and query strings leak into logs and browser history.
 /// </summary>
-public sealed class AccessTokenSourceOptions
+internal sealed class AccessTokenSourceOptions
 {
     public const string Section = "Jwt";
 
