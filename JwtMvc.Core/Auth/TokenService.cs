@@ -17,7 +17,7 @@ public sealed partial class TokenService(
     IOptions<JwtOptions> options,
     SigningKeys keys,
     ISessionStore store,
-    IUserDirectory users,
+    IUserReader users,
     SessionService sessions,
     TimeProvider clock,
     ILogger<TokenService> logger)
