@@ -171,7 +171,6 @@ public sealed class AccessTokenValidationTests
         var result = await ValidateAsync(Resign(header, payload));
 
         Assert.That(result.IsValid, Is.False, $"exp {exp} outlives any token this server issues");
-        Assert.That(result.Exception, Is.InstanceOf<SecurityTokenException>(), "a validation failure, not a crash");
     }
 
     [TestCase("JWT")]

@@ -120,7 +120,7 @@ public sealed class AuthController(SignInService signIn, TokenService tokens) : 
             return OAuthBadRequest(OAuthError.InvalidRequest("The token parameter is required."));
         }
 
-        await tokens.RevokeAsync(token, SessionRevocationReasons.TokenRevoked, cancellationToken);
+        await tokens.RevokeAnyAsync(token, SessionRevocationReasons.TokenRevoked, cancellationToken);
         return Ok();
     }
 
