@@ -70,7 +70,23 @@ internal sealed class UserDirectory(UserManager<AppUser> users, AppDbContext db)
             return IdentityOutcome.Failed(UserNotFound);
         }
 
+        // A wrong current password is a password guess like a failed login: it counts toward the lockout, and
+        // while locked out no guess is checked at all.
+        if (await users.IsLockedOutAsync(user))
+        {
+            return IdentityOutcome.Failed(LockedOut);
+        }
+
         var result = await users.ChangePasswordAsync(user, currentPassword, newPassword);
+        if (result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.PasswordMismatch)))
+        {
+            await users.AccessFailedAsync(user);
+        }
+        else if (result.Succeeded && await users.GetAccessFailedCountAsync(user) > 0)
+        {
+            await users.ResetAccessFailedCountAsync(user);
+        }
+
         return result.Succeeded ? IdentityOutcome.Ok : IdentityOutcome.Failed(Map(result, "newPassword"));
     }
 
@@ -92,7 +108,7 @@ internal sealed class UserDirectory(UserManager<AppUser> users, AppDbContext db)
                     var created = await users.CreateAsync(user, password);
                     if (!created.Succeeded)
                     {
-                        return IdentityOutcome<AuthUser>.Failed(Map(created, "password"));
+                        return IdentityOutcome<AuthUser>.Failed(ConcealDuplicates(Map(created, "password")));
                     }
 
                     var inRole = await users.AddToRoleAsync(user, AppRoles.User);
@@ -110,7 +126,7 @@ internal sealed class UserDirectory(UserManager<AppUser> users, AppDbContext db)
                     // A concurrent registration won the unique index after Identity's own duplicate check passed.
                     await transaction.RollbackAsync(ct);
                     db.ChangeTracker.Clear();
-                    return IdentityOutcome<AuthUser>.Failed(await DuplicateOfAsync(userName, email));
+                    return IdentityOutcome<AuthUser>.Failed(NameOrEmailUnavailable);
                 }
 
                 return IdentityOutcome<AuthUser>.Success(await ToAuthUserAsync(user));
@@ -130,17 +146,23 @@ internal sealed class UserDirectory(UserManager<AppUser> users, AppDbContext db)
 
     private static CoreIdentityError UserNotFound { get; } = new("", "UserNotFound", "The user does not exist.");
 
+    private static CoreIdentityError LockedOut { get; } =
+        new("currentPassword", "LockedOut", "Too many wrong passwords: the account is locked for a while. Try again later.");
+
+    /// <summary>Registration's one answer for a taken user name or email: it must not tell which accounts exist.</summary>
+    internal static CoreIdentityError NameOrEmailUnavailable { get; } =
+        new("", "NameOrEmailUnavailable", "This user name or email cannot be used. Choose another user name or email.");
+
+    private static readonly string[] s_duplicateCodes =
+        [nameof(IdentityErrorDescriber.DuplicateUserName), nameof(IdentityErrorDescriber.DuplicateEmail)];
+
+    private static CoreIdentityError[] ConcealDuplicates(CoreIdentityError[] errors) =>
+        errors.Any(e => s_duplicateCodes.Contains(e.Code))
+            ? [.. errors.Where(e => !s_duplicateCodes.Contains(e.Code)), NameOrEmailUnavailable]
+            : errors;
+
     private static CoreIdentityError[] Map(IdentityResult result, string passwordField) =>
         [.. result.Errors.Select(e => new CoreIdentityError(FieldOf(e.Code, passwordField), e.Code, e.Description))];
-
-    private async Task<CoreIdentityError> DuplicateOfAsync(string userName, string email)
-    {
-        var describer = users.ErrorDescriber;
-        var error = await users.FindByNameAsync(userName) is not null
-            ? describer.DuplicateUserName(userName)
-            : describer.DuplicateEmail(email);
-        return new CoreIdentityError(FieldOf(error.Code, "password"), error.Code, error.Description);
-    }
 
     private async Task<AppUser?> FindByNameOrEmailAsync(string userNameOrEmail) =>
         await users.FindByNameAsync(userNameOrEmail)

@@ -1,5 +1,6 @@
 using JwtMvc.Core.Auth;
 using JwtMvc.Core.Orders;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 
@@ -7,6 +8,12 @@ namespace JwtMvc.Web.Errors;
 
 internal static class ProblemResults
 {
+    /// <summary>A 400 validation problem with Identity's failed rules listed under the field they concern.</summary>
+    public static ValidationProblem ValidationProblem(IdentityOutcome outcome) =>
+        TypedResults.ValidationProblem(outcome.Errors
+            .GroupBy(e => e.Field, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(e => e.Description).ToArray(), StringComparer.Ordinal));
+
     /// <summary>A 400 validation problem with Identity's failed rules listed under the field they concern.</summary>
     public static ActionResult IdentityValidationProblem(this ControllerBase controller, IdentityOutcome outcome)
     {
