@@ -27,14 +27,8 @@ internal static class ProblemResults
     }
 
     /// <summary>A 400 validation problem listing each broken rule under its field (<c>items[0].quantity</c>).</summary>
-    public static ActionResult FieldValidationProblem(this ControllerBase controller, IEnumerable<FieldError> errors)
-    {
-        var modelState = new ModelStateDictionary();
-        foreach (var error in errors)
-        {
-            modelState.AddModelError(error.Field, error.Message);
-        }
-
-        return controller.ValidationProblem(modelState);
-    }
+    public static ValidationProblem ValidationProblem(IEnumerable<FieldError> errors) =>
+        TypedResults.ValidationProblem(errors
+            .GroupBy(e => e.Field, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray(), StringComparer.Ordinal));
 }

@@ -1,6 +1,6 @@
 using JwtMvc.Core.Orders;
-using JwtMvc.Web.Errors;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
 namespace JwtMvc.Web.Controllers.Api;
@@ -12,18 +12,10 @@ namespace JwtMvc.Web.Controllers.Api;
 public sealed class AdminOrdersController(OrderService orders) : ControllerBase
 {
     [HttpGet]
-    public async Task<IActionResult> List(
+    public async Task<Results<Ok<PageDto<AdminOrderListItemDto>>, ValidationProblem>> List(
         int page = 1,
         int pageSize = OrderListQuery.DefaultPageSize,
         string? sort = OrderListQuery.DefaultSort,
-        CancellationToken cancellationToken = default)
-    {
-        var result = await orders.ListAllAsync(page, pageSize, sort, cancellationToken);
-        return result switch
-        {
-            ListOrdersResult.Listed listed => Ok(PageDto<AdminOrderListItemDto>.From(listed.Page, AdminOrderListItemDto.From)),
-            ListOrdersResult.ValidationFailed failed => this.FieldValidationProblem(failed.Errors),
-            _ => throw new InvalidOperationException($"Unexpected result {result}."),
-        };
-    }
+        CancellationToken cancellationToken = default) =>
+        OrderResults.ToHttp(await orders.ListAllAsync(page, pageSize, sort, cancellationToken), AdminOrderListItemDto.From);
 }
