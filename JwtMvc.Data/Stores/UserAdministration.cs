@@ -9,7 +9,7 @@ namespace JwtMvc.Data.Stores;
 /// <summary>The admin page's view of the users, over Identity's managers with their validation rules.</summary>
 internal sealed class UserAdministration(UserManager<AppUser> users, RoleManager<IdentityRole> roles, AppDbContext db) : IUserAdministration
 {
-    public async Task<UserPage> ListAsync(string? search, int skip, int take, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<UserPage> ListAsync(string? search, long skip, int take, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var query = db.Users.AsNoTracking();
         if (!string.IsNullOrEmpty(search))
@@ -21,7 +21,12 @@ internal sealed class UserAdministration(UserManager<AppUser> users, RoleManager
         }
 
         var total = await query.CountAsync(cancellationToken);
-        var items = await LoadAsync(query.OrderBy(u => u.NormalizedUserName).Skip(skip).Take(take), now, cancellationToken);
+        if (skip >= total)
+        {
+            return new UserPage([], total); // a page past the end
+        }
+
+        var items = await LoadAsync(query.OrderBy(u => u.NormalizedUserName).Skip((int)skip).Take(take), now, cancellationToken);
         return new UserPage(items, total);
     }
 
