@@ -11,7 +11,7 @@ namespace JwtMvc.Web.Controllers.Api;
 
 [ApiController]
 [Route("api/account")]
-public sealed class AccountController(AccountService accounts, IOptions<AccountOptions> options) : ControllerBase
+public sealed class AccountController(AccountService accounts, AccountEmailService accountEmail, IOptions<AccountOptions> options) : ControllerBase
 {
     /// <summary>Changes the caller's password; every other session of theirs ends.</summary>
     [HttpPost("password")]
@@ -34,6 +34,11 @@ public sealed class AccountController(AccountService accounts, IOptions<AccountO
         }
 
         var outcome = await accounts.RegisterAsync(request.UserName, request.Email, request.Password, cancellationToken);
+        if (await accountEmail.AfterRegistrationAsync(outcome, request.Email, cancellationToken))
+        {
+            return Accepted(new RegistrationPendingResponse(ConfirmationRequired: true));
+        }
+
         return outcome.Succeeded
             ? Created((string?)null, UserSummary.From(outcome.Value!))
             : this.IdentityValidationProblem(outcome);
