@@ -333,6 +333,13 @@
             });
     });
 
+    $('#send-reset').on('click', function () {
+        var name = $('#detail-user-name').text();
+        api('POST', userPath(state.selectedId, '/send-reset'))
+            .done(function () { refreshAfterChange('A password reset link is on its way to ' + name + '.'); })
+            .fail(function (xhr) { showDetailMessage(problemText(xhr, 'The reset mail could not be sent.'), 'danger'); });
+    });
+
     $('#revoke-sessions').on('click', function () {
         confirmAction('Sign ' + $('#detail-user-name').text() + ' out of every session?', 'Revoke all').then(function (confirmed) {
             if (!confirmed) {

@@ -17,7 +17,13 @@
         }
 
         forms.setBusy($form, true);
-        forms.postJson('/api/account/register', body).then(function () {
+        forms.postJson('/api/account/register', body).then(function (created) {
+            if (created && created.confirmationRequired) {
+                forms.setBusy($form, false);
+                $form.trigger('reset');
+                forms.showAlert($form, 'Almost done: we sent a confirmation link to ' + body.email + '. Open it, then log in.', 'success');
+                return $.Deferred().promise();
+            }
             return $.ajax({
                 url: '/api/auth/login',
                 method: 'POST',
