@@ -1,3 +1,4 @@
+using JwtMvc.Core.Validation;
 using JwtMvc.Core.Admin;
 using JwtMvc.Core.Auth;
 using JwtMvc.Core.Email;
@@ -24,7 +25,7 @@ public sealed class AccountEmailService(
     /// be "confirmation required" (<c>Accounts:RequireConfirmedEmail</c>), which a taken email gets too, its owner
     /// being told by mail that someone tried; false when the caller answers as usual.
     /// </summary>
-    public async Task<bool> AfterRegistrationAsync(IdentityOutcome<AuthUser> outcome, string email, CancellationToken cancellationToken)
+    public async Task<bool> AfterRegistrationAsync(ValidationOutcome<AuthUser> outcome, string email, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(outcome);
         if (!emailOptions.Value.Enabled)
@@ -68,11 +69,11 @@ public sealed class AccountEmailService(
     public Task NotifyRegistrationAttemptAsync(string email, CancellationToken cancellationToken) =>
         QueueAsync(MailKinds.RegistrationAttempt, null, email, cancellationToken);
 
-    public Task<IdentityOutcome> ConfirmEmailAsync(string userId, string code, CancellationToken cancellationToken) =>
+    public Task<ValidationOutcome> ConfirmEmailAsync(string userId, string code, CancellationToken cancellationToken) =>
         accounts.ConfirmEmailAsync(userId, code, cancellationToken);
 
     /// <summary>Sets a new password with a reset code and ends every session of the user.</summary>
-    public async Task<IdentityOutcome> ResetPasswordAsync(string userId, string code, string newPassword, CancellationToken cancellationToken)
+    public async Task<ValidationOutcome> ResetPasswordAsync(string userId, string code, string newPassword, CancellationToken cancellationToken)
     {
         var outcome = await accounts.ResetPasswordAsync(userId, code, newPassword, cancellationToken);
         if (outcome.Succeeded)
@@ -113,7 +114,7 @@ public sealed class AccountEmailService(
         return EmailChangeRequest.Queued;
     }
 
-    public Task<IdentityOutcome> ConfirmEmailChangeAsync(string userId, string email, string code, CancellationToken cancellationToken) =>
+    public Task<ValidationOutcome> ConfirmEmailChangeAsync(string userId, string email, string code, CancellationToken cancellationToken) =>
         accounts.ChangeEmailAsync(userId, email.Trim(), code, cancellationToken);
 
     /// <summary>An admin has a reset link mailed to the user; audited.</summary>

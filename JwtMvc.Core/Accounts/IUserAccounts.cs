@@ -1,3 +1,4 @@
+using JwtMvc.Core.Validation;
 using JwtMvc.Core.Auth;
 
 namespace JwtMvc.Core.Accounts;
@@ -32,13 +33,13 @@ public interface IUserAccounts
 
     Task<string?> CreateEmailChangeCodeAsync(string userId, string newEmail, CancellationToken cancellationToken);
 
-    Task<IdentityOutcome> ConfirmEmailAsync(string userId, string code, CancellationToken cancellationToken);
+    Task<ValidationOutcome> ConfirmEmailAsync(string userId, string code, CancellationToken cancellationToken);
 
     /// <summary>Sets a new password; errors under <c>code</c> or <c>newPassword</c>, and then nothing changed.</summary>
-    Task<IdentityOutcome> ResetPasswordAsync(string userId, string code, string newPassword, CancellationToken cancellationToken);
+    Task<ValidationOutcome> ResetPasswordAsync(string userId, string code, string newPassword, CancellationToken cancellationToken);
 
     /// <summary>Changes and confirms the email; errors under <c>code</c> or <c>email</c>, and then nothing changed.</summary>
-    Task<IdentityOutcome> ChangeEmailAsync(string userId, string newEmail, string code, CancellationToken cancellationToken);
+    Task<ValidationOutcome> ChangeEmailAsync(string userId, string newEmail, string code, CancellationToken cancellationToken);
 
     /// <summary>Checks the user's own password under Identity's lockout rules: a wrong one counts as a failed sign-in.</summary>
     Task<PasswordVerification> VerifyPasswordAsync(string userId, string password, CancellationToken cancellationToken);

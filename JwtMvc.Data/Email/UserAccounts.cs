@@ -1,17 +1,18 @@
+using JwtMvc.Core.Validation;
 using JwtMvc.Core.Accounts;
 using JwtMvc.Core.Auth;
 
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
-using CoreIdentityError = JwtMvc.Core.Auth.IdentityError;
+using CoreValidationError = JwtMvc.Core.Validation.ValidationError;
 
 namespace JwtMvc.Data.Email;
 
 /// <summary>A user's own account changes by email code, over Identity's <see cref="UserManager{TUser}"/>.</summary>
 internal sealed class UserAccounts(UserManager<AppUser> users, AppDbContext db) : IUserAccounts
 {
-    private static readonly CoreIdentityError InvalidCode =
+    private static readonly CoreValidationError InvalidCode =
         new("code", nameof(IdentityErrorDescriber.InvalidToken), "The link is invalid, was already used, or has expired. Ask for a new one.");
 
     public async Task<AccountUser?> FindByIdAsync(string userId, CancellationToken cancellationToken)
@@ -39,13 +40,13 @@ internal sealed class UserAccounts(UserManager<AppUser> users, AppDbContext db) 
     public async Task<string?> CreateEmailChangeCodeAsync(string userId, string newEmail, CancellationToken cancellationToken) =>
         await users.FindByIdAsync(userId) is { } user ? await users.GenerateChangeEmailTokenAsync(user, newEmail) : null;
 
-    public Task<IdentityOutcome> ConfirmEmailAsync(string userId, string code, CancellationToken cancellationToken) =>
+    public Task<ValidationOutcome> ConfirmEmailAsync(string userId, string code, CancellationToken cancellationToken) =>
         ChangeAsync(userId, user => users.ConfirmEmailAsync(user, code), "code");
 
-    public Task<IdentityOutcome> ResetPasswordAsync(string userId, string code, string newPassword, CancellationToken cancellationToken) =>
+    public Task<ValidationOutcome> ResetPasswordAsync(string userId, string code, string newPassword, CancellationToken cancellationToken) =>
         ChangeAsync(userId, user => users.ResetPasswordAsync(user, code, newPassword), "newPassword");
 
-    public Task<IdentityOutcome> ChangeEmailAsync(string userId, string newEmail, string code, CancellationToken cancellationToken) =>
+    public Task<ValidationOutcome> ChangeEmailAsync(string userId, string newEmail, string code, CancellationToken cancellationToken) =>
         ChangeAsync(userId, user => users.ChangeEmailAsync(user, newEmail, code), "email");
 
     public async Task<PasswordVerification> VerifyPasswordAsync(string userId, string password, CancellationToken cancellationToken)
@@ -96,25 +97,25 @@ internal sealed class UserAccounts(UserManager<AppUser> users, AppDbContext db) 
     }
 
     /// <summary>Runs one Identity change; on failure the user's tracked copy is dropped, so nothing half-changed is saved later.</summary>
-    private async Task<IdentityOutcome> ChangeAsync(string userId, Func<AppUser, Task<IdentityResult>> change, string otherField)
+    private async Task<ValidationOutcome> ChangeAsync(string userId, Func<AppUser, Task<IdentityResult>> change, string otherField)
     {
         ArgumentNullException.ThrowIfNull(userId);
         var user = await users.FindByIdAsync(userId);
         if (user is null)
         {
-            return IdentityOutcome.Failed(InvalidCode);
+            return ValidationOutcome.Failed(InvalidCode);
         }
 
         var result = await change(user);
         if (result.Succeeded)
         {
-            return IdentityOutcome.Ok;
+            return ValidationOutcome.Ok;
         }
 
         db.ChangeTracker.Clear();
-        return IdentityOutcome.Failed([.. result.Errors.Select(e => e.Code == nameof(IdentityErrorDescriber.InvalidToken)
+        return ValidationOutcome.Failed([.. result.Errors.Select(e => e.Code == nameof(IdentityErrorDescriber.InvalidToken)
             ? InvalidCode
-            : new CoreIdentityError(FieldOf(e.Code, otherField), e.Code, e.Description))]);
+            : new CoreValidationError(FieldOf(e.Code, otherField), e.Code, e.Description))]);
     }
 
     private static string FieldOf(string code, string otherField) => code switch

@@ -19,7 +19,7 @@ public sealed class AccountController(AccountService accounts, AccountEmailServi
     public async Task<IActionResult> ChangePassword(ChangePasswordRequest request, CancellationToken cancellationToken)
     {
         var outcome = await accounts.ChangePasswordAsync(User.GetUserId(), User.GetSessionId(), request.CurrentPassword, request.NewPassword, cancellationToken);
-        return outcome.Succeeded ? NoContent() : this.IdentityValidationProblem(outcome);
+        return outcome.Succeeded ? NoContent() : this.ValidationProblem(outcome.Errors);
     }
 
     [HttpPost("register")]
@@ -41,7 +41,7 @@ public sealed class AccountController(AccountService accounts, AccountEmailServi
 
         return outcome.Succeeded
             ? Created((string?)null, UserSummary.From(outcome.Value!))
-            : this.IdentityValidationProblem(outcome);
+            : this.ValidationProblem(outcome.Errors);
     }
 }
 

@@ -1,3 +1,4 @@
+using JwtMvc.Core.Validation;
 using JwtMvc.Core.Accounts;
 using JwtMvc.Core.Auth;
 using JwtMvc.Web.Auth;
@@ -58,10 +59,8 @@ public sealed class AccountEmailController(AccountEmailService accounts) : Contr
             EmailChangeRequest.Queued => Accepted(),
             EmailChangeRequest.LockedOut => Problem(statusCode: StatusCodes.Status423Locked, title: "Account locked",
                 detail: "This account is locked after too many wrong passwords. Try again later."),
-            EmailChangeRequest.Unchanged => this.IdentityValidationProblem(IdentityOutcome.Failed(
-                new IdentityError("newEmail", "SameEmail", "This is already your email address."))),
-            _ => this.IdentityValidationProblem(IdentityOutcome.Failed(
-                new IdentityError("password", "PasswordMismatch", "The password is incorrect."))),
+            EmailChangeRequest.Unchanged => this.ValidationProblem([new ValidationError("newEmail", "SameEmail", "This is already your email address.")]),
+            _ => this.ValidationProblem([new ValidationError("password", "PasswordMismatch", "The password is incorrect.")]),
         };
 
     [HttpPost("confirm-email-change")]
@@ -69,6 +68,6 @@ public sealed class AccountEmailController(AccountEmailService accounts) : Contr
     public async Task<IActionResult> ConfirmEmailChange(ConfirmEmailChangeRequest request, CancellationToken cancellationToken) =>
         NoContentOrProblem(await accounts.ConfirmEmailChangeAsync(request.UserId, request.Email, request.Code, cancellationToken));
 
-    private IActionResult NoContentOrProblem(IdentityOutcome outcome) =>
-        outcome.Succeeded ? NoContent() : this.IdentityValidationProblem(outcome);
+    private IActionResult NoContentOrProblem(ValidationOutcome outcome) =>
+        outcome.Succeeded ? NoContent() : this.ValidationProblem(outcome.Errors);
 }

@@ -11,7 +11,7 @@ namespace JwtMvc.Web.Controllers.Api;
 [Route("api/account")]
 [Authorize]
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
-public sealed class AccountProfileController(IUserAccounts accounts, UserProfiles profiles, AccountSessions sessions) : ControllerBase
+public sealed class AccountProfileController(IUserAccounts accounts, IUserReader users, AccountSessions sessions) : ControllerBase
 {
     [HttpPut("profile")]
     public async Task<ActionResult<MeResponse>> UpdateProfile(UpdateProfileRequest request, CancellationToken cancellationToken)
@@ -19,7 +19,7 @@ public sealed class AccountProfileController(IUserAccounts accounts, UserProfile
         var userId = User.GetUserId();
         var displayName = string.IsNullOrWhiteSpace(request.DisplayName) ? null : request.DisplayName.Trim();
         if (!await accounts.SetDisplayNameAsync(userId, displayName, cancellationToken)
-            || await profiles.FindByIdAsync(userId, cancellationToken) is not { } user)
+            || await users.FindByIdAsync(userId, cancellationToken) is not { } user)
         {
             return NotFound();
         }

@@ -1,5 +1,6 @@
 using JwtMvc.Core.Accounts;
 using JwtMvc.Core.Admin;
+using JwtMvc.Core.Auth;
 using JwtMvc.Web.Auth;
 using JwtMvc.Web.Email;
 using Microsoft.AspNetCore.Authorization;
@@ -11,7 +12,7 @@ namespace JwtMvc.Web.Areas.Admin.Controllers.Api;
 [ApiController]
 [Area("Admin")]
 [Route("api/admin/users")]
-[Authorize(Policy = DependencyInjection.AdminPolicy)]
+[Authorize(Policy = AppPolicies.Admin)]
 [RequiresEmail]
 public sealed class UserMailApiController(AccountEmailService accounts) : ControllerBase
 {
