@@ -1,6 +1,7 @@
 using JwtMvc.Core.Accounts;
 using JwtMvc.Core.Admin;
 using JwtMvc.Core.Auth;
+using JwtMvc.Core.Email;
 using JwtMvc.Core.Orders;
 using JwtMvc.Core.Uploads;
 using Microsoft.Extensions.Configuration;
@@ -28,6 +29,7 @@ public static class DependencyInjection
         services.AddScoped<TokenService>();
         services.AddScoped<SignInService>();
         services.AddScoped<AccountService>();
+        services.AddAccountEmail(configuration);
         services.AddSingleton<AdminChangeGate>();
         services.AddScoped<UserAdminService>();
 
@@ -39,5 +41,23 @@ public static class DependencyInjection
         services.AddScoped<UploadService>();
         services.AddScoped<OrderService>();
         return services;
+    }
+
+    private static void AddAccountEmail(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<EmailOptions>()
+            .Bind(configuration.GetSection(EmailOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddOptions<AccountEmailOptions>()
+            .Bind(configuration.GetSection(AccountEmailOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton<MailQueueSignal>();
+        services.AddSingleton<AccountLinks>();
+        services.AddScoped<AccountMailComposer>();
+        services.AddScoped<MailDelivery>();
+        services.AddScoped<AccountEmailService>();
+        services.AddScoped<AccountSessions>();
     }
 }

@@ -1,5 +1,7 @@
 using JwtMvc.Core.Admin;
 using JwtMvc.Core.Auth;
+using JwtMvc.Core.Email;
+using JwtMvc.Data.Email;
 using JwtMvc.Core.Orders;
 using JwtMvc.Core.Uploads;
 
@@ -12,7 +14,7 @@ namespace JwtMvc.Data;
 
 /// <summary>
 /// Identity, sessions with their refresh tokens, the admin audit trail, the Data Protection key ring, the product
-/// catalogue with its orders, and uploaded files' metadata. Each database provider
+/// catalogue with its orders, uploaded files' metadata, and the mail outbox. Each database provider
 /// has a derived context (<see cref="Providers.SqliteAppDbContext"/>, <see cref="Providers.SqlServerAppDbContext"/>)
 /// that owns that provider's migrations; resolve this type, never the derived ones.
 /// </summary>
@@ -36,6 +38,10 @@ public abstract class AppDbContext : IdentityDbContext<AppUser, IdentityRole, st
     public DbSet<Order> Orders => Set<Order>();
 
     public DbSet<StoredFile> StoredFiles => Set<StoredFile>();
+
+    public DbSet<MailJob> MailJobs => Set<MailJob>();
+
+    internal DbSet<MailThrottle> MailThrottles => Set<MailThrottle>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

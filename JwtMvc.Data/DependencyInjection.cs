@@ -1,5 +1,8 @@
+using JwtMvc.Core.Accounts;
 using JwtMvc.Core.Admin;
 using JwtMvc.Core.Auth;
+using JwtMvc.Core.Email;
+using JwtMvc.Data.Email;
 using JwtMvc.Core.Orders;
 using JwtMvc.Core.Uploads;
 using JwtMvc.Data.Providers;
@@ -55,11 +58,17 @@ public static class DependencyInjection
                 options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
                 options.Lockout.AllowedForNewUsers = true;
                 options.User.RequireUniqueEmail = true;
+                options.Tokens.EmailConfirmationTokenProvider = AccountCodeTokenProvider.Name;
+                options.Tokens.PasswordResetTokenProvider = AccountCodeTokenProvider.Name;
+                options.Tokens.ChangeEmailTokenProvider = AccountCodeTokenProvider.Name;
             })
             .AddRoles<IdentityRole>()
             .AddUserManager<AppUserManager>()
             .AddEntityFrameworkStores<AppDbContext>()
-            .AddDefaultTokenProviders();
+            .AddDefaultTokenProviders()
+            .AddTokenProvider<AccountCodeTokenProvider>(AccountCodeTokenProvider.Name);
+        services.Configure<IdentityOptions>(options => options.SignIn.RequireConfirmedEmail =
+            configuration.GetValue<bool>(AccountEmailOptions.Section + ":" + nameof(AccountEmailOptions.RequireConfirmedEmail)));
 
         services.AddDataProtection()
             .PersistKeysToDbContext<AppDbContext>()
@@ -78,6 +87,8 @@ public static class DependencyInjection
         services.AddHostedService<UploadStoreSweepService>();
         services.AddScoped<IOrderRepository, OrderRepository>();
         services.AddScoped<IProductCatalogue, ProductCatalogue>();
+        services.AddScoped<IMailOutbox, MailOutbox>();
+        services.AddScoped<IUserAccounts, UserAccounts>();
         services.AddScoped<IUserReader, UserReader>();
         services.AddSingleton<UserRecordCache>();
         services.AddSingleton<IUserChangeNotifier>(provider => provider.GetRequiredService<UserRecordCache>());

@@ -2,6 +2,7 @@ using JwtMvc.Core.Auth;
 using JwtMvc.Core.Uploads;
 using JwtMvc.Web.Auth;
 using JwtMvc.Web.Controllers.Api;
+using JwtMvc.Web.Email;
 using JwtMvc.Web.Errors;
 using JwtMvc.Web.Security;
 using JwtMvc.Web.Uploads;
@@ -28,6 +29,7 @@ public static class DependencyInjection
         services.AddOptions<AccountOptions>().Bind(configuration.GetSection(AccountOptions.Section));
         services.AddAuthRateLimiting(configuration);
         TokenGrants.AddTokenGrants(services);
+        services.AddJwtMvcEmail(configuration);
         services.AddSingleton<IValidateOptions<UploadOptions>, UploadRootValidator>();
 
         services.AddSecurityHeaders();

@@ -16,6 +16,7 @@ public sealed class SignInService(IUserDirectory users, TokenService tokens)
         {
             PasswordCheck.Success success => new SignInOutcome.SignedIn(await tokens.StartSessionAsync(success.User, client, cancellationToken)),
             PasswordCheck.LockedOut locked => new SignInOutcome.LockedOut(locked.Until),
+            PasswordCheck.EmailNotConfirmed => new SignInOutcome.EmailNotConfirmed(),
             _ => SignInOutcome.InvalidCredentials,
         };
     }
@@ -34,4 +35,6 @@ public abstract record SignInOutcome
     public sealed record Invalid : SignInOutcome;
 
     public sealed record LockedOut(DateTimeOffset? Until) : SignInOutcome;
+
+    public sealed record EmailNotConfirmed : SignInOutcome;
 }

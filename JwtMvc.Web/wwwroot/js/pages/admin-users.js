@@ -331,6 +331,14 @@
             });
     });
 
+    $('#send-reset').on('click', function () {
+        var name = $('#detail-user-name').text();
+        // 202 with no body: not through api(), which expects JSON.
+        $.ajax({ url: API + userPath(state.selectedId, '/send-reset'), method: 'POST' })
+            .done(function () { refreshAfterChange('A password reset link is on its way to ' + name + '.'); })
+            .fail(function (xhr) { showDetailMessage(ui.problemText(xhr, 'The reset mail could not be sent'), 'danger'); });
+    });
+
     $('#revoke-sessions').on('click', function () {
         confirmAction('Sign ' + $('#detail-user-name').text() + ' out of every session?', 'Revoke all').then(function (confirmed) {
             if (!confirmed) {
