@@ -1,6 +1,7 @@
 using JwtMvc.Core.Accounts;
 using JwtMvc.Core.Admin;
 using JwtMvc.Core.Auth;
+using JwtMvc.Core.Cluster;
 using JwtMvc.Core.Orders;
 using JwtMvc.Core.Uploads;
 using Microsoft.Extensions.Configuration;
@@ -23,6 +24,7 @@ public static class DependencyInjection
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<SigningKeys>();
+        services.TryAddSingleton<ICacheInvalidation, InProcessCacheInvalidation>(); // Redis replaces it when configured
         services.AddSingleton<SessionCache>();
         services.TryAddSingleton<UserCache>();
         services.AddScoped<UserProfiles>();

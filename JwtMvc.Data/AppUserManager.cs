@@ -1,4 +1,5 @@
 using JwtMvc.Core.Auth;
+using JwtMvc.Core.Cluster;
 
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Logging;
@@ -9,7 +10,7 @@ namespace JwtMvc.Data;
 /// <summary>
 /// Identity's user manager with lockout on <see cref="TimeProvider"/>: in .NET 10 the framework reads
 /// <see cref="DateTimeOffset.UtcNow"/>, which a test cannot move. Every change it makes to a user evicts that
-/// user from this instance's <see cref="UserCache"/>.
+/// user from this instance's <see cref="UserCache"/> and tells the other instances (<see cref="ICacheInvalidation"/>).
 /// </summary>
 internal sealed class AppUserManager(
     IUserStore<AppUser> store,
@@ -22,7 +23,8 @@ internal sealed class AppUserManager(
     IServiceProvider services,
     ILogger<UserManager<AppUser>> logger,
     TimeProvider timeProvider,
-    UserCache userCache)
+    UserCache userCache,
+    ICacheInvalidation invalidation)
     : UserManager<AppUser>(store, optionsAccessor, passwordHasher, userValidators, passwordValidators, keyNormalizer, errors, services, logger)
 {
     public override async Task<bool> IsLockedOutAsync(AppUser user)
@@ -61,7 +63,7 @@ internal sealed class AppUserManager(
     {
         ArgumentNullException.ThrowIfNull(user);
         var result = await base.DeleteAsync(user);
-        userCache.Evict(user.Id);
+        Changed(user.Id);
         return result;
     }
 
@@ -69,8 +71,14 @@ internal sealed class AppUserManager(
     protected override async Task<IdentityResult> UpdateUserAsync(AppUser user)
     {
         var result = await base.UpdateUserAsync(user);
-        userCache.Evict(user.Id);
+        Changed(user.Id);
         return result;
+    }
+
+    private void Changed(string userId)
+    {
+        userCache.Evict(userId);
+        invalidation.Publish(CacheInvalidation.UserChanged(userId));
     }
 
     private IUserLockoutStore<AppUser> LockoutStore() =>

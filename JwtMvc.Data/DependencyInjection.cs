@@ -1,5 +1,6 @@
 using JwtMvc.Core.Admin;
 using JwtMvc.Core.Auth;
+using JwtMvc.Core.Cluster;
 using JwtMvc.Core.Orders;
 using JwtMvc.Core.Uploads;
 using JwtMvc.Data.Providers;
@@ -80,6 +81,7 @@ public static class DependencyInjection
         services.AddScoped<IProductCatalogue, ProductCatalogue>();
         services.AddScoped<IUserLookup, UserLookup>();
         services.TryAddSingleton<UserCache>(); // AppUserManager evicts from it; AddJwtMvcCore registers the same
+        services.TryAddSingleton<ICacheInvalidation, InProcessCacheInvalidation>(); // and publishes to this one
         services.AddScoped<DevelopmentSeeder>();
         return services;
     }

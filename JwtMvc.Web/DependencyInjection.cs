@@ -1,6 +1,7 @@
 using JwtMvc.Core.Auth;
 using JwtMvc.Core.Uploads;
 using JwtMvc.Web.Auth;
+using JwtMvc.Web.Cluster;
 using JwtMvc.Web.Controllers.Api;
 using JwtMvc.Web.Errors;
 using JwtMvc.Web.Security;
@@ -27,6 +28,7 @@ public static class DependencyInjection
             .AddPolicy(AdminPolicy, policy => policy.RequireRole("Admin"));
 
         services.AddOptions<AccountOptions>().Bind(configuration.GetSection(AccountOptions.Section));
+        services.AddCluster(configuration);
         services.AddAuthRateLimiting(configuration);
         services.AddSingleton<IValidateOptions<UploadOptions>, UploadRootValidator>();
 
@@ -51,7 +53,7 @@ public static class DependencyInjection
 
         // Scripts, styles and page shells are public; every read and write of data goes through the API with a token.
         app.MapStaticAssets().AllowAnonymous();
-        app.MapHealthChecks("/health").AllowAnonymous();
+        app.MapHealthChecks("/health", new() { ResponseWriter = HealthReportWriter.WriteAsync }).AllowAnonymous();
         app.MapControllers();
         app.MapControllerRoute("areas", "{area:exists}/{controller=Home}/{action=Index}/{id?}").WithStaticAssets();
         app.MapControllerRoute("default", "{controller=Home}/{action=Index}/{id?}").WithStaticAssets();
