@@ -81,7 +81,14 @@ public sealed class UserAdminService(IUserAdministration users, IAuditLog audit,
     public async Task<AdminOutcome> SetRolesAsync(AdminActor actor, string userId, IReadOnlyList<string> roles, CancellationToken cancellationToken)
     {
         using var gate = await changes.EnterAsync(cancellationToken);
-        return await SetRolesCoreAsync(actor, userId, roles, cancellationToken);
+        try
+        {
+            return await SetRolesCoreAsync(actor, userId, roles, cancellationToken);
+        }
+        catch (LastAdminException)
+        {
+            return LastAdmin("demoted"); // another instance removed the other admin meanwhile
+        }
     }
 
     private async Task<AdminOutcome> SetRolesCoreAsync(AdminActor actor, string userId, IReadOnlyList<string> roles, CancellationToken cancellationToken)
@@ -131,7 +138,14 @@ public sealed class UserAdminService(IUserAdministration users, IAuditLog audit,
     public async Task<AdminOutcome> LockAsync(AdminActor actor, string userId, DateTimeOffset? until, CancellationToken cancellationToken)
     {
         using var gate = await changes.EnterAsync(cancellationToken);
-        return await LockCoreAsync(actor, userId, until, cancellationToken);
+        try
+        {
+            return await LockCoreAsync(actor, userId, until, cancellationToken);
+        }
+        catch (LastAdminException)
+        {
+            return LastAdmin("locked out"); // another instance removed the other admin meanwhile
+        }
     }
 
     private async Task<AdminOutcome> LockCoreAsync(AdminActor actor, string userId, DateTimeOffset? until, CancellationToken cancellationToken)
@@ -212,7 +226,14 @@ public sealed class UserAdminService(IUserAdministration users, IAuditLog audit,
     public async Task<AdminOutcome> DeleteAsync(AdminActor actor, string userId, CancellationToken cancellationToken)
     {
         using var gate = await changes.EnterAsync(cancellationToken);
-        return await DeleteCoreAsync(actor, userId, cancellationToken);
+        try
+        {
+            return await DeleteCoreAsync(actor, userId, cancellationToken);
+        }
+        catch (LastAdminException)
+        {
+            return LastAdmin("deleted"); // another instance removed the other admin meanwhile
+        }
     }
 
     private async Task<AdminOutcome> DeleteCoreAsync(AdminActor actor, string userId, CancellationToken cancellationToken)

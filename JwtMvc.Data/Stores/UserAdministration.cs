@@ -8,9 +8,23 @@ using CoreIdentityError = JwtMvc.Core.Auth.IdentityError;
 
 namespace JwtMvc.Data.Stores;
 
-/// <summary>The admin page's view of the users, over Identity's managers with their validation rules.</summary>
-internal sealed class UserAdministration(UserManager<AppUser> users, RoleManager<IdentityRole> roles, AppDbContext db) : IUserAdministration
+/// <summary>
+/// The admin page's view of the users, over Identity's managers with their validation rules. Changes that can take
+/// an admin away (demote, lock, delete) re-check the last-admin rule inside one transaction that holds the
+/// database's lock, so it holds across instances sharing the database.
+/// </summary>
+internal sealed class UserAdministration(UserManager<AppUser> users, RoleManager<IdentityRole> roles, AppDbContext db, TimeProvider clock) : IUserAdministration
 {
+    /// <summary>
+    /// SQL Server: an exclusive application lock owned by the transaction, taken before the admins are counted, so
+    /// such changes run one at a time on every instance and each counts what the previous one committed.
+    /// </summary>
+    internal const string SqlServerAdminChangeLock = """
+        DECLARE @result int;
+        EXEC @result = sp_getapplock @Resource = N'JwtMvc.AdminChange', @LockMode = N'Exclusive', @LockOwner = N'Transaction', @LockTimeout = 30000;
+        IF @result < 0 THROW 51000, N'Timed out waiting for the admin-change lock.', 1;
+        """;
+
     public async Task<UserPage> ListAsync(string? search, int skip, int take, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var query = db.Users.AsNoTracking();
@@ -104,11 +118,12 @@ internal sealed class UserAdministration(UserManager<AppUser> users, RoleManager
             return false;
         }
 
-        var strategy = db.Database.CreateExecutionStrategy();
-        await strategy.ExecuteAsync(
-            async ct =>
+        var removesAdmin = !wanted.Contains(AdminRoles.Admin, StringComparer.OrdinalIgnoreCase);
+        await ChangeKeepingAnAdminAsync(
+            userId,
+            removesAdmin,
+            async () =>
             {
-                await using var transaction = await db.Database.BeginTransactionAsync(ct);
                 var current = await users.GetRolesAsync(user);
                 var remove = current.Except(wanted, StringComparer.OrdinalIgnoreCase).ToList();
                 var add = wanted.Except(current, StringComparer.OrdinalIgnoreCase).ToList();
@@ -124,7 +139,6 @@ internal sealed class UserAdministration(UserManager<AppUser> users, RoleManager
 
                 // What the user may do has changed: anything keyed to the old stamp must be reissued.
                 ThrowIfFailed(await users.UpdateSecurityStampAsync(user), "renewing the security stamp");
-                await transaction.CommitAsync(ct);
             },
             cancellationToken);
         return true;
@@ -138,9 +152,16 @@ internal sealed class UserAdministration(UserManager<AppUser> users, RoleManager
             return false;
         }
 
-        user.LockoutEnabled = true;
-        user.LockoutEnd = until;
-        ThrowIfFailed(await users.UpdateSecurityStampAsync(user), "locking the user"); // saves the lockout with the new stamp
+        await ChangeKeepingAnAdminAsync(
+            userId,
+            removesAdmin: true,
+            async () =>
+            {
+                user.LockoutEnabled = true;
+                user.LockoutEnd = until;
+                ThrowIfFailed(await users.UpdateSecurityStampAsync(user), "locking the user"); // saves the lockout with the new stamp
+            },
+            cancellationToken);
         return true;
     }
 
@@ -182,7 +203,11 @@ internal sealed class UserAdministration(UserManager<AppUser> users, RoleManager
         }
 
         // Sessions and their refresh tokens go with the user (cascade).
-        ThrowIfFailed(await users.DeleteAsync(user), "deleting the user");
+        await ChangeKeepingAnAdminAsync(
+            userId,
+            removesAdmin: true,
+            async () => ThrowIfFailed(await users.DeleteAsync(user), "deleting the user"),
+            cancellationToken);
         return true;
     }
 
@@ -200,6 +225,37 @@ internal sealed class UserAdministration(UserManager<AppUser> users, RoleManager
                 select user.Id)
             .ToListAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// Runs <paramref name="change"/> in one transaction that first takes the database's write lock (SQLite: the
+    /// transaction begins IMMEDIATE, the one writer; SQL Server: <see cref="SqlServerAdminChangeLock"/>), then, when
+    /// the change takes <paramref name="userId"/>'s admin rights away, counts the admins who can sign in. Being the
+    /// only one throws <see cref="LastAdminException"/> and changes nothing.
+    /// </summary>
+    private Task ChangeKeepingAnAdminAsync(string userId, bool removesAdmin, Func<Task> change, CancellationToken cancellationToken) =>
+        db.Database.CreateExecutionStrategy().ExecuteAsync(
+            async ct =>
+            {
+                using var gate = await SqliteWriteGate.EnterAsync(db, ct);
+                await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                if (db.Database.IsSqlServer())
+                {
+                    await db.Database.ExecuteSqlRawAsync(SqlServerAdminChangeLock, ct);
+                }
+
+                if (removesAdmin)
+                {
+                    var admins = await ListActiveMembersAsync(AdminRoles.Admin, clock.GetUtcNow(), ct);
+                    if (admins.Count == 1 && admins[0] == userId)
+                    {
+                        throw new LastAdminException(); // disposing the transaction rolls it back
+                    }
+                }
+
+                await change();
+                await transaction.CommitAsync(ct);
+            },
+            cancellationToken);
 
     private async Task<AppUser?> FindUserAsync(string userId, CancellationToken cancellationToken)
     {
