@@ -29,6 +29,7 @@ public static class DependencyInjection
 
         services.AddOptions<AccountOptions>().Bind(configuration.GetSection(AccountOptions.Section));
         services.AddCluster(configuration);
+        services.AddTrustedProxies(configuration);
         services.AddAuthRateLimiting(configuration);
         services.AddSingleton<IValidateOptions<UploadOptions>, UploadRootValidator>();
 
@@ -42,6 +43,7 @@ public static class DependencyInjection
 
     public static WebApplication UseJwtMvcPipeline(this WebApplication app)
     {
+        app.UseTrustedProxies(); // first: everything after sees the client's address and scheme
         app.UseExceptionHandler();
         app.UseSecurityHeaders(); // HSTS and HTTPS outside Development; CSP, nosniff, Referrer-Policy everywhere
 

@@ -84,7 +84,7 @@ public abstract class ClusterFixture
 /// One app instance of a cluster test, with its log kept for assertions. A request's <see cref="ClientIpHeader"/>
 /// becomes the connection's remote address, as if it came from there (the test server has none).
 /// </summary>
-public sealed class ClusterInstance(IReadOnlyDictionary<string, string?> settings, string? databasePath = null)
+public sealed class ClusterInstance(IReadOnlyDictionary<string, string?>? settings = null, string? databasePath = null)
     : JwtMvcFactory(settings, databasePath)
 {
     public const string ClientIpHeader = "X-Test-Remote-Ip";
