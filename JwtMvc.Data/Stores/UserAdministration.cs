@@ -1,5 +1,6 @@
 using JwtMvc.Core.Admin;
 using JwtMvc.Core.Auth;
+using JwtMvc.Core.Cluster;
 
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -13,7 +14,13 @@ namespace JwtMvc.Data.Stores;
 /// an admin away (demote, lock, delete) re-check the last-admin rule inside one transaction that holds the
 /// database's lock, so it holds across instances sharing the database.
 /// </summary>
-internal sealed class UserAdministration(UserManager<AppUser> users, RoleManager<IdentityRole> roles, AppDbContext db, TimeProvider clock) : IUserAdministration
+internal sealed class UserAdministration(
+    UserManager<AppUser> users,
+    RoleManager<IdentityRole> roles,
+    AppDbContext db,
+    TimeProvider clock,
+    UserCache userCache,
+    ICacheInvalidation invalidation) : IUserAdministration
 {
     /// <summary>
     /// SQL Server: an exclusive application lock owned by the transaction, taken before the admins are counted, so
@@ -232,8 +239,9 @@ internal sealed class UserAdministration(UserManager<AppUser> users, RoleManager
     /// the change takes <paramref name="userId"/>'s admin rights away, counts the admins who can sign in. Being the
     /// only one throws <see cref="LastAdminException"/> and changes nothing.
     /// </summary>
-    private Task ChangeKeepingAnAdminAsync(string userId, bool removesAdmin, Func<Task> change, CancellationToken cancellationToken) =>
-        db.Database.CreateExecutionStrategy().ExecuteAsync(
+    private async Task ChangeKeepingAnAdminAsync(string userId, bool removesAdmin, Func<Task> change, CancellationToken cancellationToken)
+    {
+        await db.Database.CreateExecutionStrategy().ExecuteAsync(
             async ct =>
             {
                 using var gate = await SqliteWriteGate.EnterAsync(db, ct);
@@ -256,6 +264,12 @@ internal sealed class UserAdministration(UserManager<AppUser> users, RoleManager
                 await transaction.CommitAsync(ct);
             },
             cancellationToken);
+
+        // The user manager evicted and published inside the transaction; a read made before the commit may have
+        // cached the old record again, here or on another instance.
+        userCache.Evict(userId);
+        invalidation.Publish(CacheInvalidation.UserChanged(userId));
+    }
 
     private async Task<AppUser?> FindUserAsync(string userId, CancellationToken cancellationToken)
     {
