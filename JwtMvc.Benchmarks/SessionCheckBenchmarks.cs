@@ -22,7 +22,7 @@ public class SessionCheckBenchmarks
         sessions = scope.ServiceProvider.GetRequiredService<SessionService>();
         cache = scope.ServiceProvider.GetRequiredService<SessionCache>();
         var user = await services.SeededUserAsync();
-        sessionId = (await scope.ServiceProvider.GetRequiredService<TokenService>().StartSessionAsync(user, ClientInfo.Unknown, CancellationToken.None)).SessionId;
+        sessionId = (await scope.ServiceProvider.GetRequiredService<TokenService>().StartSessionAsync(user, new ClientInfo(IpAddress: null, UserAgent: null), CancellationToken.None)).SessionId;
         if (!await sessions.IsActiveAsync(sessionId, CancellationToken.None))
         {
             throw new InvalidOperationException("The session just started is not active: the setup is wrong.");

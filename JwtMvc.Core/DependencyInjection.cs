@@ -26,8 +26,6 @@ public static class DependencyInjection
         services.AddSingleton<SigningKeys>();
         services.TryAddSingleton<ICacheInvalidation, InProcessCacheInvalidation>(); // Redis replaces it when configured
         services.AddSingleton<SessionCache>();
-        services.TryAddSingleton<UserCache>();
-        services.AddScoped<UserProfiles>();
         services.AddScoped<SessionService>();
         services.AddScoped<TokenService>();
         services.AddScoped<SignInService>();

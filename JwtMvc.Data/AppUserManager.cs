@@ -1,6 +1,3 @@
-using JwtMvc.Core.Auth;
-using JwtMvc.Core.Cluster;
-
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -9,8 +6,8 @@ namespace JwtMvc.Data;
 
 /// <summary>
 /// Identity's user manager with lockout on <see cref="TimeProvider"/>: in .NET 10 the framework reads
-/// <see cref="DateTimeOffset.UtcNow"/>, which a test cannot move. Every change it makes to a user evicts that
-/// user from this instance's <see cref="UserCache"/> and tells the other instances (<see cref="ICacheInvalidation"/>).
+/// <see cref="DateTimeOffset.UtcNow"/>, which a test cannot move. Every change it makes to a user is told to
+/// <see cref="IUserChangeNotifier"/>.
 /// </summary>
 internal sealed class AppUserManager(
     IUserStore<AppUser> store,
@@ -23,8 +20,7 @@ internal sealed class AppUserManager(
     IServiceProvider services,
     ILogger<UserManager<AppUser>> logger,
     TimeProvider timeProvider,
-    UserCache userCache,
-    ICacheInvalidation invalidation)
+    IUserChangeNotifier changes)
     : UserManager<AppUser>(store, optionsAccessor, passwordHasher, userValidators, passwordValidators, keyNormalizer, errors, services, logger)
 {
     public override async Task<bool> IsLockedOutAsync(AppUser user)
@@ -63,7 +59,7 @@ internal sealed class AppUserManager(
     {
         ArgumentNullException.ThrowIfNull(user);
         var result = await base.DeleteAsync(user);
-        Changed(user.Id);
+        await changes.UserChangedAsync(user.Id, CancellationToken);
         return result;
     }
 
@@ -71,14 +67,8 @@ internal sealed class AppUserManager(
     protected override async Task<IdentityResult> UpdateUserAsync(AppUser user)
     {
         var result = await base.UpdateUserAsync(user);
-        Changed(user.Id);
+        await changes.UserChangedAsync(user.Id, CancellationToken);
         return result;
-    }
-
-    private void Changed(string userId)
-    {
-        userCache.Evict(userId);
-        invalidation.Publish(CacheInvalidation.UserChanged(userId));
     }
 
     private IUserLockoutStore<AppUser> LockoutStore() =>

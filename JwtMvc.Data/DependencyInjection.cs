@@ -24,7 +24,7 @@ public static class DependencyInjection
     /// <summary>
     /// Registers the database (<c>Database:Provider</c>, <c>ConnectionStrings:Default</c>), Identity over it,
     /// the Data Protection key ring in it, its health check, and Core's <see cref="ISessionStore"/>,
-    /// <see cref="IUserDirectory"/>, <see cref="IOrderRepository"/>, <see cref="IProductCatalogue"/>, <see cref="IUserAdministration"/>,
+    /// <see cref="IUserDirectory"/>, <see cref="IUserReader"/>, <see cref="IOrderRepository"/>, <see cref="IProductCatalogue"/>, <see cref="IUserAdministration"/>,
     /// <see cref="IAuditLog"/>, <see cref="IStoredFileRepository"/> and the folder behind <see cref="IFileStore"/>. Resolve <see cref="AppDbContext"/>; call
     /// <see cref="DatabasePreparation.PrepareDatabaseAsync"/> after building the host.
     /// </summary>
@@ -79,9 +79,12 @@ public static class DependencyInjection
         services.AddHostedService<UploadStoreSweepService>();
         services.AddScoped<IOrderRepository, OrderRepository>();
         services.AddScoped<IProductCatalogue, ProductCatalogue>();
-        services.AddScoped<IUserLookup, UserLookup>();
-        services.TryAddSingleton<UserCache>(); // AppUserManager evicts from it; AddJwtMvcCore registers the same
-        services.TryAddSingleton<ICacheInvalidation, InProcessCacheInvalidation>(); // and publishes to this one
+        services.AddScoped<IUserReader, UserReader>();
+        services.AddSingleton<UserRecordCache>();
+        services.TryAddSingleton<ICacheInvalidation, InProcessCacheInvalidation>(); // AddJwtMvcCore registers the same
+        services.AddSingleton<UserChangeBroadcast>();
+        services.AddSingleton<IUserChangeNotifier>(provider => provider.GetRequiredService<UserChangeBroadcast>());
+        services.AddHostedService(provider => provider.GetRequiredService<UserChangeBroadcast>());
         services.AddScoped<DevelopmentSeeder>();
         return services;
     }

@@ -1,11 +1,9 @@
 using JwtMvc.Core.Admin;
 using JwtMvc.Core.Auth;
-using JwtMvc.Core.Cluster;
+using JwtMvc.Core.Validation;
 
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
-
-using CoreIdentityError = JwtMvc.Core.Auth.IdentityError;
 
 namespace JwtMvc.Data.Stores;
 
@@ -19,8 +17,7 @@ internal sealed class UserAdministration(
     RoleManager<IdentityRole> roles,
     AppDbContext db,
     TimeProvider clock,
-    UserCache userCache,
-    ICacheInvalidation invalidation) : IUserAdministration
+    IUserChangeNotifier changes) : IUserAdministration
 {
     /// <summary>
     /// SQL Server: an exclusive application lock owned by the transaction, taken before the admins are counted, so
@@ -55,7 +52,7 @@ internal sealed class UserAdministration(
         return found.Count == 0 ? null : found[0];
     }
 
-    public async Task<IdentityOutcome<string>> CreateAsync(NewUser user, CancellationToken cancellationToken)
+    public async Task<ValidationOutcome<string>> CreateAsync(NewUser user, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
         var strategy = db.Database.CreateExecutionStrategy();
@@ -77,28 +74,24 @@ internal sealed class UserAdministration(
                     {
                         await transaction.RollbackAsync(ct);
                         db.ChangeTracker.Clear();
-                        return IdentityOutcome<string>.Failed(Map(result, "password"));
+                        return ValidationOutcome<string>.Failed(result.ToValidationErrors(passwordField: "password"));
                     }
 
                     await transaction.CommitAsync(ct);
-                    return IdentityOutcome<string>.Success(created.Id);
+                    return ValidationOutcome<string>.Success(created.Id);
                 }
                 catch (DbUpdateException)
                 {
                     // A concurrent create won the unique index after Identity's own duplicate check passed.
                     await transaction.RollbackAsync(ct);
                     db.ChangeTracker.Clear();
-                    var describer = users.ErrorDescriber;
-                    var error = await users.FindByNameAsync(user.UserName) is not null
-                        ? describer.DuplicateUserName(user.UserName)
-                        : describer.DuplicateEmail(user.Email);
-                    return IdentityOutcome<string>.Failed(new CoreIdentityError(UserDirectory.FieldOf(error.Code, "password"), error.Code, error.Description));
+                    return ValidationOutcome<string>.Failed(await users.DuplicateErrorAsync(user.UserName, user.Email));
                 }
             },
             cancellationToken);
     }
 
-    public async Task<IdentityOutcome?> UpdateProfileAsync(string userId, string? displayName, string email, CancellationToken cancellationToken)
+    public async Task<ValidationOutcome?> UpdateProfileAsync(string userId, string? displayName, string email, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(email);
         var user = await FindUserAsync(userId, cancellationToken);
@@ -113,7 +106,7 @@ internal sealed class UserAdministration(
         var result = string.Equals(user.Email, email, StringComparison.Ordinal)
             ? await users.UpdateAsync(user)
             : await users.SetEmailAsync(user, email);
-        return result.Succeeded ? IdentityOutcome.Ok : IdentityOutcome.Failed(Map(result, "password"));
+        return result.ToValidationOutcome(passwordField: "password");
     }
 
     public async Task<bool> SetRolesAsync(string userId, IReadOnlyList<string> wanted, CancellationToken cancellationToken)
@@ -125,7 +118,7 @@ internal sealed class UserAdministration(
             return false;
         }
 
-        var removesAdmin = !wanted.Contains(AdminRoles.Admin, StringComparer.OrdinalIgnoreCase);
+        var removesAdmin = !wanted.Contains(AppRoles.Admin, StringComparer.OrdinalIgnoreCase);
         await ChangeKeepingAnAdminAsync(
             userId,
             removesAdmin,
@@ -186,7 +179,7 @@ internal sealed class UserAdministration(
         return true;
     }
 
-    public async Task<IdentityOutcome?> ResetPasswordAsync(string userId, string newPassword, CancellationToken cancellationToken)
+    public async Task<ValidationOutcome?> ResetPasswordAsync(string userId, string newPassword, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(newPassword);
         var user = await FindUserAsync(userId, cancellationToken);
@@ -197,8 +190,7 @@ internal sealed class UserAdministration(
 
         // Identity's own reset: the password rules apply, the hash and the security stamp change together.
         var token = await users.GeneratePasswordResetTokenAsync(user);
-        var result = await users.ResetPasswordAsync(user, token, newPassword);
-        return result.Succeeded ? IdentityOutcome.Ok : IdentityOutcome.Failed(Map(result, "newPassword"));
+        return (await users.ResetPasswordAsync(user, token, newPassword)).ToValidationOutcome(passwordField: "newPassword");
     }
 
     public async Task<bool> DeleteAsync(string userId, CancellationToken cancellationToken)
@@ -253,7 +245,7 @@ internal sealed class UserAdministration(
 
                 if (removesAdmin)
                 {
-                    var admins = await ListActiveMembersAsync(AdminRoles.Admin, clock.GetUtcNow(), ct);
+                    var admins = await ListActiveMembersAsync(AppRoles.Admin, clock.GetUtcNow(), ct);
                     if (admins.Count == 1 && admins[0] == userId)
                     {
                         throw new LastAdminException(); // disposing the transaction rolls it back
@@ -267,8 +259,7 @@ internal sealed class UserAdministration(
 
         // The user manager evicted and published inside the transaction; a read made before the commit may have
         // cached the old record again, here or on another instance.
-        userCache.Evict(userId);
-        invalidation.Publish(CacheInvalidation.UserChanged(userId));
+        await changes.UserChangedAsync(userId, cancellationToken);
     }
 
     private async Task<AppUser?> FindUserAsync(string userId, CancellationToken cancellationToken)
@@ -313,9 +304,6 @@ internal sealed class UserAdministration(
                 r.ActiveSessions)),
         ];
     }
-
-    private static CoreIdentityError[] Map(IdentityResult result, string passwordField) =>
-        [.. result.Errors.Select(e => new CoreIdentityError(UserDirectory.FieldOf(e.Code, passwordField), e.Code, e.Description))];
 
     private static void ThrowIfFailed(IdentityResult result, string what)
     {

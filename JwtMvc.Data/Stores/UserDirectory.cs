@@ -1,11 +1,10 @@
 using System.Security.Cryptography;
 
 using JwtMvc.Core.Auth;
+using JwtMvc.Core.Validation;
 
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
-
-using CoreIdentityError = JwtMvc.Core.Auth.IdentityError;
 
 namespace JwtMvc.Data.Stores;
 
@@ -53,11 +52,7 @@ internal sealed class UserDirectory(UserManager<AppUser> users, AppDbContext db)
         return new PasswordCheck.Success(await ToAuthUserAsync(user));
     }
 
-    // Every refresh reads the user: one no-tracking query instead of the user manager's two (user, then roles).
-    public Task<AuthUser?> FindByIdAsync(string userId, CancellationToken cancellationToken) =>
-        new UserLookup(db).FindByIdAsync(userId, cancellationToken);
-
-    public async Task<IdentityOutcome> ChangePasswordAsync(string userId, string currentPassword, string newPassword, CancellationToken cancellationToken)
+    public async Task<ValidationOutcome> ChangePasswordAsync(string userId, string currentPassword, string newPassword, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(userId);
         ArgumentNullException.ThrowIfNull(currentPassword);
@@ -67,14 +62,13 @@ internal sealed class UserDirectory(UserManager<AppUser> users, AppDbContext db)
         var user = await users.FindByIdAsync(userId);
         if (user is null)
         {
-            return IdentityOutcome.Failed(UserNotFound);
+            return ValidationOutcome.Failed(UserNotFound);
         }
 
-        var result = await users.ChangePasswordAsync(user, currentPassword, newPassword);
-        return result.Succeeded ? IdentityOutcome.Ok : IdentityOutcome.Failed(Map(result, "newPassword"));
+        return (await users.ChangePasswordAsync(user, currentPassword, newPassword)).ToValidationOutcome(passwordField: "newPassword");
     }
 
-    public async Task<IdentityOutcome<AuthUser>> RegisterAsync(string userName, string email, string password, CancellationToken cancellationToken)
+    public async Task<ValidationOutcome<AuthUser>> RegisterAsync(string userName, string email, string password, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(userName);
         ArgumentNullException.ThrowIfNull(email);
@@ -92,7 +86,7 @@ internal sealed class UserDirectory(UserManager<AppUser> users, AppDbContext db)
                     var created = await users.CreateAsync(user, password);
                     if (!created.Succeeded)
                     {
-                        return IdentityOutcome<AuthUser>.Failed(Map(created, "password"));
+                        return ValidationOutcome<AuthUser>.Failed(created.ToValidationErrors(passwordField: "password"));
                     }
 
                     var inRole = await users.AddToRoleAsync(user, AppRoles.User);
@@ -100,7 +94,7 @@ internal sealed class UserDirectory(UserManager<AppUser> users, AppDbContext db)
                     {
                         await transaction.RollbackAsync(ct);
                         db.ChangeTracker.Clear();
-                        return IdentityOutcome<AuthUser>.Failed(Map(inRole, "password"));
+                        return ValidationOutcome<AuthUser>.Failed(inRole.ToValidationErrors(passwordField: "password"));
                     }
 
                     await transaction.CommitAsync(ct);
@@ -110,37 +104,15 @@ internal sealed class UserDirectory(UserManager<AppUser> users, AppDbContext db)
                     // A concurrent registration won the unique index after Identity's own duplicate check passed.
                     await transaction.RollbackAsync(ct);
                     db.ChangeTracker.Clear();
-                    return IdentityOutcome<AuthUser>.Failed(await DuplicateOfAsync(userName, email));
+                    return ValidationOutcome<AuthUser>.Failed(await users.DuplicateErrorAsync(userName, email));
                 }
 
-                return IdentityOutcome<AuthUser>.Success(await ToAuthUserAsync(user));
+                return ValidationOutcome<AuthUser>.Success(await ToAuthUserAsync(user));
             },
             cancellationToken);
     }
 
-    /// <summary>The input field an Identity error belongs to, by its code.</summary>
-    internal static string FieldOf(string code, string passwordField) => code switch
-    {
-        nameof(IdentityErrorDescriber.PasswordMismatch) => "currentPassword",
-        nameof(IdentityErrorDescriber.DuplicateUserName) or nameof(IdentityErrorDescriber.InvalidUserName) => "userName",
-        nameof(IdentityErrorDescriber.DuplicateEmail) or nameof(IdentityErrorDescriber.InvalidEmail) => "email",
-        _ when code.StartsWith("Password", StringComparison.Ordinal) => passwordField,
-        _ => "",
-    };
-
-    private static CoreIdentityError UserNotFound { get; } = new("", "UserNotFound", "The user does not exist.");
-
-    private static CoreIdentityError[] Map(IdentityResult result, string passwordField) =>
-        [.. result.Errors.Select(e => new CoreIdentityError(FieldOf(e.Code, passwordField), e.Code, e.Description))];
-
-    private async Task<CoreIdentityError> DuplicateOfAsync(string userName, string email)
-    {
-        var describer = users.ErrorDescriber;
-        var error = await users.FindByNameAsync(userName) is not null
-            ? describer.DuplicateUserName(userName)
-            : describer.DuplicateEmail(email);
-        return new CoreIdentityError(FieldOf(error.Code, "password"), error.Code, error.Description);
-    }
+    private static ValidationError UserNotFound { get; } = new("", "UserNotFound", "The user does not exist.");
 
     private async Task<AppUser?> FindByNameOrEmailAsync(string userNameOrEmail) =>
         await users.FindByNameAsync(userNameOrEmail)

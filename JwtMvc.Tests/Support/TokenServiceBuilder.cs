@@ -18,7 +18,7 @@ public sealed class TokenServiceBuilder
 
     public Mock<ISessionStore> Store { get; } = new(MockBehavior.Strict);
 
-    public Mock<IUserDirectory> Users { get; } = new(MockBehavior.Strict);
+    public Mock<IUserReader> Users { get; } = new(MockBehavior.Strict);
 
     public Mock<ICacheInvalidation> Invalidation { get; } = new();
 

@@ -5,8 +5,11 @@ using Microsoft.Extensions.Options;
 
 namespace JwtMvc.Web.Auth;
 
-/// <summary>Strict JwtBearer validation from <see cref="JwtOptions"/>, where the token may come from, and the session check.</summary>
-internal sealed class JwtBearerSetup(IOptions<JwtOptions> jwtOptions, SigningKeys keys, TimeProvider clock)
+/// <summary>
+/// Strict JwtBearer validation from <see cref="JwtOptions"/>, where the token may come from
+/// (<see cref="AccessTokenSourceOptions"/>), and the session check.
+/// </summary>
+internal sealed class JwtBearerSetup(IOptions<JwtOptions> jwtOptions, IOptions<AccessTokenSourceOptions> sourceOptions, SigningKeys keys, TimeProvider clock)
     : IConfigureNamedOptions<JwtBearerOptions>
 {
     public void Configure(JwtBearerOptions options) => Configure(JwtBearerDefaults.AuthenticationScheme, options);
@@ -19,12 +22,13 @@ internal sealed class JwtBearerSetup(IOptions<JwtOptions> jwtOptions, SigningKey
         }
 
         var settings = jwtOptions.Value;
+        var sources = sourceOptions.Value;
         options.MapInboundClaims = false;
         options.RequireHttpsMetadata = false; // no metadata is fetched: keys are local
         options.TokenValidationParameters = AccessTokenValidation.CreateParameters(settings, keys, clock);
         options.Events = new JwtBearerEvents
         {
-            OnMessageReceived = async context => context.Token = await AccessTokenSources.FindAsync(context.Request, settings),
+            OnMessageReceived = async context => context.Token = await AccessTokenSources.FindAsync(context.Request, sources),
             OnTokenValidated = ValidateSessionAsync,
             OnChallenge = BearerChallenge.WriteAsync,
         };

@@ -3,8 +3,11 @@ using JwtMvc.Core.Cluster;
 
 namespace JwtMvc.Web.Cluster;
 
-/// <summary>Evicts from this instance's caches what another instance says is stale.</summary>
-internal sealed class CacheEviction(ICacheInvalidation invalidation, SessionCache sessions, UserCache users) : IHostedService, IDisposable
+/// <summary>
+/// Evicts from this instance's session cache the sessions another instance revoked. (User records:
+/// JwtMvc.Data's UserChangeBroadcast; the key ring subscribes itself through KeyRingChangeNotifications.)
+/// </summary>
+internal sealed class CacheEviction(ICacheInvalidation invalidation, SessionCache sessions) : IHostedService, IDisposable
 {
     private IDisposable? subscription;
 
@@ -24,27 +27,17 @@ internal sealed class CacheEviction(ICacheInvalidation invalidation, SessionCach
 
     private void Evict(CacheInvalidation message)
     {
-        switch (message.Kind)
+        if (message.Kind != CacheInvalidationKind.SessionsRevoked)
         {
-            case CacheInvalidationKind.SessionsRevoked:
-                foreach (var id in message.Ids)
-                {
-                    if (Guid.TryParse(id, out var sessionId))
-                    {
-                        sessions.Evict(sessionId);
-                    }
-                }
+            return;
+        }
 
-                break;
-            case CacheInvalidationKind.UserChanged:
-                foreach (var userId in message.Ids)
-                {
-                    users.Evict(userId);
-                }
-
-                break;
-            case CacheInvalidationKind.KeysChanged:
-                break; // the key ring subscribes itself (KeyRingChangeNotifications)
+        foreach (var id in message.Ids)
+        {
+            if (Guid.TryParse(id, out var sessionId))
+            {
+                sessions.Evict(sessionId);
+            }
         }
     }
 }

@@ -1,5 +1,4 @@
-using JwtMvc.Core.Auth;
-using JwtMvc.Core.Orders;
+using JwtMvc.Core.Validation;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 
@@ -7,21 +6,14 @@ namespace JwtMvc.Web.Errors;
 
 internal static class ProblemResults
 {
-    /// <summary>A 400 validation problem with Identity's failed rules listed under the field they concern.</summary>
-    public static ActionResult IdentityValidationProblem(this ControllerBase controller, IdentityOutcome outcome)
+    /// <summary>
+    /// The 400 validation problem for rules a service found broken: each message under the field it concerns
+    /// (<c>email</c>, <c>items[0].quantity</c>), in the same shape as [ApiController]'s own model validation.
+    /// </summary>
+    public static ActionResult ValidationProblem(this ControllerBase controller, IEnumerable<ValidationError> errors)
     {
-        var modelState = new ModelStateDictionary();
-        foreach (var error in outcome.Errors)
-        {
-            modelState.AddModelError(error.Field, error.Description);
-        }
-
-        return controller.ValidationProblem(modelState);
-    }
-
-    /// <summary>A 400 validation problem listing each broken rule under its field (<c>items[0].quantity</c>).</summary>
-    public static ActionResult FieldValidationProblem(this ControllerBase controller, IEnumerable<FieldError> errors)
-    {
+        ArgumentNullException.ThrowIfNull(controller);
+        ArgumentNullException.ThrowIfNull(errors);
         var modelState = new ModelStateDictionary();
         foreach (var error in errors)
         {

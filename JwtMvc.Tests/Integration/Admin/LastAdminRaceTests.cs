@@ -1,5 +1,6 @@
 using System.Net;
 using JwtMvc.Core.Admin;
+using JwtMvc.Core.Auth;
 using JwtMvc.Data;
 using JwtMvc.Tests.Support;
 using Microsoft.AspNetCore.Identity;

@@ -19,7 +19,7 @@ public sealed class AccountController(AccountService accounts, IOptions<AccountO
     public async Task<IActionResult> ChangePassword(ChangePasswordRequest request, CancellationToken cancellationToken)
     {
         var outcome = await accounts.ChangePasswordAsync(User.GetUserId(), User.GetSessionId(), request.CurrentPassword, request.NewPassword, cancellationToken);
-        return outcome.Succeeded ? NoContent() : this.IdentityValidationProblem(outcome);
+        return outcome.Succeeded ? NoContent() : this.ValidationProblem(outcome.Errors);
     }
 
     [HttpPost("register")]
@@ -36,7 +36,7 @@ public sealed class AccountController(AccountService accounts, IOptions<AccountO
         var outcome = await accounts.RegisterAsync(request.UserName, request.Email, request.Password, cancellationToken);
         return outcome.Succeeded
             ? Created((string?)null, UserSummary.From(outcome.Value!))
-            : this.IdentityValidationProblem(outcome);
+            : this.ValidationProblem(outcome.Errors);
     }
 }
 

@@ -1,3 +1,4 @@
+using JwtMvc.Core.Auth;
 using JwtMvc.Core.Orders;
 using JwtMvc.Web.Errors;
 using Microsoft.AspNetCore.Authorization;
@@ -8,7 +9,7 @@ namespace JwtMvc.Web.Controllers.Api;
 /// <summary>Every user's orders, for administrators; paged and sorted as /api/orders.</summary>
 [ApiController]
 [Route("api/admin/orders")]
-[Authorize(Policy = DependencyInjection.AdminPolicy)]
+[Authorize(Policy = AppPolicies.Admin)]
 public sealed class AdminOrdersController(OrderService orders) : ControllerBase
 {
     [HttpGet]
@@ -22,7 +23,7 @@ public sealed class AdminOrdersController(OrderService orders) : ControllerBase
         return result switch
         {
             ListOrdersResult.Listed listed => Ok(PageDto<AdminOrderListItemDto>.From(listed.Page, AdminOrderListItemDto.From)),
-            ListOrdersResult.ValidationFailed failed => this.FieldValidationProblem(failed.Errors),
+            ListOrdersResult.ValidationFailed failed => this.ValidationProblem(failed.Errors),
             _ => throw new InvalidOperationException($"Unexpected result {result}."),
         };
     }

@@ -8,12 +8,12 @@ namespace JwtMvc.Web.Controllers.Api;
 [ApiController]
 [Route("api/me")]
 [Authorize]
-public sealed class MeController(UserProfiles users) : ControllerBase
+public sealed class MeController(IUserReader users) : ControllerBase
 {
     [HttpGet]
     public async Task<ActionResult<MeResponse>> Get(CancellationToken cancellationToken)
     {
-        var user = await users.FindByIdAsync(User.GetUserId(), cancellationToken);
+        var user = await users.FindCachedAsync(User.GetUserId(), cancellationToken);
         if (user is null)
         {
             return NotFound();

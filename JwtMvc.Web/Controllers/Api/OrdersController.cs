@@ -23,7 +23,7 @@ public sealed class OrdersController(OrderService orders) : ControllerBase
         return result switch
         {
             ListOrdersResult.Listed listed => Ok(PageDto<OrderListItemDto>.From(listed.Page, OrderListItemDto.From)),
-            ListOrdersResult.ValidationFailed failed => this.FieldValidationProblem(failed.Errors),
+            ListOrdersResult.ValidationFailed failed => this.ValidationProblem(failed.Errors),
             _ => throw new InvalidOperationException($"Unexpected result {result}."),
         };
     }
@@ -43,7 +43,7 @@ public sealed class OrdersController(OrderService orders) : ControllerBase
         return result switch
         {
             PlaceOrderResult.Placed placed => CreatedAtAction(nameof(Get), new { id = placed.Order.Id }, OrderDto.From(placed.Order)),
-            PlaceOrderResult.ValidationFailed failed => this.FieldValidationProblem(failed.Errors),
+            PlaceOrderResult.ValidationFailed failed => this.ValidationProblem(failed.Errors),
             _ => throw new InvalidOperationException($"Unexpected result {result}."),
         };
     }
