@@ -198,9 +198,9 @@ public sealed class UserAdminService(IUserAdministration users, IAuditLog audit,
                 return failed;
             }
         }
-        catch (LastAdminException) when (change.LastAdmin is ({ } verb, _))
+        catch (LastAdminException) when (change.LastAdmin is ({ } removal, _))
         {
-            return LastAdmin(verb); // another instance removed the other admin since the check above
+            return LastAdmin(removal); // another instance removed the other admin since the check above
         }
 
         if (!change.RevokeBeforeApply)
