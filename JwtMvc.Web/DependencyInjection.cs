@@ -30,6 +30,7 @@ public static class DependencyInjection
         services.AddCluster(configuration);
         services.AddTrustedProxies(configuration);
         services.AddAuthRateLimiting(configuration);
+        TokenGrants.AddTokenGrants(services);
         services.AddSingleton<IValidateOptions<UploadOptions>, UploadRootValidator>();
 
         services.AddSecurityHeaders();

@@ -10,7 +10,7 @@ namespace JwtMvc.Core.Admin;
 public interface IUserAdministration
 {
     /// <summary>Users whose user name or e-mail contains <paramref name="search"/> (case-insensitive), by user name.</summary>
-    Task<UserPage> ListAsync(string? search, int skip, int take, DateTimeOffset now, CancellationToken cancellationToken);
+    Task<UserPage> ListAsync(string? search, long skip, int take, DateTimeOffset now, CancellationToken cancellationToken);
 
     Task<ManagedUser?> FindAsync(string userId, DateTimeOffset now, CancellationToken cancellationToken);
 

@@ -17,7 +17,7 @@ public sealed class UserAdminService(IUserAdministration users, IAuditLog audit,
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(page, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
-        return users.ListAsync(string.IsNullOrWhiteSpace(search) ? null : search.Trim(), (page - 1) * pageSize, pageSize, clock.GetUtcNow(), cancellationToken);
+        return users.ListAsync(string.IsNullOrWhiteSpace(search) ? null : search.Trim(), (page - 1L) * pageSize, pageSize, clock.GetUtcNow(), cancellationToken);
     }
 
     public Task<ManagedUser?> FindAsync(string userId, CancellationToken cancellationToken) =>

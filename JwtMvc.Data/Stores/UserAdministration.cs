@@ -29,7 +29,7 @@ internal sealed class UserAdministration(
         IF @result < 0 THROW 51000, N'Timed out waiting for the admin-change lock.', 1;
         """;
 
-    public async Task<UserPage> ListAsync(string? search, int skip, int take, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<UserPage> ListAsync(string? search, long skip, int take, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var query = db.Users.AsNoTracking();
         if (!string.IsNullOrEmpty(search))
@@ -41,7 +41,12 @@ internal sealed class UserAdministration(
         }
 
         var total = await query.CountAsync(cancellationToken);
-        var items = await LoadAsync(query.OrderBy(u => u.NormalizedUserName).Skip(skip).Take(take), now, cancellationToken);
+        if (skip >= total)
+        {
+            return new UserPage([], total); // a page past the end
+        }
+
+        var items = await LoadAsync(query.OrderBy(u => u.NormalizedUserName).Skip((int)skip).Take(take), now, cancellationToken);
         return new UserPage(items, total);
     }
 

@@ -22,11 +22,11 @@ public sealed class AuthRateLimitOptions
 
 internal static class AuthRateLimiting
 {
-    /// <summary>Password endpoints: /api/auth/login and /api/auth/token.</summary>
+    /// <summary>
+    /// Everything that guesses at accounts or passwords, on one budget per client IP: /api/auth/login,
+    /// /api/auth/token, /api/account/register and /api/account/password.
+    /// </summary>
     public const string Policy = "auth";
-
-    /// <summary>Account creation; counted apart from sign-in attempts.</summary>
-    public const string RegistrationPolicy = "registration";
 
     public static IServiceCollection AddAuthRateLimiting(this IServiceCollection services, IConfiguration configuration)
     {
@@ -38,7 +38,6 @@ internal static class AuthRateLimiting
         return services.AddRateLimiter(options =>
         {
             options.AddPolicy(Policy, context => PerClientIp(context, Policy));
-            options.AddPolicy(RegistrationPolicy, context => PerClientIp(context, RegistrationPolicy));
             options.OnRejected = WriteRejectionAsync;
         });
     }

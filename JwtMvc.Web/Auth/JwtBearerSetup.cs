@@ -34,9 +34,17 @@ internal sealed class JwtBearerSetup(IOptions<JwtOptions> jwtOptions, IOptions<A
         };
     }
 
-    // An access token is only as good as its session: logout, reuse detection and admin actions revoke it.
+    // An access token is only as good as its session: logout, reuse detection and admin actions revoke it,
+    // and the session must be its subject's own.
     private static async Task ValidateSessionAsync(TokenValidatedContext context)
     {
+        var subject = context.Principal?.FindFirst(AccessTokenClaims.Subject)?.Value;
+        if (string.IsNullOrEmpty(subject))
+        {
+            context.Fail(new SessionRevokedException("The token has no subject ('sub')."));
+            return;
+        }
+
         var sessionClaim = context.Principal?.FindFirst(AccessTokenClaims.SessionId)?.Value;
         if (!Guid.TryParse(sessionClaim, CultureInfo.InvariantCulture, out var sessionId))
         {
@@ -45,9 +53,9 @@ internal sealed class JwtBearerSetup(IOptions<JwtOptions> jwtOptions, IOptions<A
         }
 
         var sessions = context.HttpContext.RequestServices.GetRequiredService<SessionService>();
-        if (!await sessions.IsActiveAsync(sessionId, context.HttpContext.RequestAborted))
+        if (!await sessions.IsActiveAsync(sessionId, subject, context.HttpContext.RequestAborted))
         {
-            context.Fail(new SessionRevokedException("The session has ended (signed out or revoked)."));
+            context.Fail(new SessionRevokedException("The session has ended (signed out or revoked) or is not the subject's."));
         }
     }
 }
