@@ -2,6 +2,7 @@ using JwtMvc.Core.Accounts;
 using JwtMvc.Core.Admin;
 using JwtMvc.Core.Auth;
 using JwtMvc.Core.Email;
+using JwtMvc.Core.Cluster;
 using JwtMvc.Core.Orders;
 using JwtMvc.Core.Uploads;
 using Microsoft.Extensions.Configuration;
@@ -24,6 +25,7 @@ public static class DependencyInjection
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<SigningKeys>();
+        services.TryAddSingleton<ICacheInvalidation, InProcessCacheInvalidation>(); // Redis replaces it when configured
         services.AddSingleton<SessionCache>();
         services.AddScoped<SessionService>();
         services.AddScoped<TokenService>();

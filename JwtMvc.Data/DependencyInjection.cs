@@ -3,6 +3,7 @@ using JwtMvc.Core.Admin;
 using JwtMvc.Core.Auth;
 using JwtMvc.Core.Email;
 using JwtMvc.Data.Email;
+using JwtMvc.Core.Cluster;
 using JwtMvc.Core.Orders;
 using JwtMvc.Core.Uploads;
 using JwtMvc.Data.Providers;
@@ -91,7 +92,10 @@ public static class DependencyInjection
         services.AddScoped<IUserAccounts, UserAccounts>();
         services.AddScoped<IUserReader, UserReader>();
         services.AddSingleton<UserRecordCache>();
-        services.AddSingleton<IUserChangeNotifier>(provider => provider.GetRequiredService<UserRecordCache>());
+        services.TryAddSingleton<ICacheInvalidation, InProcessCacheInvalidation>(); // AddJwtMvcCore registers the same
+        services.AddSingleton<UserChangeBroadcast>();
+        services.AddSingleton<IUserChangeNotifier>(provider => provider.GetRequiredService<UserChangeBroadcast>());
+        services.AddHostedService(provider => provider.GetRequiredService<UserChangeBroadcast>());
         services.AddScoped<DevelopmentSeeder>();
         return services;
     }

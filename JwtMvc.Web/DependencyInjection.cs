@@ -1,6 +1,7 @@
 using JwtMvc.Core.Auth;
 using JwtMvc.Core.Uploads;
 using JwtMvc.Web.Auth;
+using JwtMvc.Web.Cluster;
 using JwtMvc.Web.Controllers.Api;
 using JwtMvc.Web.Email;
 using JwtMvc.Web.Errors;
@@ -27,6 +28,8 @@ public static class DependencyInjection
             .AddPolicy(AppPolicies.Admin, policy => policy.RequireRole(AppRoles.Admin));
 
         services.AddOptions<AccountOptions>().Bind(configuration.GetSection(AccountOptions.Section));
+        services.AddCluster(configuration);
+        services.AddTrustedProxies(configuration);
         services.AddAuthRateLimiting(configuration);
         TokenGrants.AddTokenGrants(services);
         services.AddJwtMvcEmail(configuration);
@@ -42,6 +45,7 @@ public static class DependencyInjection
 
     public static WebApplication UseJwtMvcPipeline(this WebApplication app)
     {
+        app.UseTrustedProxies(); // first: everything after sees the client's address and scheme
         app.UseExceptionHandler();
         app.UseSecurityHeaders(); // HSTS and HTTPS outside Development; CSP, nosniff, Referrer-Policy everywhere
 
@@ -53,7 +57,7 @@ public static class DependencyInjection
 
         // Scripts, styles and page shells are public; every read and write of data goes through the API with a token.
         app.MapStaticAssets().AllowAnonymous();
-        app.MapHealthChecks("/health").AllowAnonymous();
+        app.MapHealthChecks("/health", new() { ResponseWriter = HealthReportWriter.WriteAsync }).AllowAnonymous();
         app.MapControllers();
         app.MapControllerRoute("areas", "{area:exists}/{controller=Home}/{action=Index}/{id?}").WithStaticAssets();
         app.MapControllerRoute("default", "{controller=Home}/{action=Index}/{id?}").WithStaticAssets();

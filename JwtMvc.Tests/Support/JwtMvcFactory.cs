@@ -102,6 +102,14 @@ public sealed record SignedInClient(HttpClient Client, string AccessToken, Cooki
         return Client.SendAsync(request);
     }
 
+    /// <summary>POST /api/auth/logout as the browser client sends it (with the refresh cookie, if this client keeps one).</summary>
+    public Task<HttpResponseMessage> LogoutAsync()
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/auth/logout");
+        request.Headers.Add("X-Requested-With", "XMLHttpRequest");
+        return Client.SendAsync(request);
+    }
+
     public HttpRequestMessage Request(HttpMethod method, string url, string? accessToken = null)
     {
         var request = new HttpRequestMessage(method, url);
