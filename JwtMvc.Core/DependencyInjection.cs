@@ -1,6 +1,7 @@
 using JwtMvc.Core.Accounts;
 using JwtMvc.Core.Admin;
 using JwtMvc.Core.Auth;
+using JwtMvc.Core.Auth.Keys;
 using JwtMvc.Core.Orders;
 using JwtMvc.Core.Uploads;
 using Microsoft.Extensions.Configuration;
@@ -22,7 +23,12 @@ public static class DependencyInjection
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<JwtOptions>, JwtOptionsValidator>());
 
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<SigningKeys>();
+        services.AddSingleton<KeyRing>();
+        services.AddSingleton<SigningKeys>(provider =>
+            provider.GetRequiredService<IOptions<JwtOptions>>().Value.UsesSharedSecret
+                ? new SharedSecretKeys(provider.GetRequiredService<IOptions<JwtOptions>>())
+                : provider.GetRequiredService<KeyRing>());
+        services.AddScoped<SigningKeyAdminService>();
         services.AddSingleton<SessionCache>();
         services.TryAddSingleton<UserCache>();
         services.AddScoped<UserProfiles>();

@@ -74,6 +74,7 @@ public sealed partial class TokenService(
             UserAgent = client.UserAgent,
         };
         var (refreshToken, stored) = NewRefreshToken(session, client, now);
+        await keys.EnsureFreshAsync(cancellationToken);
         await store.CreateAsync(session, stored, cancellationToken);
         return new IssuedTokens(CreateAccessToken(user, session.Id), refreshToken, session.ExpiresAt, user, session.Id);
     }
@@ -113,6 +114,7 @@ public sealed partial class TokenService(
         }
 
         var (newToken, replacement) = NewRefreshToken(session, client, now);
+        await keys.EnsureFreshAsync(cancellationToken);
         if (!await store.TryRotateAsync(token.Id, replacement, now, cancellationToken))
         {
             // Another request rotated this token first: the same credential was presented twice.

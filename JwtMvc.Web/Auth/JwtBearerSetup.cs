@@ -20,11 +20,18 @@ internal sealed class JwtBearerSetup(IOptions<JwtOptions> jwtOptions, SigningKey
 
         var settings = jwtOptions.Value;
         options.MapInboundClaims = false;
-        options.RequireHttpsMetadata = false; // no metadata is fetched: keys are local
+        options.RequireHttpsMetadata = false; // no metadata is fetched: keys are local (the key ring or the shared secret)
         options.TokenValidationParameters = AccessTokenValidation.CreateParameters(settings, keys, clock);
         options.Events = new JwtBearerEvents
         {
-            OnMessageReceived = async context => context.Token = await AccessTokenSources.FindAsync(context.Request, settings),
+            OnMessageReceived = async context =>
+            {
+                context.Token = await AccessTokenSources.FindAsync(context.Request, settings);
+                if (context.Token is not null)
+                {
+                    await keys.EnsureFreshAsync(context.HttpContext.RequestAborted); // a revocation elsewhere is seen within Jwt:SessionCheckSeconds
+                }
+            },
             OnTokenValidated = ValidateSessionAsync,
             OnChallenge = BearerChallenge.WriteAsync,
         };
