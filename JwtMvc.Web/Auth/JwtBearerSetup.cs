@@ -1,5 +1,6 @@
 using System.Globalization;
 using JwtMvc.Core.Auth;
+using JwtMvc.Core.Auth.Keys;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 
@@ -22,6 +23,13 @@ internal sealed class JwtBearerSetup(IOptions<JwtOptions> jwtOptions, SigningKey
         options.MapInboundClaims = false;
         options.RequireHttpsMetadata = false; // no metadata is fetched: keys are local (the key ring or the shared secret)
         options.TokenValidationParameters = AccessTokenValidation.CreateParameters(settings, keys, clock);
+        if (keys is KeyRing ring)
+        {
+            // ECDSA and RSA verification cost far more than one HMAC: a token seen before is looked up instead.
+            options.TokenHandlers.Clear();
+            options.TokenHandlers.Add(new CachingTokenHandler(ring, clock));
+        }
+
         options.Events = new JwtBearerEvents
         {
             OnMessageReceived = async context =>

@@ -158,6 +158,7 @@ public sealed class KeyRingTests : KeyRingAppFixture
         var admin = await Factory.LoginAsync("admin");
         var alice = await Factory.LoginAsync("alice");
         var kid = (string)JwtForge.Decode(alice.AccessToken).Header["kid"]!;
+        Assert.That((await alice.GetAsync("/api/me")).StatusCode, Is.EqualTo(HttpStatusCode.OK), "validated once, so the validation cache holds it");
 
         var revoke = await admin.SendAsync(HttpMethod.Post, $"/api/admin/keys/{kid}/revoke");
         var refused = await alice.GetAsync("/api/me");
@@ -166,7 +167,7 @@ public sealed class KeyRingTests : KeyRingAppFixture
 
         Assert.That(revoke.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That((await revoke.Content.ReadFromJsonAsync<KeyBody>())!.Status, Is.EqualTo("revoked"));
-        Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "a revoked key's tokens are refused at once");
+        Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "a revoked key's tokens are refused at once, cached or not");
         Assert.That(refused.Headers.WwwAuthenticate.ToString(), Does.Contain("invalid_token"));
         Assert.That(jwks.Select(k => (string?)k!["kid"]), Does.Not.Contain(kid), "a revoked key leaves the JWKS");
         Assert.That((await alice.GetAsync("/api/me", refreshed.AccessToken)).StatusCode, Is.EqualTo(HttpStatusCode.OK), "the session survives: one refresh recovers");
