@@ -137,4 +137,28 @@ public sealed class AuthClientTests : BrowserTest
             """);
         Assert.That(refreshStatus, Is.EqualTo(401), "after logout the session cannot be refreshed");
     }
+
+    [Test]
+    public async Task Storing_or_clearing_the_token_raises_token_changed_and_the_nav_bar_follows()
+    {
+        await SignInAsync(Page, "alice", "Alice#12345", "/");
+        await Page.EvaluateAsync("""
+            () => {
+                window.seenTokenChanges = [];
+                document.addEventListener('jwtmvc:token-changed', e => window.seenTokenChanges.push(e.detail.signedIn));
+            }
+            """);
+
+        await Page.EvaluateAsync("() => jwtmvc.auth.clear()");
+        var loginLinkShown = await Page.Locator("#nav-login").IsVisibleAsync();
+        var logoutShownAfterClear = await Page.Locator("#logout").IsVisibleAsync();
+        await Page.EvaluateAsync("() => jwtmvc.auth.refresh()");
+        var seen = await Page.EvaluateAsync<bool[]>("() => window.seenTokenChanges");
+
+        Assert.That(seen, Is.EqualTo(new[] { false, true }), "clearing, then storing a refreshed token, should each raise jwtmvc:token-changed saying whether someone is signed in");
+        Assert.That(loginLinkShown, Is.True, "signed out: the nav bar offers 'Log in'");
+        Assert.That(logoutShownAfterClear, Is.False, "signed out: no logout button");
+        Assert.That(await Page.Locator("#logout").IsVisibleAsync(), Is.True, "signed in again: the logout button is back");
+        Assert.That(await Page.Locator("#nav-user-name").TextContentAsync(), Is.EqualTo("alice"), "signed in again: the nav bar names the user");
+    }
 }

@@ -139,18 +139,6 @@ public sealed class LoginPageTests : BrowserTest
         await Page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/orders");
     }
 
-    [TestCase("https://evil.example/")]
-    [TestCase("//evil.example/")]
-    [TestCase("/\\evil.example/")]
-    [TestCase("/\t/evil.example/")]
-    [TestCase("javascript:alert(1)")]
-    public async Task A_return_url_that_leaves_the_site_is_not_followed(string returnUrl)
-    {
-        await SignInAsync(Page, "alice", "Alice#12345", returnUrl);
-
-        Assert.That(Page.Url, Is.EqualTo(Server.BaseUrl + "/"), $"returnUrl {returnUrl} is not local: login should go to the home page");
-    }
-
     [TestCase("/orders", "/account/login?returnUrl=%2Forders")]
     [TestCase("/upload", "/account/login?returnUrl=%2Fupload")]
     [TestCase("/admin/users", "/account/login?returnUrl=%2Fadmin%2Fusers")]

@@ -54,4 +54,23 @@ public sealed class MultiTabTests : BrowserTest
         Assert.That(new Uri(second.Url).AbsolutePath, Is.EqualTo("/account/login"), "the other tab should be on the login page");
         Assert.That(await second.Locator("#logout").IsVisibleAsync(), Is.False, "the other tab should no longer look signed in");
     }
+
+    [Test]
+    public async Task Signing_in_and_out_in_one_tab_updates_the_nav_bar_of_the_other()
+    {
+        // The register page is for the signed out: a sign-out elsewhere leaves it where it is.
+        var second = await NewTabAsync();
+        await second.GotoAsync("/account/register");
+        await second.Locator("#nav-login").WaitForAsync();
+
+        await SignInAsync(Page, "alice", "Alice#12345", "/");
+        await second.Locator("#logout").WaitForAsync();
+        var nameShown = await second.Locator("#nav-user-name").TextContentAsync();
+        await Page.ClickAsync("#logout");
+        await second.Locator("#nav-login").WaitForAsync();
+
+        Assert.That(nameShown, Is.EqualTo("alice"), "the other tab's nav bar should name the user signed in in the first tab");
+        Assert.That(await second.Locator("#logout").IsVisibleAsync(), Is.False, "after the logout in the first tab the other tab's nav bar offers no logout");
+        Assert.That(new Uri(second.Url).AbsolutePath, Is.EqualTo("/account/register"), "the register page stays where it is");
+    }
 }

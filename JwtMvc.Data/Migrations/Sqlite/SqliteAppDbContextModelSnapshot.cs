@@ -133,6 +133,10 @@ namespace JwtMvc.Data.Migrations.Sqlite
                     b.Property<long?>("RevokedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<byte[]>("SealedReplacement")
+                        .HasMaxLength(60)
+                        .HasColumnType("BLOB");
+
                     b.Property<Guid>("SessionId")
                         .HasColumnType("TEXT");
 
@@ -155,6 +159,8 @@ namespace JwtMvc.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ReplacedByHash");
 
                     b.HasIndex("SessionId");
 

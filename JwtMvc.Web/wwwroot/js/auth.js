@@ -10,8 +10,13 @@
  * - Tabs refresh one at a time (Web Locks, lock "jwtmvc.refresh"). A tab that waited for the lock first
  *   looks whether another tab has just stored a fresh token, and uses it instead of refreshing again.
  * - The token is refreshed ahead of its expiry while a page is open.
+ * - A refresh that got no answer (network) is sent again within a few seconds: the server may have rotated the
+ *   cookie and lost the answer, and within its retry window (Jwt:RefreshRetrySeconds, 30 s) the old cookie
+ *   gets the same new one, so a lost answer never signs the user out.
  * - The storage event keeps tabs in step: a sign-out in one sends the others to the login page; a new
  *   token stored by one is used by all (every request reads the token from localStorage).
+ * - Every change of the stored token, in this tab or another, raises "jwtmvc:token-changed" on document
+ *   (detail {signedIn}); nav.js draws the nav bar from it. This file never touches the page's DOM.
  *
  * Public surface: window.jwtmvc.auth (see the bottom of this file).
  */
@@ -28,12 +33,16 @@
     var FRESH_MS = 5000;
     // Refresh ahead of expiry: a fifth of the remaining lifetime, at most a minute.
     var MAX_AHEAD_MS = 60000;
-    // After a refresh that failed for a passing reason (network, 5xx), try again this much later.
+    // After a refresh that failed for a passing reason (5xx, or no answer after the quick retries), try again this much later.
     var RETRY_MS = 15000;
+    // A refresh that got no answer is sent again after each of these delays, well inside the server's 30 s
+    // retry window, before it counts as failed.
+    var NETWORK_RETRY_DELAYS_MS = [500, 1500, 3000];
     // How long a tab that waited for another tab's refresh waits for that tab's token to reach it.
     var HANDOFF_MS = 2000;
     // Pages where being signed out is the normal state: no redirect to the login page from there.
     var SIGNED_OUT_PAGES = ['/account/login', '/account/register'];
+    var TOKEN_CHANGED_EVENT = 'jwtmvc:token-changed';
 
     var storage = window.localStorage;
     var refreshInFlight = null;
@@ -115,28 +124,34 @@
             : LOGIN_PATH;
     }
 
+    /** The login page, coming back to this page afterwards (unless this page is a sign-in page itself). */
+    function loginUrlFromHere() {
+        return isSignedOutPage() ? LOGIN_PATH : loginUrl(currentPathAndQuery());
+    }
+
     function goToLogin(returnUrl) {
         window.location.assign(loginUrl(returnUrl));
     }
 
     /**
-     * returnUrl when it is a path on this site, otherwise "/". "//host", "/\host" and anything with
-     * control characters (URL parsers drop tabs and newlines, so "/\t/host" would become "//host") are
-     * refused, and what is left must still resolve to this origin.
+     * Where to go after signing in: returnUrl resolved as the browser would resolve it (dot segments,
+     * backslashes, encoded dots, tabs and "//" all count), as a path on this site, or "/" when it leads
+     * anywhere else. The answer is itself resolved once more: "/.//host" resolves to the local path
+     * "//host", which, followed as it stands, would leave the site.
      */
     function localReturnUrl(value) {
-        if (typeof value !== 'string' || value.charAt(0) !== '/' ||
-            value.charAt(1) === '/' || value.charAt(1) === '\\' ||
-            /[\u0000-\u001f\u007f]/.test(value)) {
+        if (typeof value !== 'string') {
             return '/';
         }
-        var url;
+        var origin = window.location.origin;
         try {
-            url = new URL(value, window.location.origin);
+            var target = new URL(value, origin);
+            var path = target.pathname + target.search + target.hash;
+            var followed = new URL(path, origin);
+            return target.origin === origin && followed.href === target.href ? path : '/';
         } catch (e) {
             return '/';
         }
-        return url.origin === window.location.origin ? url.pathname + url.search + url.hash : '/';
     }
 
     function isSameOrigin(url) {
@@ -200,6 +215,10 @@
     }
 
     function postRefresh() {
+        return postRefreshAttempt(0);
+    }
+
+    function postRefreshAttempt(attempt) {
         return Promise.resolve($.ajax({
             url: REFRESH_URL,
             method: 'POST',
@@ -209,7 +228,23 @@
         })).then(function (response) {
             signIn(response);
             return response.accessToken;
+        }, function (error) {
+            if (isNetworkFailure(error) && attempt < NETWORK_RETRY_DELAYS_MS.length) {
+                return delay(NETWORK_RETRY_DELAYS_MS[attempt]).then(function () {
+                    return postRefreshAttempt(attempt + 1);
+                });
+            }
+            throw error;
         });
+    }
+
+    /** No answer at all (connection refused or cut), as opposed to an answer saying no or a deliberate abort. */
+    function isNetworkFailure(xhr) {
+        return !!xhr && xhr.status === 0 && xhr.statusText !== 'abort';
+    }
+
+    function delay(ms) {
+        return new Promise(function (resolve) { window.setTimeout(resolve, ms); });
     }
 
     /**
@@ -383,47 +418,16 @@
         });
     }
 
-    // The display name is not in the token (admins may change it at any time), so the nav asks
-    // /api/me for it once per page and user. Sent without the retry machinery: a refused call only means
-    // the nav shows the user name alone, and must never send a public page to the login form.
-    var displayName = { userId: null, value: '', requestedWith: null };
-
-    function loadDisplayName() {
-        var token = getToken();
-        var user = currentUser();
-        if (!user || displayName.userId === user.id || displayName.requestedWith === token || !isFresh(token)) {
-            return;
-        }
-        displayName.requestedWith = token;
-        $.ajax({
-            url: '/api/me',
-            dataType: 'json',
-            headers: { Authorization: 'Bearer ' + token },
-            jwtmvcAnonymous: true
-        }).done(function (me) {
-            displayName = { userId: me.id, value: me.displayName || '', requestedWith: token };
-            renderNavigation();
-        });
-    }
-
-    function renderNavigation() {
-        var user = currentUser();
-        var shownDisplayName = user && displayName.userId === user.id ? displayName.value : '';
-        $('[data-jwtmvc-display-name]').text(shownDisplayName).toggleClass('d-none', !shownDisplayName);
-        $('[data-jwtmvc-signed-in]').toggleClass('d-none', !user);
-        $('[data-jwtmvc-signed-out]').toggleClass('d-none', !!user);
-        $('[data-jwtmvc-role]').each(function () {
-            var role = $(this).attr('data-jwtmvc-role');
-            $(this).toggleClass('d-none', !user || user.roles.indexOf(role) < 0);
-        });
-        $('[data-jwtmvc-user-name]').text(user ? user.name : '');
-        $('#nav-login').attr('href', isSignedOutPage() ? LOGIN_PATH : loginUrl(currentPathAndQuery()));
-    }
-
+    /**
+     * Tells whoever shows the session (the nav bar, nav.js) that the stored token changed, in this tab
+     * or in another: a "jwtmvc:token-changed" event on document, detail {signedIn}. This file itself
+     * never touches the page.
+     */
     function tokenChanged() {
-        renderNavigation();
         scheduleRefresh();
-        loadDisplayName();
+        window.document.dispatchEvent(new window.CustomEvent(TOKEN_CHANGED_EVENT, {
+            detail: { signedIn: !!getToken() }
+        }));
     }
 
     $(window).on('storage', function (e) {
@@ -445,13 +449,7 @@
         }
     });
 
-    $(window.document).on('click', '#logout', function (e) {
-        e.preventDefault();
-        $(this).prop('disabled', true);
-        logout();
-    });
-
-    $(tokenChanged);
+    scheduleRefresh();
 
     window.jwtmvc = window.jwtmvc || {};
     window.jwtmvc.auth = {
@@ -464,6 +462,9 @@
         logout: logout,
         requireSession: requireSession,
         loginUrl: loginUrl,
-        localReturnUrl: localReturnUrl
+        loginUrlFromHere: loginUrlFromHere,
+        localReturnUrl: localReturnUrl,
+        isFresh: function () { return isFresh(getToken()); },
+        tokenChangedEvent: TOKEN_CHANGED_EVENT
     };
 }(jQuery, window));

@@ -6,6 +6,8 @@
 (function ($, window) {
     'use strict';
 
+    var ui = window.jwtmvc.ui;
+
     function alertOf($form) {
         return $form.find('[data-form-alert]');
     }
@@ -13,14 +15,11 @@
     function clearErrors($form) {
         $form.find('.is-invalid').removeClass('is-invalid').removeAttr('aria-invalid');
         $form.find('[data-error-for]').text('');
-        alertOf($form).addClass('d-none').text('');
+        ui.hideAlert(alertOf($form));
     }
 
     function showAlert($form, message, kind) {
-        alertOf($form)
-            .removeClass('d-none alert-danger alert-success alert-warning')
-            .addClass('alert-' + (kind || 'danger'))
-            .text(message);
+        ui.showAlert(alertOf($form), message, kind);
     }
 
     /** Marks a field invalid with a message; false when the form has no field of that name. */
@@ -37,20 +36,12 @@
         return true;
     }
 
-    function problemOf(xhr) {
-        if (xhr.responseJSON) {
-            return xhr.responseJSON;
-        }
-        try {
-            return JSON.parse(xhr.responseText);
-        } catch (e) {
-            return null;
-        }
-    }
-
-    /** Shows a failed request's problem details on the form; fallback when they say nothing usable. */
+    /**
+     * Shows a failed request's problem details on the form: validation errors next to their fields,
+     * anything else in the form's alert (see ui.problemText for fallback).
+     */
     function showProblem($form, xhr, fallback) {
-        var problem = problemOf(xhr);
+        var problem = ui.problemOf(xhr);
         if (problem && problem.errors && typeof problem.errors === 'object') {
             var elsewhere = [];
             $.each(problem.errors, function (key, messages) {
@@ -65,7 +56,7 @@
             $form.find('.is-invalid').first().trigger('focus');
             return;
         }
-        showAlert($form, (problem && (problem.detail || problem.title)) || fallback);
+        showAlert($form, ui.problemText(xhr, fallback));
     }
 
     /** Disables the submit button and shows its spinner and busy label while a request runs. */

@@ -9,14 +9,14 @@
     'use strict';
 
     var auth = window.jwtmvc.auth;
+    var ui = window.jwtmvc.ui;
     var forms = window.jwtmvc.forms;
     if (!auth.requireSession()) {
         return;
     }
 
     var API = '/api/admin/users';
-    var PAGE_SIZE = 20;
-    var state = { search: '', page: 1, totalCount: 0, selectedId: null };
+    var state = { search: '', page: 1, pageSize: 20, totalCount: 0, selectedId: null };
 
     var $app = $('#admin-app');
     var $rows = $('#users-table tbody');
@@ -36,46 +36,25 @@
         return '/' + encodeURIComponent(id) + (suffix || '');
     }
 
-    function formatTime(value) {
-        if (!value) {
-            return '';
-        }
-        var date = new Date(value);
-        return date.getUTCFullYear() >= 9999 ? 'never' : date.toLocaleString();
-    }
-
     function lockoutText(user) {
         if (!user.lockedOut) {
             return 'Active';
         }
         return new Date(user.lockoutEnd).getUTCFullYear() >= 9999
             ? 'Locked indefinitely'
-            : 'Locked until ' + formatTime(user.lockoutEnd);
+            : 'Locked until ' + ui.formatTime(user.lockoutEnd);
     }
 
     function cell(text) {
         return $('<td>').text(text == null ? '' : String(text));
     }
 
-    function problemText(xhr, fallback) {
-        var problem = xhr && (xhr.responseJSON || null);
-        if (problem && problem.errors) {
-            var messages = [];
-            $.each(problem.errors, function (_, list) { messages = messages.concat(list); });
-            return messages.join(' ');
-        }
-        return (problem && (problem.detail || problem.title)) || fallback;
-    }
-
     function showError(xhr, fallback) {
-        $('#admin-error').removeClass('d-none').text(problemText(xhr, fallback));
+        ui.showAlert('#admin-error', ui.problemText(xhr, fallback));
     }
 
     function showDetailMessage(message, kind) {
-        $('#detail-alert')
-            .removeClass('d-none alert-success alert-danger alert-warning')
-            .addClass('alert-' + (kind || 'success'))
-            .text(message);
+        ui.showAlert('#detail-alert', message, kind || 'success');
     }
 
     /** A Bootstrap modal asking to confirm; resolves true on Confirm, false when dismissed. */
@@ -115,19 +94,24 @@
         return $row;
     }
 
+    var pager = ui.pager(state, {
+        previous: '#users-prev',
+        next: '#users-next',
+        info: '#users-page-info',
+        noun: ['user', 'users'],
+        load: loadUsers
+    });
+
     function loadUsers() {
-        return api('GET', '?' + $.param({ search: state.search, page: state.page, pageSize: PAGE_SIZE }))
+        return api('GET', '?' + $.param({ search: state.search, page: state.page, pageSize: state.pageSize }))
             .done(function (result) {
                 $('#admin-loading').addClass('d-none');
-                $('#admin-error').addClass('d-none');
+                ui.hideAlert('#admin-error');
                 $app.removeClass('d-none');
                 state.totalCount = result.totalCount;
                 $rows.empty().append($.map(result.items, renderRow));
                 $('#users-empty').toggleClass('d-none', result.items.length > 0);
-                var pages = Math.max(1, Math.ceil(result.totalCount / PAGE_SIZE));
-                $('#users-page-info').text('Page ' + state.page + ' of ' + pages + ' (' + result.totalCount + ' users)');
-                $('#users-prev').prop('disabled', state.page <= 1);
-                $('#users-next').prop('disabled', state.page >= pages);
+                pager.render(result.totalCount);
             })
             .fail(function (xhr) {
                 $('#admin-loading').addClass('d-none');
@@ -135,7 +119,7 @@
                     $app.addClass('d-none');
                     $('#admin-forbidden').removeClass('d-none');
                 } else if (xhr.status !== 401) {
-                    showError(xhr, 'The users could not be loaded.');
+                    showError(xhr, 'The users could not be loaded');
                 }
             });
     }
@@ -165,9 +149,9 @@
             var $body = $('#sessions-table tbody').empty();
             $.each(result.items, function (_, session) {
                 $body.append($('<tr>').append(
-                    cell(formatTime(session.createdAt)),
-                    cell(formatTime(session.lastUsedAt)),
-                    cell(formatTime(session.expiresAt)),
+                    cell(ui.formatTime(session.createdAt)),
+                    cell(ui.formatTime(session.lastUsedAt)),
+                    cell(ui.formatTime(session.expiresAt)),
                     cell(session.ipAddress),
                     cell(session.userAgent).addClass('text-break')));
             });
@@ -181,7 +165,7 @@
         return api('GET', userPath(id, '/audit')).done(function (result) {
             var $body = $('#audit-table tbody').empty();
             $.each(result.items, function (_, entry) {
-                $body.append($('<tr>').append(cell(formatTime(entry.at)), cell(entry.actor), cell(entry.action), cell(entry.detail)));
+                $body.append($('<tr>').append(cell(ui.formatTime(entry.at)), cell(entry.actor), cell(entry.action), cell(entry.detail)));
             });
         });
     }
@@ -193,7 +177,7 @@
             loadSessions(id);
             loadAudit(id);
         }).fail(function (xhr) {
-            showError(xhr, 'The user could not be loaded.');
+            showError(xhr, 'The user could not be loaded');
         });
     }
 
@@ -219,16 +203,6 @@
         e.preventDefault();
         state.search = $.trim($('#user-search').val());
         state.page = 1;
-        loadUsers();
-    });
-
-    $('#users-prev').on('click', function () {
-        state.page = Math.max(1, state.page - 1);
-        loadUsers();
-    });
-
-    $('#users-next').on('click', function () {
-        state.page += 1;
         loadUsers();
     });
 
@@ -259,7 +233,7 @@
             loadUsers();
             openDetail(user.id).done(function () { showDetailMessage('User ' + user.userName + ' created.'); });
         }).fail(function (xhr) {
-            forms.showProblem($form, xhr, 'The user could not be created.');
+            forms.showProblem($form, xhr, 'The user could not be created');
         });
     });
 
@@ -269,7 +243,7 @@
         forms.clearErrors($form);
         api('PUT', userPath(state.selectedId), forms.values($form, ['displayName', 'email']))
             .done(function (user) { refreshAfterChange('Profile saved.', user); })
-            .fail(function (xhr) { forms.showProblem($form, xhr, 'The profile could not be saved.'); });
+            .fail(function (xhr) { forms.showProblem($form, xhr, 'The profile could not be saved'); });
     });
 
     $('#roles-form').on('submit', function (e) {
@@ -284,7 +258,7 @@
                 }
                 api('PUT', userPath(state.selectedId, '/roles'), { roles: roles })
                     .done(function (user) { refreshAfterChange('Roles saved; the user was signed out.', user); })
-                    .fail(function (xhr) { forms.showProblem($form, xhr, 'The roles could not be saved.'); });
+                    .fail(function (xhr) { forms.showProblem($form, xhr, 'The roles could not be saved'); });
             });
     });
 
@@ -302,7 +276,7 @@
             }
             api('POST', userPath(state.selectedId, '/lock'), body)
                 .done(function (user) { refreshAfterChange(name + ' is locked out and signed out.', user); })
-                .fail(function (xhr) { forms.showProblem($form, xhr, 'The user could not be locked.'); });
+                .fail(function (xhr) { forms.showProblem($form, xhr, 'The user could not be locked'); });
         });
     });
 
@@ -311,7 +285,7 @@
         forms.clearErrors($form);
         api('POST', userPath(state.selectedId, '/unlock'))
             .done(function (user) { refreshAfterChange('Unlocked.', user); })
-            .fail(function (xhr) { forms.showProblem($form, xhr, 'The user could not be unlocked.'); });
+            .fail(function (xhr) { forms.showProblem($form, xhr, 'The user could not be unlocked'); });
     });
 
     $('#reset-form').on('submit', function (e) {
@@ -329,7 +303,7 @@
                         $('#reset-newPassword').val('');
                         refreshAfterChange('Password reset; the user was signed out.', user);
                     })
-                    .fail(function (xhr) { forms.showProblem($form, xhr, 'The password could not be reset.'); });
+                    .fail(function (xhr) { forms.showProblem($form, xhr, 'The password could not be reset'); });
             });
     });
 
@@ -340,7 +314,7 @@
             }
             api('DELETE', userPath(state.selectedId, '/sessions'))
                 .done(function () { refreshAfterChange('Every session was revoked.'); })
-                .fail(function (xhr) { showDetailMessage(problemText(xhr, 'The sessions could not be revoked.'), 'danger'); });
+                .fail(function (xhr) { showDetailMessage(ui.problemText(xhr, 'The sessions could not be revoked'), 'danger'); });
         });
     });
 
@@ -355,7 +329,7 @@
                     closeDetail();
                     loadUsers();
                 })
-                .fail(function (xhr) { showDetailMessage(problemText(xhr, 'The user could not be deleted.'), 'danger'); });
+                .fail(function (xhr) { showDetailMessage(ui.problemText(xhr, 'The user could not be deleted'), 'danger'); });
         });
     });
 

@@ -2,10 +2,9 @@
 (function ($, window) {
     'use strict';
 
-    var auth = window.jwtmvc.auth;
+    var ui = window.jwtmvc.ui;
     var forms = window.jwtmvc.forms;
     var $form = $('#login-form');
-    var returnUrl = new URLSearchParams(window.location.search).get('returnUrl');
 
     /** Retry-After, in seconds from now (it may be a number of seconds or an HTTP date); 0 when absent. */
     function retryAfterSeconds(xhr) {
@@ -51,19 +50,9 @@
         }
 
         forms.setBusy($form, true);
-        $.ajax({
-            url: '/api/auth/login',
-            method: 'POST',
-            contentType: 'application/json',
-            dataType: 'json',
-            data: JSON.stringify(body),
-            jwtmvcAnonymous: true
-        }).done(function (response) {
-            auth.signIn(response);
-            window.location.assign(auth.localReturnUrl(returnUrl));
-        }).fail(function (xhr) {
+        ui.login(body.userName, body.password).done(ui.followReturnUrl).fail(function (xhr) {
             if (xhr.status === 400) {
-                forms.showProblem($form, xhr, 'Check the user name and password.');
+                forms.showProblem($form, xhr, 'Check the user name and password');
             } else {
                 forms.showAlert($form, explain(xhr));
             }

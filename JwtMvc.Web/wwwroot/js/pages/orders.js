@@ -7,6 +7,7 @@
     'use strict';
 
     var auth = window.jwtmvc.auth;
+    var ui = window.jwtmvc.ui;
     var forms = window.jwtmvc.forms;
     if (!auth.requireSession()) {
         return;
@@ -29,21 +30,8 @@
         }
     }
 
-    function when(iso) {
-        var date = new Date(iso);
-        return isNaN(date.getTime()) ? String(iso) : date.toLocaleString();
-    }
-
-    function problemText(xhr, fallback) {
-        var problem = xhr.responseJSON;
-        return (problem && (problem.detail || problem.title)) || fallback + ' (' + (xhr.status || 'no answer') + ').';
-    }
-
     function showStatus(message, kind) {
-        $('#orders-status')
-            .removeClass('d-none alert-success alert-warning alert-danger')
-            .addClass('alert-' + kind)
-            .text(message);
+        ui.showAlert('#orders-status', message, kind);
     }
 
     // ---- the list ---------------------------------------------------------------------------------
@@ -61,16 +49,24 @@
             $actions.append($('<button type="button" class="btn btn-outline-danger btn-sm order-cancel">').text('Cancel'));
         }
         return $row.append(
-            $('<td>').append($('<time>').attr('datetime', order.createdAt).text(when(order.createdAt))),
+            $('<td>').append($('<time>').attr('datetime', order.createdAt).text(ui.formatTime(order.createdAt))),
             $('<td>').append(statusBadge(order.status)),
             $('<td class="text-end">').text(order.lineCount),
             $('<td class="text-end order-total">').text(money(order.total, order.currency)),
             $actions);
     }
 
+    var pager = ui.pager(state, {
+        previous: '#orders-prev',
+        next: '#orders-next',
+        info: '#orders-page-info',
+        noun: ['order', 'orders'],
+        load: load
+    });
+
     function render(result) {
         state.totalCount = result.totalCount;
-        var pages = Math.max(1, Math.ceil(result.totalCount / result.pageSize));
+        var pages = ui.pageCount(result.totalCount, state.pageSize);
         if (result.items.length === 0 && result.totalCount > 0 && state.page > pages) {
             // The last page emptied (an order moved away): show the one that now is last.
             state.page = pages;
@@ -85,21 +81,19 @@
         $('#orders-table').toggleClass('d-none', result.items.length === 0);
         $('#orders-empty').toggleClass('d-none', result.totalCount !== 0);
         $('#orders-pager').toggleClass('d-none', result.totalCount === 0);
-        $('#orders-page-info').text('Page ' + result.page + ' of ' + pages + ' \u00b7 ' + result.totalCount + (result.totalCount === 1 ? ' order' : ' orders'));
-        $('#orders-prev').prop('disabled', result.page <= 1);
-        $('#orders-next').prop('disabled', result.page >= pages);
+        pager.render(result.totalCount);
     }
 
     function load() {
         $('#orders-loading').removeClass('d-none');
-        $('#orders-error').addClass('d-none').text('');
+        ui.hideAlert('#orders-error');
         return $.ajax({
             url: '/api/orders',
             dataType: 'json',
             data: { page: state.page, pageSize: state.pageSize, sort: state.sort }
         }).done(render).fail(function (xhr) {
             $('#orders-table, #orders-pager, #orders-empty').addClass('d-none');
-            $('#orders-error').removeClass('d-none').text(problemText(xhr, 'Your orders could not be loaded'));
+            ui.showAlert('#orders-error', ui.problemText(xhr, 'Your orders could not be loaded'));
         }).always(function () {
             $('#orders-loading').addClass('d-none');
         });
@@ -114,16 +108,6 @@
     $('#orders-page-size').on('change', function () {
         state.pageSize = parseInt($(this).val(), 10);
         state.page = 1;
-        load();
-    });
-
-    $('#orders-prev').on('click', function () {
-        state.page = Math.max(1, state.page - 1);
-        load();
-    });
-
-    $('#orders-next').on('click', function () {
-        state.page += 1;
         load();
     });
 
@@ -165,7 +149,7 @@
                 $cell.empty().append(linesTable(order));
             })
             .fail(function (xhr) {
-                $cell.empty().append($('<span class="text-danger">').text(problemText(xhr, 'The lines could not be loaded')));
+                $cell.empty().append($('<span class="text-danger">').text(ui.problemText(xhr, 'The lines could not be loaded')));
             });
     });
 
@@ -176,11 +160,11 @@
         var id = $button.closest('tr').attr('data-order-id');
         $.ajax({ url: '/api/orders/' + encodeURIComponent(id) + '/cancel', method: 'POST', dataType: 'json' })
             .done(function (order) {
-                showStatus('The order of ' + when(order.createdAt) + ' was cancelled.', 'success');
+                showStatus('The order of ' + ui.formatTime(order.createdAt) + ' was cancelled.', 'success');
                 load();
             })
             .fail(function (xhr) {
-                showStatus(problemText(xhr, 'The order could not be cancelled'), xhr.status === 409 ? 'warning' : 'danger');
+                showStatus(ui.problemText(xhr, 'The order could not be cancelled'), xhr.status === 409 ? 'warning' : 'danger');
                 load();
             });
     });
@@ -255,7 +239,7 @@
             }
             load();
         }).fail(function (xhr) {
-            forms.showProblem($form, xhr, 'The order could not be placed (' + xhr.status + ').');
+            forms.showProblem($form, xhr, 'The order could not be placed');
         }).always(function () {
             forms.setBusy($form, false);
         });
@@ -270,7 +254,7 @@
         resetForm();
         $form.find('button[type=submit]').prop('disabled', false);
     }).fail(function (xhr) {
-        forms.showAlert($form, problemText(xhr, 'The catalogue could not be loaded'));
+        forms.showAlert($form, ui.problemText(xhr, 'The catalogue could not be loaded'));
     });
 
     load();

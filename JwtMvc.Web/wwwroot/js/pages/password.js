@@ -23,7 +23,7 @@
             $form.trigger('reset');
             forms.showAlert($form, 'Your password was changed. Your other sessions have been signed out.', 'success');
         }).fail(function (xhr) {
-            forms.showProblem($form, xhr, 'The password could not be changed (' + xhr.status + ').');
+            forms.showProblem($form, xhr, 'The password could not be changed');
         }).always(function () {
             forms.setBusy($form, false);
         });

@@ -2,10 +2,9 @@
 (function ($, window) {
     'use strict';
 
-    var auth = window.jwtmvc.auth;
+    var ui = window.jwtmvc.ui;
     var forms = window.jwtmvc.forms;
     var $form = $('#register-form');
-    var returnUrl = new URLSearchParams(window.location.search).get('returnUrl');
 
     $form.on('submit', function (e) {
         e.preventDefault();
@@ -18,23 +17,13 @@
 
         forms.setBusy($form, true);
         forms.postJson('/api/account/register', body).then(function () {
-            return $.ajax({
-                url: '/api/auth/login',
-                method: 'POST',
-                contentType: 'application/json',
-                dataType: 'json',
-                data: JSON.stringify({ userName: body.userName, password: body.password }),
-                jwtmvcAnonymous: true
-            });
-        }).done(function (response) {
-            auth.signIn(response);
-            window.location.assign(auth.localReturnUrl(returnUrl));
-        }).fail(function (xhr) {
+            return ui.login(body.userName, body.password);
+        }).done(ui.followReturnUrl).fail(function (xhr) {
             forms.setBusy($form, false);
             if (xhr.status === 429) {
                 forms.showAlert($form, 'Your account was created, but signing in was refused for now. Log in again in a minute.', 'warning');
             } else {
-                forms.showProblem($form, xhr, 'The account could not be created (' + xhr.status + ').');
+                forms.showProblem($form, xhr, 'The account could not be created');
             }
         });
     });

@@ -9,6 +9,7 @@
     'use strict';
 
     var auth = window.jwtmvc.auth;
+    var ui = window.jwtmvc.ui;
     if (!auth.requireSession()) {
         return;
     }
@@ -38,31 +39,8 @@
         return value.toFixed(value < 10 ? 1 : 0) + ' ' + units[unit];
     }
 
-    function when(iso) {
-        var date = new Date(iso);
-        return isNaN(date.getTime()) ? String(iso) : date.toLocaleString();
-    }
-
-    function problemText(xhr, fallback) {
-        if (xhr.status === 0) {
-            return fallback + ': the connection was closed before the server answered.';
-        }
-        var problem = xhr.responseJSON;
-        if (!problem && xhr.responseText) {
-            try {
-                problem = JSON.parse(xhr.responseText);
-            } catch (e) {
-                problem = null;
-            }
-        }
-        return (problem && (problem.detail || problem.title)) || fallback + ' (' + xhr.status + ').';
-    }
-
     function showStatus(message, kind) {
-        $('#files-status')
-            .removeClass('d-none alert-success alert-warning alert-danger')
-            .addClass('alert-' + kind)
-            .text(message);
+        ui.showAlert('#files-status', message, kind);
     }
 
     // ---- uploading --------------------------------------------------------------------------------
@@ -129,7 +107,7 @@
                     : 'Uploaded.');
                 loadFiles();
             }).fail(function (xhr) {
-                finish($item, false, problemText(xhr, 'The upload failed'));
+                finish($item, false, ui.problemText(xhr, 'The upload failed'));
             }).always(function () {
                 resolve();
             });
@@ -188,7 +166,7 @@
                 $('<td class="file-name text-break">').text(file.fileName),
                 $('<td class="text-end text-nowrap file-size">').text(size(file.size)),
                 $('<td class="file-type">').text(file.contentType),
-                $('<td class="text-nowrap">').append($('<time>').attr('datetime', file.uploadedAt).text(when(file.uploadedAt))),
+                $('<td class="text-nowrap">').append($('<time>').attr('datetime', file.uploadedAt).text(ui.formatTime(file.uploadedAt))),
                 $('<td class="font-monospace small">').attr('title', file.sha256).text(file.sha256.slice(0, 12) + '\u2026'),
                 $('<td class="text-end text-nowrap">').append(
                     $('<button type="button" class="btn btn-outline-primary btn-sm file-download">').text('Download'),
@@ -209,7 +187,7 @@
             showEmptyState();
         }).fail(function (xhr) {
             $('#files-loading').addClass('d-none');
-            showStatus(problemText(xhr, 'Your files could not be loaded'), 'danger');
+            showStatus(ui.problemText(xhr, 'Your files could not be loaded'), 'danger');
         });
     }
 
@@ -239,7 +217,7 @@
         }).fail(function (xhr) {
             showStatus(xhr.status === 404
                 ? '\u201c' + fileName + '\u201d is no longer there.'
-                : 'The download of \u201c' + fileName + '\u201d failed (' + (xhr.status || 'no answer') + ').', 'danger');
+                : ui.problemText(xhr, 'The download of \u201c' + fileName + '\u201d failed'), 'danger');
         }).always(function () {
             $button.prop('disabled', false);
         });
@@ -262,7 +240,7 @@
                 $row.remove();
                 showEmptyState();
             }
-            showStatus(problemText(xhr, 'The file could not be deleted'), 'danger');
+            showStatus(ui.problemText(xhr, 'The file could not be deleted'), 'danger');
         });
     });
 

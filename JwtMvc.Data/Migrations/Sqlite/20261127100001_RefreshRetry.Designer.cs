@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace JwtMvc.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteAppDbContext))]
-    [Migration("20261127100022_AddSigningKeys")]
-    partial class AddSigningKeys
+    [Migration("20261127100001_RefreshRetry")]
+    partial class RefreshRetry
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -65,54 +65,6 @@ namespace JwtMvc.Data.Migrations.Sqlite
                     b.ToTable("AuditEntries", (string)null);
                 });
 
-            modelBuilder.Entity("JwtMvc.Core.Auth.Keys.SigningKeyRecord", b =>
-                {
-                    b.Property<string>("KeyId")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("ActivatesAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Algorithm")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Generation")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("ProtectedPrivateKey")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("PublicJwk")
-                        .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("RemovedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("RetiresAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("RevokedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("KeyId");
-
-                    b.HasIndex("Generation")
-                        .IsUnique();
-
-                    b.HasIndex("RemovedAt");
-
-                    b.ToTable("SigningKeys", (string)null);
-                });
-
             modelBuilder.Entity("JwtMvc.Core.Auth.RefreshToken", b =>
                 {
                     b.Property<Guid>("Id")
@@ -136,6 +88,10 @@ namespace JwtMvc.Data.Migrations.Sqlite
                     b.Property<long?>("RevokedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<byte[]>("SealedReplacement")
+                        .HasMaxLength(60)
+                        .HasColumnType("BLOB");
+
                     b.Property<Guid>("SessionId")
                         .HasColumnType("TEXT");
 
@@ -158,6 +114,8 @@ namespace JwtMvc.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ReplacedByHash");
 
                     b.HasIndex("SessionId");
 

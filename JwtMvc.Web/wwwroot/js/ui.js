@@ -1,0 +1,133 @@
+/*
+ * What every page script needs and would otherwise write again: the text of a failed request, times for
+ * people, alerts, a pager, and the password sign-in. Loaded by the layout after auth.js, before forms.js
+ * and the page's own script. Text only ever goes into the page with .text().
+ */
+(function ($, window) {
+    'use strict';
+
+    var auth = window.jwtmvc.auth;
+
+    /** A failed request's problem details (RFC 7807, or a validation problem), or null. */
+    function problemOf(xhr) {
+        if (!xhr) {
+            return null;
+        }
+        if (xhr.responseJSON) {
+            return xhr.responseJSON;
+        }
+        try {
+            return JSON.parse(xhr.responseText);
+        } catch (e) {
+            return null;
+        }
+    }
+
+    /**
+     * What a failed request has to say: its validation messages, or its problem's detail or title, or
+     * else fallback (a sentence without its full stop) with the status, or with "no answer".
+     */
+    function problemText(xhr, fallback) {
+        if (!xhr || xhr.status === 0) {
+            return fallback + ': the connection was closed before the server answered.';
+        }
+        var problem = problemOf(xhr);
+        if (problem && problem.errors && typeof problem.errors === 'object') {
+            var messages = [];
+            $.each(problem.errors, function (_, list) { messages = messages.concat(list); });
+            if (messages.length) {
+                return messages.join(' ');
+            }
+        }
+        return (problem && (problem.detail || problem.title)) || fallback + ' (' + xhr.status + ').';
+    }
+
+    /** An ISO 8601 time from the server in the reader's locale; "never" for the end of time, "" for none. */
+    function formatTime(value) {
+        if (!value) {
+            return '';
+        }
+        var date = new Date(value);
+        if (isNaN(date.getTime())) {
+            return String(value);
+        }
+        return date.getUTCFullYear() >= 9999 ? 'never' : date.toLocaleString();
+    }
+
+    /** Shows message in a Bootstrap alert element; kind is success, warning, danger (default) or info. */
+    function showAlert($alert, message, kind) {
+        $($alert)
+            .removeClass('d-none alert-success alert-warning alert-danger alert-info')
+            .addClass('alert-' + (kind || 'danger'))
+            .text(message);
+    }
+
+    function hideAlert($alert) {
+        $($alert).addClass('d-none').text('');
+    }
+
+    function pageCount(totalCount, pageSize) {
+        return Math.max(1, Math.ceil(totalCount / pageSize));
+    }
+
+    /**
+     * Previous / next buttons and a "Page 2 of 5 · 93 orders" line over state.page and state.pageSize.
+     * options: previous, next, info (selectors), noun [one, many], load (called after the page changed).
+     * render(totalCount) shows where the list is and answers the number of pages.
+     */
+    function pager(state, options) {
+        $(options.previous).on('click', function () {
+            state.page = Math.max(1, state.page - 1);
+            options.load();
+        });
+        $(options.next).on('click', function () {
+            state.page += 1;
+            options.load();
+        });
+        return {
+            render: function (totalCount) {
+                var pages = pageCount(totalCount, state.pageSize);
+                $(options.info).text('Page ' + state.page + ' of ' + pages + ' \u00b7 ' + totalCount + ' ' +
+                    (totalCount === 1 ? options.noun[0] : options.noun[1]));
+                $(options.previous).prop('disabled', state.page <= 1);
+                $(options.next).prop('disabled', state.page >= pages);
+                return pages;
+            }
+        };
+    }
+
+    /** POST /api/auth/login; when it answers a token, the browser is signed in before the caller hears of it. */
+    function login(userName, password) {
+        return $.ajax({
+            url: '/api/auth/login',
+            method: 'POST',
+            contentType: 'application/json',
+            dataType: 'json',
+            data: JSON.stringify({ userName: userName, password: password }),
+            jwtmvcAnonymous: true
+        }).done(function (response) {
+            if (response && response.accessToken) {
+                auth.signIn(response);
+            }
+        });
+    }
+
+    /** After signing in: to this page's returnUrl when it stays on this site, otherwise home. */
+    function followReturnUrl() {
+        var returnUrl = new URLSearchParams(window.location.search).get('returnUrl');
+        window.location.assign(auth.localReturnUrl(returnUrl));
+    }
+
+    window.jwtmvc = window.jwtmvc || {};
+    window.jwtmvc.ui = {
+        problemOf: problemOf,
+        problemText: problemText,
+        formatTime: formatTime,
+        showAlert: showAlert,
+        hideAlert: hideAlert,
+        pageCount: pageCount,
+        pager: pager,
+        login: login,
+        followReturnUrl: followReturnUrl
+    };
+}(jQuery, window));
