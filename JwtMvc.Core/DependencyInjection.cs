@@ -30,8 +30,6 @@ public static class DependencyInjection
                 : provider.GetRequiredService<KeyRing>());
         services.AddScoped<SigningKeyAdminService>();
         services.AddSingleton<SessionCache>();
-        services.TryAddSingleton<UserCache>();
-        services.AddScoped<UserProfiles>();
         services.AddScoped<SessionService>();
         services.AddScoped<TokenService>();
         services.AddScoped<SignInService>();

@@ -14,8 +14,6 @@ namespace JwtMvc.Web;
 
 public static class DependencyInjection
 {
-    public const string AdminPolicy = "Admin";
-
     public static IServiceCollection AddJwtMvcWeb(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddHostedService<KeyRotationService>();
@@ -23,15 +21,17 @@ public static class DependencyInjection
             .Bind(configuration.GetSection(PublicUrlOptions.Section))
             .Validate(o => o.PublicBaseUrl is null || PublicUrlOptions.IsValid(o.PublicBaseUrl), "App:PublicBaseUrl must be an absolute http(s) URL without query or fragment, e.g. https://auth.example.com.")
             .ValidateOnStart();
+        services.AddOptions<AccessTokenSourceOptions>().Bind(configuration.GetSection(AccessTokenSourceOptions.Section));
         services.AddSingleton<IConfigureOptions<JwtBearerOptions>, JwtBearerSetup>();
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddAuthorizationBuilder()
             // Fail closed: an endpoint is for signed-in users unless it says [AllowAnonymous].
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
-            .AddPolicy(AdminPolicy, policy => policy.RequireRole("Admin"));
+            .AddPolicy(AppPolicies.Admin, policy => policy.RequireRole(AppRoles.Admin));
 
         services.AddOptions<AccountOptions>().Bind(configuration.GetSection(AccountOptions.Section));
         services.AddAuthRateLimiting(configuration);
+        TokenGrants.AddTokenGrants(services);
         services.AddSingleton<IValidateOptions<UploadOptions>, UploadRootValidator>();
 
         services.AddSecurityHeaders();

@@ -67,10 +67,6 @@ public sealed class JwtOptions
     [Range(0, 300)]
     public int RefreshRetrySeconds { get; set; } = 30;
 
-    public bool AllowFormToken { get; set; }
-
-    public bool AllowQueryToken { get; set; }
-
     public TimeSpan AccessTokenLifetime => TimeSpan.FromMinutes(AccessTokenMinutes);
 
     /// <summary>True when <c>Jwt:SigningKey</c> is set: HS256 with that key, no key ring.</summary>

@@ -7,6 +7,11 @@ public sealed class SignInService(IUserDirectory users, TokenService tokens)
     {
         ArgumentException.ThrowIfNullOrEmpty(userNameOrEmail);
         ArgumentException.ThrowIfNullOrEmpty(password);
+        if (Passwords.IsTooLong(password))
+        {
+            return SignInOutcome.InvalidCredentials; // no password that long exists, so it is not worth hashing
+        }
+
         return await users.CheckPasswordAsync(userNameOrEmail, password, cancellationToken) switch
         {
             PasswordCheck.Success success => new SignInOutcome.SignedIn(await tokens.StartSessionAsync(success.User, client, cancellationToken)),

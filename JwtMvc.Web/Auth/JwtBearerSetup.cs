@@ -6,8 +6,11 @@ using Microsoft.Extensions.Options;
 
 namespace JwtMvc.Web.Auth;
 
-/// <summary>Strict JwtBearer validation from <see cref="JwtOptions"/>, where the token may come from, and the session check.</summary>
-internal sealed class JwtBearerSetup(IOptions<JwtOptions> jwtOptions, SigningKeys keys, TimeProvider clock)
+/// <summary>
+/// Strict JwtBearer validation from <see cref="JwtOptions"/>, where the token may come from
+/// (<see cref="AccessTokenSourceOptions"/>), and the session check.
+/// </summary>
+internal sealed class JwtBearerSetup(IOptions<JwtOptions> jwtOptions, IOptions<AccessTokenSourceOptions> sourceOptions, SigningKeys keys, TimeProvider clock)
     : IConfigureNamedOptions<JwtBearerOptions>
 {
     public void Configure(JwtBearerOptions options) => Configure(JwtBearerDefaults.AuthenticationScheme, options);
@@ -20,6 +23,7 @@ internal sealed class JwtBearerSetup(IOptions<JwtOptions> jwtOptions, SigningKey
         }
 
         var settings = jwtOptions.Value;
+        var sources = sourceOptions.Value;
         options.MapInboundClaims = false;
         options.RequireHttpsMetadata = false; // no metadata is fetched: keys are local (the key ring or the shared secret)
         options.TokenValidationParameters = AccessTokenValidation.CreateParameters(settings, keys, clock);
@@ -34,7 +38,7 @@ internal sealed class JwtBearerSetup(IOptions<JwtOptions> jwtOptions, SigningKey
         {
             OnMessageReceived = async context =>
             {
-                context.Token = await AccessTokenSources.FindAsync(context.Request, settings);
+                context.Token = await AccessTokenSources.FindAsync(context.Request, sources);
                 if (context.Token is not null)
                 {
                     await keys.EnsureFreshAsync(context.HttpContext.RequestAborted); // a revocation elsewhere is seen within Jwt:SessionCheckSeconds
@@ -45,9 +49,17 @@ internal sealed class JwtBearerSetup(IOptions<JwtOptions> jwtOptions, SigningKey
         };
     }
 
-    // An access token is only as good as its session: logout, reuse detection and admin actions revoke it.
+    // An access token is only as good as its session: logout, reuse detection and admin actions revoke it,
+    // and the session must be its subject's own.
     private static async Task ValidateSessionAsync(TokenValidatedContext context)
     {
+        var subject = context.Principal?.FindFirst(AccessTokenClaims.Subject)?.Value;
+        if (string.IsNullOrEmpty(subject))
+        {
+            context.Fail(new SessionRevokedException("The token has no subject ('sub')."));
+            return;
+        }
+
         var sessionClaim = context.Principal?.FindFirst(AccessTokenClaims.SessionId)?.Value;
         if (!Guid.TryParse(sessionClaim, CultureInfo.InvariantCulture, out var sessionId))
         {
@@ -56,9 +68,9 @@ internal sealed class JwtBearerSetup(IOptions<JwtOptions> jwtOptions, SigningKey
         }
 
         var sessions = context.HttpContext.RequestServices.GetRequiredService<SessionService>();
-        if (!await sessions.IsActiveAsync(sessionId, context.HttpContext.RequestAborted))
+        if (!await sessions.IsActiveAsync(sessionId, subject, context.HttpContext.RequestAborted))
         {
-            context.Fail(new SessionRevokedException("The session has ended (signed out or revoked)."));
+            context.Fail(new SessionRevokedException("The session has ended (signed out or revoked) or is not the subject's."));
         }
     }
 }

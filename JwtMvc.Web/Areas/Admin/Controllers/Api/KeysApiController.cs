@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using JwtMvc.Core.Admin;
+using JwtMvc.Core.Auth;
 using JwtMvc.Core.Auth.Keys;
 using JwtMvc.Web.Auth;
 using Microsoft.AspNetCore.Authorization;
@@ -11,7 +12,7 @@ namespace JwtMvc.Web.Areas.Admin.Controllers.Api;
 [ApiController]
 [Area("Admin")]
 [Route("api/admin/keys")]
-[Authorize(Policy = DependencyInjection.AdminPolicy)]
+[Authorize(Policy = AppPolicies.Admin)]
 public sealed class KeysApiController(SigningKeyAdminService admin) : ControllerBase
 {
     [HttpGet]
