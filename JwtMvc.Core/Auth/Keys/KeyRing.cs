@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using JwtMvc.Core.Cluster;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -9,8 +10,9 @@ namespace JwtMvc.Core.Auth.Keys;
 /// <summary>
 /// Key-ring mode: asymmetric keys in the database (<see cref="ISigningKeyStore"/>), rotated on the schedule of
 /// <see cref="KeyLifecycle"/>. Keeps an in-memory snapshot for signing and validation, reloaded every
-/// <c>Jwt:SessionCheckSeconds</c> (so a revocation on another instance is seen within that time) and at once after
-/// a change made here.
+/// <c>Jwt:SessionCheckSeconds</c> (so a revocation on another instance is seen within that time), at once after
+/// a change made here, and at once when another instance announces a change (<see cref="ICacheInvalidation"/>:
+/// with Redis, within about a second).
 /// </summary>
 public sealed partial class KeyRing : SigningKeys, IDisposable
 {
@@ -21,9 +23,17 @@ public sealed partial class KeyRing : SigningKeys, IDisposable
     private readonly TimeProvider clock;
     private readonly ILogger<KeyRing> logger;
     private readonly SemaphoreSlim gate = new(1, 1);
+    private readonly ICacheInvalidation invalidation;
+    private readonly IDisposable subscription;
     private volatile Snapshot? snapshot;
 
-    public KeyRing(IOptions<JwtOptions> options, IServiceScopeFactory scopes, IPrivateKeyProtector protector, TimeProvider clock, ILogger<KeyRing> logger)
+    public KeyRing(
+        IOptions<JwtOptions> options,
+        IServiceScopeFactory scopes,
+        IPrivateKeyProtector protector,
+        TimeProvider clock,
+        ILogger<KeyRing> logger,
+        ICacheInvalidation? invalidation = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         settings = options.Value;
@@ -32,6 +42,8 @@ public sealed partial class KeyRing : SigningKeys, IDisposable
         this.protector = protector;
         this.clock = clock;
         this.logger = logger;
+        this.invalidation = invalidation ?? new InProcessCacheInvalidation();
+        subscription = this.invalidation.SubscribeKeysChanged(() => _ = ReloadAnnouncedChangeAsync());
     }
 
     /// <summary>Raised when a key this instance knew is found revoked, so caches of what it verified can drop it.</summary>
@@ -124,6 +136,7 @@ public sealed partial class KeyRing : SigningKeys, IDisposable
             var store = scope.ServiceProvider.GetRequiredService<ISigningKeyStore>();
             var created = await CreateImmediateAsync(store, cancellationToken);
             await ReloadAsync(rotate: false, cancellationToken);
+            invalidation.PublishKeysChanged();
             return created;
         }
         finally
@@ -165,6 +178,7 @@ public sealed partial class KeyRing : SigningKeys, IDisposable
             }
 
             await ReloadAsync(rotate: false, cancellationToken);
+            invalidation.PublishKeysChanged();
             return key;
         }
         finally
@@ -180,7 +194,11 @@ public sealed partial class KeyRing : SigningKeys, IDisposable
         parameters.IssuerSigningKeyResolver = (_, _, keyId, _) => Resolve(keyId);
     }
 
-    public void Dispose() => gate.Dispose();
+    public void Dispose()
+    {
+        subscription.Dispose();
+        gate.Dispose();
+    }
 
     /// <summary>The key a token names by <c>kid</c>, if it verifies now; nothing otherwise (an unknown kid fails).</summary>
     internal IEnumerable<SecurityKey> Resolve(string? keyId)
@@ -192,6 +210,28 @@ public sealed partial class KeyRing : SigningKeys, IDisposable
         }
 
         return [entry.Key];
+    }
+
+    // Another instance rotated or revoked a key: reload now rather than at the next interval, so its revocation
+    // takes effect here too (and KeyRevoked empties the validation cache).
+    private async Task ReloadAnnouncedChangeAsync()
+    {
+        try
+        {
+            await gate.WaitAsync();
+            try
+            {
+                await ReloadAsync(rotate: false, CancellationToken.None);
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            Log.AnnouncedReloadFailed(logger, exception);
+        }
     }
 
     private TimeSpan ReloadInterval => TimeSpan.FromSeconds(Math.Max(settings.SessionCheckSeconds, 1));
@@ -295,5 +335,8 @@ public sealed partial class KeyRing : SigningKeys, IDisposable
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "Signing key {KeyId} revoked")]
         public static partial void KeyRevoked(ILogger logger, string keyId);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Reloading the key ring after another instance changed it failed; the next interval retries")]
+        public static partial void AnnouncedReloadFailed(ILogger logger, Exception exception);
     }
 }

@@ -9,7 +9,7 @@ public sealed class StartupTests
     [Test]
     public async Task Outside_development_without_a_signing_key_the_app_starts_in_key_ring_mode()
     {
-        using var factory = new JwtMvcFactory { SigningKey = null, Environment = "Production" };
+        using var factory = new JwtMvcFactory(new Dictionary<string, string?> { ["Email:Enabled"] = "false" }) { SigningKey = null, Environment = "Production" };
 
         var response = await factory.CreateClient().GetAsync("/health");
 
