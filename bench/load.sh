@@ -381,10 +381,10 @@ echo
 echo "JwtMvc ($SIGNING, R2R=$R2R) against its peers, $(nproc) cores shared with wrk -t$THREADS -c$CONNECTIONS"
 echo "warm: medians of $REPEATS rounds of ${DURATION}s after ${WARMUP}s warm-up each; ratio: median of per-round JwtMvc/peer"
 echo "cold: the first ${COLD}s of load after a fresh start and one sign-in; CPU/req: the server's own user+system time"
-printf '%-22s %10s %8s %8s %10s %10s %8s\n' "GET /api/me" "warm req/s" "p50 ms" "p99 ms" "CPU/req" "cold req/s" "ratio"
+printf '%-22s %10s %8s %8s %10s %10s %10s %8s\n' "GET /api/me" "warm req/s" "p50 ms" "p99 ms" "CPU/req" "cold req/s" "cold CPU" "ratio"
 for name in "${servers[@]}"; do
   read -r r p50 p99 c <<<"${RESULT[me_$name]}"
-  printf '%-22s %10s %8s %8s %10s %10s %8s\n' "$name" "$r" "$p50" "$p99" "${c}us" "$(rps "cold_$name")" \
+  printf '%-22s %10s %8s %8s %10s %10s %10s %8s\n' "$name" "$r" "$p50" "$p99" "${c}us" "$(rps "cold_$name")" "$(cpu "cold_$name")us" \
     "$(printf '%.2f' "${RESULT[me_${name}_ratio]}")x"
 done
 echo

@@ -22,7 +22,7 @@ trap '[ -n "$APP_PID" ] && kill -KILL "$APP_PID" 2>/dev/null; rm -rf "$WORK"' EX
 CLK_TCK=$(getconf CLK_TCK)
 cpu_ms() { awk -v hz="$CLK_TCK" '{ sub(/^.*\) /, ""); printf "%.0f\n", ($12 + $13) * 1000 / hz }' "/proc/$1/stat"; }
 now_ms() { date +%s%3N; }
-median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+median() { grep -E '^[0-9.]+$' | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 KEY=$(head -c 32 /dev/urandom | base64)
 
 start_app() {
@@ -51,7 +51,7 @@ cpu_per_request() { # cpu_per_request TOKEN: wrk for LOAD_SECONDS, prints the se
   # Only answered requests count; a timeout on a busy machine is not an error of the app, a non-2xx is.
   grep -q 'Non-2xx' <<<"$out" && { echo "$out" >&2; exit 1; }
   n=$(awk '/ requests in / { print $1 }' <<<"$out")
-  awk -v c=$((after - before)) -v n="$n" 'BEGIN { printf "%.1f\n", c * 1000 / n }'
+  awk -v c=$((after - before)) -v n="${n:-0}" 'BEGIN { if (n > 0) printf "%.1f\n", c * 1000 / n; else print "none" }'
 }
 
 # One start first, so every measured run finds a migrated, seeded database.
