@@ -1,6 +1,9 @@
 using JwtMvc.Core.Accounts;
 using JwtMvc.Core.Admin;
 using JwtMvc.Core.Auth;
+using JwtMvc.Core.Email;
+using JwtMvc.Core.Cluster;
+using JwtMvc.Core.Auth.Keys;
 using JwtMvc.Core.Orders;
 using JwtMvc.Core.Uploads;
 using Microsoft.Extensions.Configuration;
@@ -22,12 +25,19 @@ public static class DependencyInjection
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<JwtOptions>, JwtOptionsValidator>());
 
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<SigningKeys>();
+        services.AddSingleton<KeyRing>();
+        services.AddSingleton<SigningKeys>(provider =>
+            provider.GetRequiredService<IOptions<JwtOptions>>().Value.UsesSharedSecret
+                ? new SharedSecretKeys(provider.GetRequiredService<IOptions<JwtOptions>>())
+                : provider.GetRequiredService<KeyRing>());
+        services.AddScoped<SigningKeyAdminService>();
+        services.TryAddSingleton<ICacheInvalidation, InProcessCacheInvalidation>(); // Redis replaces it when configured
         services.AddSingleton<SessionCache>();
         services.AddScoped<SessionService>();
         services.AddScoped<TokenService>();
         services.AddScoped<SignInService>();
         services.AddScoped<AccountService>();
+        services.AddAccountEmail(configuration);
         services.AddSingleton<AdminChangeGate>();
         services.AddScoped<UserAdminService>();
 
@@ -39,5 +49,23 @@ public static class DependencyInjection
         services.AddScoped<UploadService>();
         services.AddScoped<OrderService>();
         return services;
+    }
+
+    private static void AddAccountEmail(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<EmailOptions>()
+            .Bind(configuration.GetSection(EmailOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddOptions<AccountEmailOptions>()
+            .Bind(configuration.GetSection(AccountEmailOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton<MailQueueSignal>();
+        services.AddSingleton<AccountLinks>();
+        services.AddScoped<AccountMailComposer>();
+        services.AddScoped<MailDelivery>();
+        services.AddScoped<AccountEmailService>();
+        services.AddScoped<AccountSessions>();
     }
 }

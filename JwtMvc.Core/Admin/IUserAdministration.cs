@@ -10,7 +10,7 @@ namespace JwtMvc.Core.Admin;
 public interface IUserAdministration
 {
     /// <summary>Users whose user name or e-mail contains <paramref name="search"/> (case-insensitive), by user name.</summary>
-    Task<UserPage> ListAsync(string? search, int skip, int take, DateTimeOffset now, CancellationToken cancellationToken);
+    Task<UserPage> ListAsync(string? search, long skip, int take, DateTimeOffset now, CancellationToken cancellationToken);
 
     Task<ManagedUser?> FindAsync(string userId, DateTimeOffset now, CancellationToken cancellationToken);
 
@@ -20,7 +20,11 @@ public interface IUserAdministration
     /// <summary>Null when the user does not exist.</summary>
     Task<ValidationOutcome?> UpdateProfileAsync(string userId, string? displayName, string email, CancellationToken cancellationToken);
 
-    /// <summary>Makes the user's roles exactly <paramref name="roles"/> and renews their security stamp. False when the user does not exist.</summary>
+    /// <summary>
+    /// Makes the user's roles exactly <paramref name="roles"/> and renews their security stamp. False when the user does not exist.
+    /// Throws <see cref="LastAdminException"/> when it would demote the last admin who can sign in (checked atomically
+    /// with the change, across instances); so do <see cref="LockAsync"/> and <see cref="DeleteAsync"/>.
+    /// </summary>
     Task<bool> SetRolesAsync(string userId, IReadOnlyList<string> roles, CancellationToken cancellationToken);
 
     /// <summary>Locks the user out until <paramref name="until"/> and renews their security stamp.</summary>

@@ -17,7 +17,7 @@ public sealed class UserAdminService(IUserAdministration users, IAuditLog audit,
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(page, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
-        return users.ListAsync(string.IsNullOrWhiteSpace(search) ? null : search.Trim(), (page - 1) * pageSize, pageSize, clock.GetUtcNow(), cancellationToken);
+        return users.ListAsync(string.IsNullOrWhiteSpace(search) ? null : search.Trim(), (page - 1L) * pageSize, pageSize, clock.GetUtcNow(), cancellationToken);
     }
 
     public Task<ManagedUser?> FindAsync(string userId, CancellationToken cancellationToken) =>
@@ -191,9 +191,16 @@ public sealed class UserAdminService(IUserAdministration users, IAuditLog audit,
         }
 
         var revoked = change.RevokeBeforeApply ? await RevokeAsync(change, userId, cancellationToken) : 0;
-        if (await change.Apply(user) is { } failed)
+        try
         {
-            return failed;
+            if (await change.Apply(user) is { } failed)
+            {
+                return failed;
+            }
+        }
+        catch (LastAdminException) when (change.LastAdmin is ({ } removal, _))
+        {
+            return LastAdmin(removal); // another instance removed the other admin since the check above
         }
 
         if (!change.RevokeBeforeApply)

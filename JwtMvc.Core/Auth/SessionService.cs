@@ -1,24 +1,33 @@
+using JwtMvc.Core.Cluster;
+
 namespace JwtMvc.Core.Auth;
 
 /// <summary>
 /// Answers "is this session still active?" for every authenticated request, through this instance's
-/// <see cref="SessionCache"/>, and revokes sessions, evicting them from that cache at once.
-/// Other instances notice within <see cref="JwtOptions.SessionCheckSeconds"/>.
+/// <see cref="SessionCache"/>, and revokes sessions, evicting them from that cache at once and telling the other
+/// instances through <see cref="ICacheInvalidation"/>. Without Redis (or while it is down) other instances notice
+/// within <see cref="JwtOptions.SessionCheckSeconds"/>.
 /// </summary>
-public sealed class SessionService(ISessionStore store, SessionCache cache, TimeProvider clock)
+public sealed class SessionService(ISessionStore store, SessionCache cache, TimeProvider clock, ICacheInvalidation invalidation)
 {
-    public ValueTask<bool> IsActiveAsync(Guid sessionId, CancellationToken cancellationToken)
+    /// <summary>
+    /// True when the session is active and belongs to <paramref name="userId"/>: a token whose <c>sid</c> names
+    /// another user's session is refused as if the session had ended.
+    /// </summary>
+    public ValueTask<bool> IsActiveAsync(Guid sessionId, string userId, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(userId);
         var now = clock.GetUtcNow();
-        return cache.TryGet(sessionId, now, out var active)
+        return cache.TryGet(sessionId, userId, now, out var active)
             ? ValueTask.FromResult(active)
-            : new ValueTask<bool>(LoadAsync(sessionId, now, cancellationToken));
+            : new ValueTask<bool>(LoadAsync(sessionId, userId, now, cancellationToken));
     }
 
     public async Task<bool> RevokeAsync(Guid sessionId, string reason, CancellationToken cancellationToken)
     {
         var revoked = await store.RevokeSessionAsync(sessionId, clock.GetUtcNow(), reason, cancellationToken);
         cache.Evict(sessionId);
+        invalidation.Publish(CacheInvalidation.SessionsRevoked([sessionId]));
         return revoked;
     }
 
@@ -31,12 +40,17 @@ public sealed class SessionService(ISessionStore store, SessionCache cache, Time
             cache.Evict(id);
         }
 
+        if (revoked.Count > 0)
+        {
+            invalidation.Publish(CacheInvalidation.SessionsRevoked(revoked));
+        }
+
         return revoked.Count;
     }
 
     public Task<IReadOnlyList<Session>> ListActiveAsync(string userId, CancellationToken cancellationToken) =>
         store.ListActiveSessionsAsync(userId, clock.GetUtcNow(), cancellationToken);
 
-    private async Task<bool> LoadAsync(Guid sessionId, DateTimeOffset now, CancellationToken cancellationToken) =>
-        cache.Set(sessionId, await store.FindSessionAsync(sessionId, cancellationToken), now);
+    private async Task<bool> LoadAsync(Guid sessionId, string userId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        cache.Set(sessionId, userId, await store.FindSessionAsync(sessionId, cancellationToken), now);
 }

@@ -7,10 +7,16 @@ public sealed class SignInService(IUserDirectory users, TokenService tokens)
     {
         ArgumentException.ThrowIfNullOrEmpty(userNameOrEmail);
         ArgumentException.ThrowIfNullOrEmpty(password);
+        if (Passwords.IsTooLong(password))
+        {
+            return SignInOutcome.InvalidCredentials; // no password that long exists, so it is not worth hashing
+        }
+
         return await users.CheckPasswordAsync(userNameOrEmail, password, cancellationToken) switch
         {
             PasswordCheck.Success success => new SignInOutcome.SignedIn(await tokens.StartSessionAsync(success.User, client, cancellationToken)),
             PasswordCheck.LockedOut locked => new SignInOutcome.LockedOut(locked.Until),
+            PasswordCheck.EmailNotConfirmed => new SignInOutcome.EmailNotConfirmed(),
             _ => SignInOutcome.InvalidCredentials,
         };
     }
@@ -29,4 +35,6 @@ public abstract record SignInOutcome
     public sealed record Invalid : SignInOutcome;
 
     public sealed record LockedOut(DateTimeOffset? Until) : SignInOutcome;
+
+    public sealed record EmailNotConfirmed : SignInOutcome;
 }

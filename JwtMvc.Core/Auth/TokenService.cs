@@ -23,6 +23,9 @@ public sealed partial class TokenService(
     ILogger<TokenService> logger)
 {
     private const int RefreshTokenBytes = 32;
+
+    // Ours are well under 1 KiB; a longer string is not worth parsing.
+    private const int MaxAccessTokenLength = 8 * 1024;
     private static readonly JsonWebTokenHandler Handler = new() { SetDefaultTimesOnTokenCreation = false };
 
     private readonly JwtOptions settings = options.Value;
@@ -75,6 +78,7 @@ public sealed partial class TokenService(
             UserAgent = client.UserAgent,
         };
         var (refreshToken, stored) = NewRefreshToken(session, client, now);
+        await keys.EnsureFreshAsync(cancellationToken);
         await store.CreateAsync(session, stored, cancellationToken);
         return new IssuedTokens(CreateAccessToken(user, session.Id), refreshToken, session.ExpiresAt, user, session.Id);
     }
@@ -119,6 +123,7 @@ public sealed partial class TokenService(
 
         var (newToken, replacement) = NewRefreshToken(session, client, now);
         var sealedReplacement = RetryWindowOn ? SuccessorSeal.Seal(refreshToken, newToken, session.Id) : null;
+        await keys.EnsureFreshAsync(cancellationToken);
         if (!await store.TryRotateAsync(token, replacement, sealedReplacement, now, cancellationToken))
         {
             // Another request rotated this token first: the same credential was presented twice. Within the window
@@ -142,6 +147,37 @@ public sealed partial class TokenService(
 
         var token = await store.FindTokenByHashAsync(Hash(refreshToken), cancellationToken);
         return token is not null && await sessions.RevokeAsync(token.SessionId, reason, cancellationToken);
+    }
+
+    /// <summary>
+    /// RFC 7009 revocation of either kind of token: a refresh token's session, or the session of a valid access
+    /// token (signature, lifetime, and a <c>sid</c> that is its <c>sub</c>'s own). Anything else is ignored.
+    /// </summary>
+    public async Task<bool> RevokeAnyAsync(string token, string reason, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        if (IsWellFormed(token))
+        {
+            return await RevokeAsync(token, reason, cancellationToken);
+        }
+
+        if (token.Length > MaxAccessTokenLength)
+        {
+            return false;
+        }
+
+        var validation = await Handler.ValidateTokenAsync(token, AccessTokenValidation.CreateParameters(settings, keys, clock));
+        if (!validation.IsValid
+            || validation.ClaimsIdentity.FindFirst(AccessTokenClaims.Subject)?.Value is not { Length: > 0 } subject
+            || !Guid.TryParse(validation.ClaimsIdentity.FindFirst(AccessTokenClaims.SessionId)?.Value, out var sessionId))
+        {
+            return false;
+        }
+
+        var session = await store.FindSessionAsync(sessionId, cancellationToken);
+        return session is not null
+            && string.Equals(session.UserId, subject, StringComparison.Ordinal)
+            && await sessions.RevokeAsync(sessionId, reason, cancellationToken);
     }
 
     /// <summary>Lower-case hex SHA-256 of a refresh token: the only form in which it is stored.</summary>
@@ -198,6 +234,7 @@ public sealed partial class TokenService(
         }
 
         Log.RefreshRetried(logger, session.Id);
+        await keys.EnsureFreshAsync(cancellationToken);
         return new RefreshOutcome.Success(new IssuedTokens(CreateAccessToken(user, session.Id), successorToken, session.ExpiresAt, user, session.Id));
     }
 

@@ -28,8 +28,8 @@ public sealed record OrderListQuery(int Page, int PageSize, OrderSortField SortB
     /// <summary>Newest first, the first <see cref="DefaultPageSize"/>.</summary>
     public static OrderListQuery Default { get; } = new(1, DefaultPageSize, OrderSortField.CreatedAt, Descending: true);
 
-    /// <summary>How many rows come before this page.</summary>
-    public int Skip => (Page - 1) * PageSize;
+    /// <summary>How many rows come before this page; a long, so no page number makes it wrap to a small one.</summary>
+    public long Skip => (Page - 1L) * PageSize;
 
     /// <summary>
     /// Checks a page request: <paramref name="page"/> &gt;= 1, <paramref name="pageSize"/> 1..100,

@@ -49,6 +49,11 @@ internal sealed class UserDirectory(UserManager<AppUser> users, AppDbContext db)
             await users.ResetAccessFailedCountAsync(user);
         }
 
+        if (users.Options.SignIn.RequireConfirmedEmail && !await users.IsEmailConfirmedAsync(user))
+        {
+            return new PasswordCheck.EmailNotConfirmed();
+        }
+
         return new PasswordCheck.Success(await ToAuthUserAsync(user));
     }
 
@@ -65,7 +70,24 @@ internal sealed class UserDirectory(UserManager<AppUser> users, AppDbContext db)
             return ValidationOutcome.Failed(UserNotFound);
         }
 
-        return (await users.ChangePasswordAsync(user, currentPassword, newPassword)).ToValidationOutcome(passwordField: "newPassword");
+        // A wrong current password is a password guess like a failed login: it counts toward the lockout, and
+        // while locked out no guess is checked at all.
+        if (await users.IsLockedOutAsync(user))
+        {
+            return ValidationOutcome.Failed(LockedOut);
+        }
+
+        var result = await users.ChangePasswordAsync(user, currentPassword, newPassword);
+        if (result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.PasswordMismatch)))
+        {
+            await users.AccessFailedAsync(user);
+        }
+        else if (result.Succeeded && await users.GetAccessFailedCountAsync(user) > 0)
+        {
+            await users.ResetAccessFailedCountAsync(user);
+        }
+
+        return result.ToValidationOutcome(passwordField: "newPassword");
     }
 
     public async Task<ValidationOutcome<AuthUser>> RegisterAsync(string userName, string email, string password, CancellationToken cancellationToken)
@@ -86,7 +108,7 @@ internal sealed class UserDirectory(UserManager<AppUser> users, AppDbContext db)
                     var created = await users.CreateAsync(user, password);
                     if (!created.Succeeded)
                     {
-                        return ValidationOutcome<AuthUser>.Failed(created.ToValidationErrors(passwordField: "password"));
+                        return ValidationOutcome<AuthUser>.Failed(ConcealDuplicates(created.ToValidationErrors(passwordField: "password")));
                     }
 
                     var inRole = await users.AddToRoleAsync(user, AppRoles.User);
@@ -104,7 +126,7 @@ internal sealed class UserDirectory(UserManager<AppUser> users, AppDbContext db)
                     // A concurrent registration won the unique index after Identity's own duplicate check passed.
                     await transaction.RollbackAsync(ct);
                     db.ChangeTracker.Clear();
-                    return ValidationOutcome<AuthUser>.Failed(await users.DuplicateErrorAsync(userName, email));
+                    return ValidationOutcome<AuthUser>.Failed(NameOrEmailUnavailable);
                 }
 
                 return ValidationOutcome<AuthUser>.Success(await ToAuthUserAsync(user));
@@ -113,6 +135,21 @@ internal sealed class UserDirectory(UserManager<AppUser> users, AppDbContext db)
     }
 
     private static ValidationError UserNotFound { get; } = new("", "UserNotFound", "The user does not exist.");
+
+    private static ValidationError LockedOut { get; } =
+        new("currentPassword", "LockedOut", "Too many wrong passwords: the account is locked for a while. Try again later.");
+
+    /// <summary>Registration's one answer for a taken user name or email: it must not tell which accounts exist.</summary>
+    internal static ValidationError NameOrEmailUnavailable { get; } =
+        new("", "NameOrEmailUnavailable", "This user name or email cannot be used. Choose another user name or email.");
+
+    private static readonly string[] s_duplicateCodes =
+        [nameof(IdentityErrorDescriber.DuplicateUserName), nameof(IdentityErrorDescriber.DuplicateEmail)];
+
+    private static ValidationError[] ConcealDuplicates(ValidationError[] errors) =>
+        errors.Any(e => s_duplicateCodes.Contains(e.Code))
+            ? [.. errors.Where(e => !s_duplicateCodes.Contains(e.Code)), NameOrEmailUnavailable]
+            : errors;
 
     private async Task<AppUser?> FindByNameOrEmailAsync(string userNameOrEmail) =>
         await users.FindByNameAsync(userNameOrEmail)

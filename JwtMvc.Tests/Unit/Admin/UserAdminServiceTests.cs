@@ -80,11 +80,11 @@ public sealed class UserAdminServiceTests
         builder.Store.Setup(s => s.RevokeUserSessionsAsync("bob-id", It.IsAny<DateTimeOffset>(), SessionRevocationReasons.UserLocked, null, It.IsAny<CancellationToken>()))
             .Callback(() => session.RevokedAt = now).ReturnsAsync([sessionId]);
         users.Setup(u => u.LockAsync("bob-id", It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>())).ReturnsAsync(true);
-        Assert.That(await sessions.IsActiveAsync(sessionId, CancellationToken.None), Is.True, "cached as active");
+        Assert.That(await sessions.IsActiveAsync(sessionId, "bob-id", CancellationToken.None), Is.True, "cached as active");
 
         await service.LockAsync(Actor, "bob-id", until: null, CancellationToken.None);
 
-        Assert.That(await sessions.IsActiveAsync(sessionId, CancellationToken.None), Is.False, "the cache entry was evicted, not left to expire");
+        Assert.That(await sessions.IsActiveAsync(sessionId, "bob-id", CancellationToken.None), Is.False, "the cache entry was evicted, not left to expire");
     }
 
     [Test]
