@@ -13,7 +13,8 @@
 # first, COLD (5) s measured right after a fresh start, CONNECTIONS (32), THREADS (1) wrk threads, WORKERS (32) refresh
 # clients, REFRESH_SECONDS (10), REFRESH_WARMUP (20), START_RUNS (5), R2R (1: publish JwtMvc ReadyToRun),
 # APP_DIR (use this published JwtMvc.Web instead of publishing), PEERS_CACHE (a folder that keeps the published peers
-# between runs), KEEP_WORK (1: keep the temp folder and its logs),
+# between runs), KEEP_WORK (1: keep the temp folder and its logs), APP_ENV (extra VAR=value settings for JwtMvc only,
+# e.g. APP_ENV="DOTNET_TieredPGO=0"),
 # GROWTH_USERS / GROWTH_SESSIONS / GROWTH_TOKENS (100000 / 100000 / 1000000), PEERS_DIR (../shared/peers).
 # Installs nothing: a missing tool is named with its install command, and the script stops.
 # wrk shares the cores with the servers: the absolute figures depend on the machine; the ratios are the point.
@@ -236,7 +237,7 @@ cd "$WORK/app"
 export ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production ASPNETCORE_URLS=http://127.0.0.1:$port \
   ConnectionStrings__Default="Data Source=\$1" $key Logging__LogLevel__Default=Warning \
   Seed__Users__0__UserName=$USER_NAME Seed__Users__0__Email=alice@jwtmvc.local Seed__Users__0__Password='$USER_PASSWORD' \
-  Seed__Users__0__Roles__0=User
+  Seed__Users__0__Roles__0=User ${APP_ENV:-}
 dotnet JwtMvc.Web.dll >/dev/null 2>&1 &
 pid=\$!
 trap 'kill -KILL \$pid 2>/dev/null; wait \$pid 2>/dev/null' EXIT
@@ -378,7 +379,7 @@ measure_start "${DBFILE[jwtmvc]}"
 rps() { cut -d' ' -f1 <<<"${RESULT[$1]}"; }
 cpu() { cut -d' ' -f4 <<<"${RESULT[$1]}"; }
 echo
-echo "JwtMvc ($SIGNING, R2R=$R2R) against its peers, $(nproc) cores shared with wrk -t$THREADS -c$CONNECTIONS"
+echo "JwtMvc ($SIGNING, R2R=$R2R${APP_ENV:+, $APP_ENV}) against its peers, $(nproc) cores shared with wrk -t$THREADS -c$CONNECTIONS"
 echo "warm: medians of $REPEATS rounds of ${DURATION}s after ${WARMUP}s warm-up each; ratio: median of per-round JwtMvc/peer"
 echo "cold: the first ${COLD}s of load after a fresh start and one sign-in; CPU/req: the server's own user+system time"
 printf '%-22s %10s %8s %8s %10s %10s %10s %8s\n' "GET /api/me" "warm req/s" "p50 ms" "p99 ms" "CPU/req" "cold req/s" "cold CPU" "ratio"
