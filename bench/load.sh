@@ -237,7 +237,7 @@ cd "$WORK/app"
 export ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production ASPNETCORE_URLS=http://127.0.0.1:$port \
   ConnectionStrings__Default="Data Source=\$1" $key Logging__LogLevel__Default=Warning \
   Seed__Users__0__UserName=$USER_NAME Seed__Users__0__Email=alice@jwtmvc.local Seed__Users__0__Password='$USER_PASSWORD' \
-  Seed__Users__0__Roles__0=User ${APP_ENV:-}
+  Seed__Users__0__Roles__0=User Email__Enabled=false ${APP_ENV:-}
 dotnet JwtMvc.Web.dll >/dev/null 2>&1 &
 pid=\$!
 trap 'kill -KILL \$pid 2>/dev/null; wait \$pid 2>/dev/null' EXIT

@@ -66,7 +66,7 @@ jwtmvc_env() { # jwtmvc_env URL DBPATH: prints the export line
 ConnectionStrings__Default=Data\ Source=$2 $key Logging__LogLevel__Default=Warning \
 RateLimiting__Auth__PermitLimit=100000 RateLimiting__Auth__WindowSeconds=1 \
 Seed__Users__0__UserName=$USER_NAME Seed__Users__0__Email=alice@jwtmvc.local Seed__Users__0__Password=$(printf %q "$USER_PASSWORD") \
-Seed__Users__0__DisplayName=Alice Seed__Users__0__Roles__0=User ${APP_ENV:-}"
+Seed__Users__0__DisplayName=Alice Seed__Users__0__Roles__0=User Email__Enabled=false ${APP_ENV:-}"
 }
 
 start_server() { # start_server NAME [DBPATH]: a fresh process; waits for its health route; sets PID, URL, DBFILE

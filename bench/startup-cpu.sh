@@ -32,7 +32,7 @@ start_app() {
       ConnectionStrings__Default="Data Source=$WORK/jwtmvc.db" Jwt__SigningKey="$KEY" Logging__LogLevel__Default=Warning \
       RateLimiting__Auth__PermitLimit=100000 RateLimiting__Auth__WindowSeconds=1 \
       Seed__Users__0__UserName=alice Seed__Users__0__Email=alice@jwtmvc.local Seed__Users__0__Password='Alice#12345' \
-      Seed__Users__0__Roles__0=User
+      Seed__Users__0__Roles__0=User Email__Enabled=false
     exec dotnet JwtMvc.Web.dll
   ) >>"$WORK/app.log" 2>&1 &
   APP_PID=$!
