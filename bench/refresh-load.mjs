@@ -2,6 +2,13 @@
 //
 //   node refresh-load.mjs --url http://127.0.0.1:5300 --user alice --password 'Alice#12345' \
 //        [--workers 32] [--warmup 30] [--refreshes 150] [--race-pairs 32] [--agent jwtmvc-refresh-load] [--server-pid PID]
+//        [--flavour jwtmvc|identity|openiddict] [--seconds S] [--warmup-seconds W] [--login-seconds L]
+//
+// --flavour picks whose endpoints are called: JwtMvc's POST /api/auth/token (default), the identity-api peer's
+// POST /login?useCookies=false and POST /refresh (JSON), or the openiddict peer's POST /connect/token (client_id=peer).
+// --seconds S rotates for S seconds (every worker until the clock runs out) instead of --refreshes rotations each;
+// --warmup-seconds W warms up for W seconds instead of --warmup rotations (--warmup-seconds 0 --seconds 5 on a fresh
+// process is the "cold" figure). --login-seconds L first measures password sign-ins per second for L seconds.
 //
 // Phase 1 (rotation): each of --workers concurrent workers logs in once (grant_type=password), then rotates its own
 // refresh token --refreshes times in a row (grant_type=refresh_token, each call presenting the token the previous
@@ -28,20 +35,30 @@ const racePairs = Number(args['race-pairs'] ?? 32);
 const agentName = args.agent ?? 'jwtmvc-refresh-load';
 const agent = new http.Agent({ keepAlive: true, maxSockets: workers * 2 });
 
-function post(path, form, userAgent = agentName) {
-  const body = new URLSearchParams(form).toString();
+const flavour = args.flavour ?? 'jwtmvc';
+if (!['jwtmvc', 'identity', 'openiddict'].includes(flavour)) throw new Error(`unknown --flavour ${flavour}`);
+const userName = args.user ?? 'alice';
+const password = args.password ?? 'Alice#12345';
+
+function post(path, payload, userAgent = agentName, json = false) {
+  const body = json ? JSON.stringify(payload) : new URLSearchParams(payload).toString();
   return new Promise((resolve, reject) => {
     const request = http.request({
       agent, host: base.hostname, port: base.port, path, method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body), 'user-agent': userAgent },
+      headers: {
+        'content-type': json ? 'application/json' : 'application/x-www-form-urlencoded',
+        'content-length': Buffer.byteLength(body), 'user-agent': userAgent,
+      },
     }, (response) => {
       const chunks = [];
       response.on('data', (chunk) => chunks.push(chunk));
       response.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
-        let json = null;
-        try { json = JSON.parse(text); } catch { /* not JSON */ }
-        resolve({ status: response.statusCode, json, text });
+        let parsed = null;
+        try { parsed = JSON.parse(text); } catch { /* not JSON */ }
+        // One shape for the three flavours: { refresh_token } (identity-api answers refreshToken).
+        if (parsed && parsed.refreshToken && !parsed.refresh_token) parsed.refresh_token = parsed.refreshToken;
+        resolve({ status: response.statusCode, json: parsed, text });
       });
     });
     request.on('error', reject);
@@ -49,15 +66,29 @@ function post(path, form, userAgent = agentName) {
   });
 }
 
+function loginRequest(userAgent) {
+  switch (flavour) {
+    case 'identity': return post('/login?useCookies=false', { email: userName, password }, userAgent, true);
+    case 'openiddict': return post('/connect/token', { grant_type: 'password', username: userName, password, client_id: 'peer', scope: 'offline_access' }, userAgent);
+    default: return post('/api/auth/token', { grant_type: 'password', username: userName, password }, userAgent);
+  }
+}
+
 async function login(userAgent = agentName) {
-  const answer = await post('/api/auth/token', { grant_type: 'password', username: args.user ?? 'alice', password: args.password ?? 'Alice#12345' }, userAgent);
+  const answer = await loginRequest(userAgent);
   if (answer.status !== 200 || !answer.json?.refresh_token) {
     throw new Error(`login failed: ${answer.status} ${answer.text.slice(0, 200)}`);
   }
   return answer.json.refresh_token;
 }
 
-const refresh = (token, userAgent = agentName) => post('/api/auth/token', { grant_type: 'refresh_token', refresh_token: token }, userAgent);
+function refresh(token, userAgent = agentName) {
+  switch (flavour) {
+    case 'identity': return post('/refresh', { refreshToken: token }, userAgent, true);
+    case 'openiddict': return post('/connect/token', { grant_type: 'refresh_token', refresh_token: token, client_id: 'peer' }, userAgent);
+    default: return post('/api/auth/token', { grant_type: 'refresh_token', refresh_token: token }, userAgent);
+  }
+}
 
 const serverPid = args['server-pid'];
 const clockTicks = 100; // USER_HZ on Linux
@@ -69,13 +100,35 @@ function serverCpuMs() {
 
 const percentile = (sorted, p) => (sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]);
 
+const seconds = args.seconds === undefined ? null : Number(args.seconds);
+const warmupSeconds = args['warmup-seconds'] === undefined ? null : Number(args['warmup-seconds']);
+const loginSeconds = Number(args['login-seconds'] ?? 0);
+const now = () => Number(process.hrtime.bigint()) / 1e9;
+
+async function measureLogins() {
+  if (loginSeconds <= 0) return null;
+  const loginAgent = `${agentName}-login`;
+  let logins = 0;
+  const started = now();
+  const deadline = started + loginSeconds;
+  await Promise.all(Array.from({ length: workers }, async () => {
+    while (now() < deadline) {
+      await login(loginAgent);
+      logins++;
+    }
+  }));
+  return Math.round(logins / (now() - started));
+}
+
 async function main() {
+  const loginsPerSecond = await measureLogins();
   // Phase 1: rotation throughput.
   const firstTokens = await Promise.all(Array.from({ length: workers }, () => login()));
   let warmupRotations = 0;
+  const warmupDeadline = warmupSeconds === null ? null : now() + warmupSeconds;
   const warmTokens = await Promise.all(firstTokens.map(async (first) => {
     let token = first;
-    for (let i = 0; i < warmup; i++) {
+    for (let i = 0; warmupDeadline === null ? i < warmup : now() < warmupDeadline; i++) {
       const answer = await refresh(token);
       if (answer.status !== 200 || !answer.json?.refresh_token) throw new Error(`warm-up refresh failed: ${answer.status}`);
       warmupRotations++;
@@ -88,9 +141,10 @@ async function main() {
   let errors = 0;
   const cpuBefore = serverCpuMs();
   const started = process.hrtime.bigint();
+  const deadline = seconds === null ? null : now() + seconds;
   await Promise.all(warmTokens.map(async (first) => {
     let token = first;
-    for (let i = 0; i < refreshes; i++) {
+    for (let i = 0; deadline === null ? i < refreshes : now() < deadline; i++) {
       const t0 = process.hrtime.bigint();
       const answer = await refresh(token);
       latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
@@ -102,7 +156,7 @@ async function main() {
       token = answer.json.refresh_token;
     }
   }));
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
   const cpuAfter = serverCpuMs();
   latencies.sort((a, b) => a - b);
 
@@ -128,8 +182,8 @@ async function main() {
 
   agent.destroy();
   process.stdout.write(JSON.stringify({
-    workers, refreshesPerWorker: refreshes, warmupRotations, rotations, errors, seconds: Number(seconds.toFixed(3)),
-    rotationsPerSecond: Math.round(rotations / seconds),
+    workers, refreshesPerWorker: refreshes, warmupRotations, rotations, errors, seconds: Number(elapsed.toFixed(3)),
+    rotationsPerSecond: Math.round(rotations / elapsed), loginsPerSecond, flavour,
     p50Ms: Number(percentile(latencies, 50).toFixed(2)), p99Ms: Number(percentile(latencies, 99).toFixed(2)),
     serverCpuUsPerRotation: cpuBefore === null || rotations === 0 ? null : Math.round(((cpuAfter - cpuBefore) * 1000) / rotations),
     racePairs, raceWins, raceRetried, raceLosses, raceOther,
