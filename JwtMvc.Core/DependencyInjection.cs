@@ -1,6 +1,7 @@
 using JwtMvc.Core.Accounts;
 using JwtMvc.Core.Admin;
 using JwtMvc.Core.Auth;
+using JwtMvc.Core.Auth.TwoFactor;
 using JwtMvc.Core.Orders;
 using JwtMvc.Core.Uploads;
 using Microsoft.Extensions.Configuration;
@@ -29,6 +30,8 @@ public static class DependencyInjection
         services.AddScoped<SessionService>();
         services.AddScoped<TokenService>();
         services.AddScoped<SignInService>();
+        services.AddScoped<TwoFactorService>();
+        services.AddScoped<SecondFactorSignIn>();
         services.AddScoped<AccountService>();
         services.AddSingleton<AdminChangeGate>();
         services.AddScoped<UserAdminService>();

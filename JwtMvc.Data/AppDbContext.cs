@@ -1,5 +1,6 @@
 using JwtMvc.Core.Admin;
 using JwtMvc.Core.Auth;
+using JwtMvc.Core.Auth.TwoFactor;
 using JwtMvc.Core.Orders;
 using JwtMvc.Core.Uploads;
 
@@ -36,6 +37,10 @@ public abstract class AppDbContext : IdentityDbContext<AppUser, IdentityRole, st
     public DbSet<Order> Orders => Set<Order>();
 
     public DbSet<StoredFile> StoredFiles => Set<StoredFile>();
+
+    public DbSet<AuthChallenge> AuthChallenges => Set<AuthChallenge>();
+
+    public DbSet<TotpTimeStep> TotpTimeSteps => Set<TotpTimeStep>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -1,5 +1,6 @@
 using JwtMvc.Core.Admin;
 using JwtMvc.Core.Auth;
+using JwtMvc.Core.Auth.TwoFactor;
 using JwtMvc.Core.Orders;
 using JwtMvc.Core.Uploads;
 using JwtMvc.Data.Providers;
@@ -69,6 +70,8 @@ public static class DependencyInjection
 
         services.AddScoped<ISessionStore, SessionStore>();
         services.AddScoped<IUserDirectory, UserDirectory>();
+        services.AddScoped<ITwoFactorStore, TwoFactorStore>();
+        services.AddScoped<IAuthChallengeStore, AuthChallengeStore>();
         services.AddScoped<IUserAdministration, UserAdministration>();
         services.AddScoped<IAuditLog, AuditLog>();
         services.AddScoped<IStoredFileRepository, StoredFileStore>();

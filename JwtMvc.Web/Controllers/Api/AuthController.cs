@@ -1,4 +1,5 @@
 using JwtMvc.Core.Auth;
+using JwtMvc.Core.Auth.TwoFactor;
 using JwtMvc.Web.Auth;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -11,13 +12,31 @@ namespace JwtMvc.Web.Controllers.Api;
 [Route("api/auth")]
 [AllowAnonymous]
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
-public sealed class AuthController(SignInService signIn, TokenService tokens) : ControllerBase
+public sealed class AuthController(SignInService signIn, SecondFactorSignIn secondFactor, TokenService tokens) : ControllerBase
 {
+    public const string MfaOtpGrantType = "urn:jwtmvc:params:oauth:grant-type:mfa-otp";
+
     [HttpPost("login")]
     [EnableRateLimiting(AuthRateLimiting.Policy)]
     public async Task<IActionResult> Login(LoginRequest request, CancellationToken cancellationToken)
     {
         var outcome = await signIn.PasswordSignInAsync(request.UserName, request.Password, HttpContext.GetClientInfo(), cancellationToken);
+        return outcome is SignInOutcome.TwoFactorRequired required
+            ? Ok(TwoFactorRequiredResponse.For(required.MfaToken))
+            : SessionAnswer(outcome, "The user name or password is incorrect.");
+    }
+
+    /// <summary>The second step of a sign-in: the mfaToken from login plus an authenticator or recovery code.</summary>
+    [HttpPost("login/2fa")]
+    [EnableRateLimiting(AuthRateLimiting.Policy)]
+    public async Task<IActionResult> LoginSecondFactor(SecondFactorLoginRequest request, CancellationToken cancellationToken)
+    {
+        var outcome = await secondFactor.CompleteAsync(request.MfaToken, request.Code, request.RecoveryCode, HttpContext.GetClientInfo(), cancellationToken);
+        return SessionAnswer(outcome, "The code is wrong, or the sign-in expired; sign in again if it keeps failing.");
+    }
+
+    private IActionResult SessionAnswer(SignInOutcome outcome, string failure)
+    {
         switch (outcome)
         {
             case SignInOutcome.SignedIn signedIn:
@@ -27,8 +46,7 @@ public sealed class AuthController(SignInService signIn, TokenService tokens) : 
                 return Problem(statusCode: StatusCodes.Status423Locked, title: "Account locked",
                     detail: "This account is locked after too many failed sign-ins. Try again later.");
             default:
-                return Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed",
-                    detail: "The user name or password is incorrect.");
+                return Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed", detail: failure);
         }
     }
 
@@ -92,8 +110,24 @@ public sealed class AuthController(SignInService signIn, TokenService tokens) : 
                 return await signIn.PasswordSignInAsync(userName, password, client, cancellationToken) switch
                 {
                     SignInOutcome.SignedIn signedIn => Ok(OAuthTokenResponse.From(signedIn.Tokens)),
+                    SignInOutcome.TwoFactorRequired required => OAuthBadRequest(OAuthError.MfaRequired(required.MfaToken)),
                     SignInOutcome.LockedOut => OAuthBadRequest(OAuthError.InvalidGrant("The account is locked after too many failed sign-ins.")),
                     _ => OAuthBadRequest(OAuthError.InvalidGrant("The user name or password is incorrect.")),
+                };
+            case MfaOtpGrantType:
+                var mfaToken = parameters.Get("mfa_token");
+                var otp = parameters.Get("otp");
+                var recoveryCode = parameters.Get("recovery_code");
+                if (string.IsNullOrEmpty(mfaToken) || string.IsNullOrEmpty(otp) == string.IsNullOrEmpty(recoveryCode))
+                {
+                    return OAuthBadRequest(OAuthError.InvalidRequest("The mfa_token parameter and one of otp or recovery_code are required."));
+                }
+
+                return await secondFactor.CompleteAsync(mfaToken, otp, recoveryCode, client, cancellationToken) switch
+                {
+                    SignInOutcome.SignedIn signedIn => Ok(OAuthTokenResponse.From(signedIn.Tokens)),
+                    SignInOutcome.LockedOut => OAuthBadRequest(OAuthError.InvalidGrant("The account is locked after too many failed sign-ins.")),
+                    _ => OAuthBadRequest(OAuthError.InvalidGrant("The code is wrong, or the mfa_token is invalid, used or expired.")),
                 };
             case "refresh_token":
                 var refreshToken = parameters.Get("refresh_token");
@@ -106,7 +140,7 @@ public sealed class AuthController(SignInService signIn, TokenService tokens) : 
                     ? Ok(OAuthTokenResponse.From(success.Tokens))
                     : OAuthBadRequest(OAuthError.InvalidGrant("The refresh token is invalid, expired or revoked."));
             default:
-                return OAuthBadRequest(OAuthError.UnsupportedGrantType("Supported grant types: password, refresh_token."));
+                return OAuthBadRequest(OAuthError.UnsupportedGrantType($"Supported grant types: password, refresh_token, {MfaOtpGrantType}."));
         }
     }
 
