@@ -25,8 +25,6 @@ public static class DependencyInjection
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<SigningKeys>();
         services.AddSingleton<SessionCache>();
-        services.TryAddSingleton<UserCache>();
-        services.AddScoped<UserProfiles>();
         services.AddScoped<SessionService>();
         services.AddScoped<TokenService>();
         services.AddScoped<SignInService>();

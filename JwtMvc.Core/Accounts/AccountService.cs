@@ -1,4 +1,5 @@
 using JwtMvc.Core.Auth;
+using JwtMvc.Core.Validation;
 
 namespace JwtMvc.Core.Accounts;
 
@@ -6,7 +7,7 @@ namespace JwtMvc.Core.Accounts;
 public sealed class AccountService(IUserDirectory users, SessionService sessions)
 {
     /// <summary>Changes the password and ends every other session of the user; the current one stays.</summary>
-    public async Task<IdentityOutcome> ChangePasswordAsync(string userId, Guid currentSessionId, string currentPassword, string newPassword, CancellationToken cancellationToken)
+    public async Task<ValidationOutcome> ChangePasswordAsync(string userId, Guid currentSessionId, string currentPassword, string newPassword, CancellationToken cancellationToken)
     {
         var outcome = await users.ChangePasswordAsync(userId, currentPassword, newPassword, cancellationToken);
         if (outcome.Succeeded)
@@ -17,6 +18,6 @@ public sealed class AccountService(IUserDirectory users, SessionService sessions
         return outcome;
     }
 
-    public Task<IdentityOutcome<AuthUser>> RegisterAsync(string userName, string email, string password, CancellationToken cancellationToken) =>
+    public Task<ValidationOutcome<AuthUser>> RegisterAsync(string userName, string email, string password, CancellationToken cancellationToken) =>
         users.RegisterAsync(userName, email, password, cancellationToken);
 }

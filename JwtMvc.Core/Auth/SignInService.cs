@@ -12,6 +12,11 @@ public sealed class SignInService(IUserDirectory users, TokenService tokens, Sec
     {
         ArgumentException.ThrowIfNullOrEmpty(userNameOrEmail);
         ArgumentException.ThrowIfNullOrEmpty(password);
+        if (Passwords.IsTooLong(password))
+        {
+            return SignInOutcome.InvalidCredentials; // no password that long exists, so it is not worth hashing
+        }
+
         switch (await users.CheckPasswordAsync(userNameOrEmail, password, cancellationToken))
         {
             case PasswordCheck.Success success:

@@ -17,7 +17,7 @@ public sealed class TokenServiceBuilder
 
     public Mock<ISessionStore> Store { get; } = new(MockBehavior.Strict);
 
-    public Mock<IUserDirectory> Users { get; } = new(MockBehavior.Strict);
+    public Mock<IUserReader> Users { get; } = new(MockBehavior.Strict);
 
     public static AuthUser Alice { get; } = new("alice-id", "alice", "alice@jwtmvc.local", "Alice", ["User"]);
 

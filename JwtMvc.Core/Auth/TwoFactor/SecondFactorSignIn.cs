@@ -11,7 +11,7 @@ namespace JwtMvc.Core.Auth.TwoFactor;
 public sealed class SecondFactorSignIn(
     ITwoFactorStore store,
     IAuthChallengeStore challenges,
-    IUserDirectory users,
+    IUserReader users,
     TwoFactorService twoFactor,
     TokenService tokens,
     TimeProvider clock)

@@ -10,7 +10,7 @@ public sealed class LoginRequest
     [Required, StringLength(256)]
     public string UserName { get; init; } = "";
 
-    [Required, StringLength(256)]
+    [Required, StringLength(Passwords.MaxLength)]
     public string Password { get; init; } = "";
 }
 
@@ -49,7 +49,7 @@ public sealed record OAuthError(
 {
     public static OAuthError MfaRequired(string mfaToken) => new(
         "mfa_required",
-        "The user has two-factor sign-in on: send grant_type=" + AuthController.MfaOtpGrantType + " with this mfa_token and otp or recovery_code.",
+        "The user has two-factor sign-in on: send grant_type=" + MfaOtpGrant.Type + " with this mfa_token and otp or recovery_code.",
         mfaToken);
 
     public static OAuthError InvalidRequest(string description) => new("invalid_request", description);
@@ -89,10 +89,10 @@ public sealed record MeResponse(string Id, string UserName, string? DisplayName,
 
 public sealed class ChangePasswordRequest
 {
-    [Required, StringLength(256)]
+    [Required, StringLength(Passwords.MaxLength)]
     public string CurrentPassword { get; init; } = "";
 
-    [Required, StringLength(256)]
+    [Required, StringLength(Passwords.MaxLength)]
     public string NewPassword { get; init; } = "";
 }
 
@@ -104,6 +104,6 @@ public sealed class RegisterRequest
     [Required, EmailAddress, StringLength(256)]
     public string Email { get; init; } = "";
 
-    [Required, StringLength(256)]
+    [Required, StringLength(Passwords.MaxLength)]
     public string Password { get; init; } = "";
 }
