@@ -20,6 +20,9 @@ public sealed class AccountController(IOptions<AccountOptions> options) : Contro
 
     [HttpGet("password")]
     public IActionResult Password() => View();
+
+    [HttpGet("two-factor")]
+    public IActionResult TwoFactor() => View();
 }
 
 public sealed record AccountPageModel(bool RegistrationAllowed);
