@@ -2,6 +2,8 @@ using JwtMvc.Core.Accounts;
 using JwtMvc.Core.Admin;
 using JwtMvc.Core.Auth;
 using JwtMvc.Core.Auth.TwoFactor;
+using JwtMvc.Core.Email;
+using JwtMvc.Core.Cluster;
 using JwtMvc.Core.Orders;
 using JwtMvc.Core.Uploads;
 using Microsoft.Extensions.Configuration;
@@ -24,6 +26,7 @@ public static class DependencyInjection
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<SigningKeys>();
+        services.TryAddSingleton<ICacheInvalidation, InProcessCacheInvalidation>(); // Redis replaces it when configured
         services.AddSingleton<SessionCache>();
         services.AddScoped<SessionService>();
         services.AddScoped<TokenService>();
@@ -31,6 +34,7 @@ public static class DependencyInjection
         services.AddScoped<TwoFactorService>();
         services.AddScoped<SecondFactorSignIn>();
         services.AddScoped<AccountService>();
+        services.AddAccountEmail(configuration);
         services.AddSingleton<AdminChangeGate>();
         services.AddScoped<UserAdminService>();
 
@@ -42,5 +46,23 @@ public static class DependencyInjection
         services.AddScoped<UploadService>();
         services.AddScoped<OrderService>();
         return services;
+    }
+
+    private static void AddAccountEmail(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<EmailOptions>()
+            .Bind(configuration.GetSection(EmailOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddOptions<AccountEmailOptions>()
+            .Bind(configuration.GetSection(AccountEmailOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton<MailQueueSignal>();
+        services.AddSingleton<AccountLinks>();
+        services.AddScoped<AccountMailComposer>();
+        services.AddScoped<MailDelivery>();
+        services.AddScoped<AccountEmailService>();
+        services.AddScoped<AccountSessions>();
     }
 }

@@ -1,6 +1,8 @@
 using JwtMvc.Core.Admin;
 using JwtMvc.Core.Auth;
 using JwtMvc.Core.Auth.TwoFactor;
+using JwtMvc.Core.Email;
+using JwtMvc.Data.Email;
 using JwtMvc.Core.Orders;
 using JwtMvc.Core.Uploads;
 
@@ -13,7 +15,7 @@ namespace JwtMvc.Data;
 
 /// <summary>
 /// Identity, sessions with their refresh tokens, the admin audit trail, the Data Protection key ring, the product
-/// catalogue with its orders, and uploaded files' metadata. Each database provider
+/// catalogue with its orders, uploaded files' metadata, and the mail outbox. Each database provider
 /// has a derived context (<see cref="Providers.SqliteAppDbContext"/>, <see cref="Providers.SqlServerAppDbContext"/>)
 /// that owns that provider's migrations; resolve this type, never the derived ones.
 /// </summary>
@@ -41,6 +43,9 @@ public abstract class AppDbContext : IdentityDbContext<AppUser, IdentityRole, st
     public DbSet<AuthChallenge> AuthChallenges => Set<AuthChallenge>();
 
     public DbSet<TotpTimeStep> TotpTimeSteps => Set<TotpTimeStep>();
+    public DbSet<MailJob> MailJobs => Set<MailJob>();
+
+    internal DbSet<MailThrottle> MailThrottles => Set<MailThrottle>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

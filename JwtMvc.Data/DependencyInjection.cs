@@ -1,6 +1,10 @@
+using JwtMvc.Core.Accounts;
 using JwtMvc.Core.Admin;
 using JwtMvc.Core.Auth;
 using JwtMvc.Core.Auth.TwoFactor;
+using JwtMvc.Core.Email;
+using JwtMvc.Data.Email;
+using JwtMvc.Core.Cluster;
 using JwtMvc.Core.Orders;
 using JwtMvc.Core.Uploads;
 using JwtMvc.Data.Providers;
@@ -56,11 +60,17 @@ public static class DependencyInjection
                 options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
                 options.Lockout.AllowedForNewUsers = true;
                 options.User.RequireUniqueEmail = true;
+                options.Tokens.EmailConfirmationTokenProvider = AccountCodeTokenProvider.Name;
+                options.Tokens.PasswordResetTokenProvider = AccountCodeTokenProvider.Name;
+                options.Tokens.ChangeEmailTokenProvider = AccountCodeTokenProvider.Name;
             })
             .AddRoles<IdentityRole>()
             .AddUserManager<AppUserManager>()
             .AddEntityFrameworkStores<AppDbContext>()
-            .AddDefaultTokenProviders();
+            .AddDefaultTokenProviders()
+            .AddTokenProvider<AccountCodeTokenProvider>(AccountCodeTokenProvider.Name);
+        services.Configure<IdentityOptions>(options => options.SignIn.RequireConfirmedEmail =
+            configuration.GetValue<bool>(AccountEmailOptions.Section + ":" + nameof(AccountEmailOptions.RequireConfirmedEmail)));
 
         services.AddDataProtection()
             .PersistKeysToDbContext<AppDbContext>()
@@ -81,9 +91,14 @@ public static class DependencyInjection
         services.AddHostedService<UploadStoreSweepService>();
         services.AddScoped<IOrderRepository, OrderRepository>();
         services.AddScoped<IProductCatalogue, ProductCatalogue>();
+        services.AddScoped<IMailOutbox, MailOutbox>();
+        services.AddScoped<IUserAccounts, UserAccounts>();
         services.AddScoped<IUserReader, UserReader>();
         services.AddSingleton<UserRecordCache>();
-        services.AddSingleton<IUserChangeNotifier>(provider => provider.GetRequiredService<UserRecordCache>());
+        services.TryAddSingleton<ICacheInvalidation, InProcessCacheInvalidation>(); // AddJwtMvcCore registers the same
+        services.AddSingleton<UserChangeBroadcast>();
+        services.AddSingleton<IUserChangeNotifier>(provider => provider.GetRequiredService<UserChangeBroadcast>());
+        services.AddHostedService(provider => provider.GetRequiredService<UserChangeBroadcast>());
         services.AddScoped<DevelopmentSeeder>();
         return services;
     }

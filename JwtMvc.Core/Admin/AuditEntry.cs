@@ -35,6 +35,7 @@ public static class AuditActions
     public const string PasswordReset = "password-reset";
     public const string SessionsRevoked = "sessions-revoked";
     public const string Deleted = "user-deleted";
+    public const string ResetMailSent = "reset-mail-sent";
 }
 
 /// <summary>Where audit entries are kept. Implemented in JwtMvc.Data.</summary>

@@ -30,4 +30,7 @@ public abstract record PasswordCheck
     public sealed record InvalidCredentials : PasswordCheck;
 
     public sealed record LockedOut(DateTimeOffset? Until) : PasswordCheck;
+
+    /// <summary>The password was right, but <c>Accounts:RequireConfirmedEmail</c> is on and the email is not confirmed.</summary>
+    public sealed record EmailNotConfirmed : PasswordCheck;
 }

@@ -88,4 +88,5 @@ public static class SessionRevocationReasons
     public const string UserGone = "user-gone";
     public const string TwoFactorReset = "two-factor-reset";
     public const string TwoFactorChanged = "two-factor-changed";
+    public const string SignedOutByUser = "signed-out-by-user";
 }

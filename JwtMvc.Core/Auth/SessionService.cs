@@ -1,11 +1,14 @@
+using JwtMvc.Core.Cluster;
+
 namespace JwtMvc.Core.Auth;
 
 /// <summary>
 /// Answers "is this session still active?" for every authenticated request, through this instance's
-/// <see cref="SessionCache"/>, and revokes sessions, evicting them from that cache at once.
-/// Other instances notice within <see cref="JwtOptions.SessionCheckSeconds"/>.
+/// <see cref="SessionCache"/>, and revokes sessions, evicting them from that cache at once and telling the other
+/// instances through <see cref="ICacheInvalidation"/>. Without Redis (or while it is down) other instances notice
+/// within <see cref="JwtOptions.SessionCheckSeconds"/>.
 /// </summary>
-public sealed class SessionService(ISessionStore store, SessionCache cache, TimeProvider clock)
+public sealed class SessionService(ISessionStore store, SessionCache cache, TimeProvider clock, ICacheInvalidation invalidation)
 {
     /// <summary>
     /// True when the session is active and belongs to <paramref name="userId"/>: a token whose <c>sid</c> names
@@ -24,6 +27,7 @@ public sealed class SessionService(ISessionStore store, SessionCache cache, Time
     {
         var revoked = await store.RevokeSessionAsync(sessionId, clock.GetUtcNow(), reason, cancellationToken);
         cache.Evict(sessionId);
+        invalidation.Publish(CacheInvalidation.SessionsRevoked([sessionId]));
         return revoked;
     }
 
@@ -34,6 +38,11 @@ public sealed class SessionService(ISessionStore store, SessionCache cache, Time
         foreach (var id in revoked)
         {
             cache.Evict(id);
+        }
+
+        if (revoked.Count > 0)
+        {
+            invalidation.Publish(CacheInvalidation.SessionsRevoked(revoked));
         }
 
         return revoked.Count;

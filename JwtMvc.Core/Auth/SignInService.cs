@@ -25,6 +25,8 @@ public sealed class SignInService(IUserDirectory users, TokenService tokens, Sec
                     : new SignInOutcome.SignedIn(await tokens.StartSessionAsync(success.User, AuthenticationMethods.Password, client, cancellationToken));
             case PasswordCheck.LockedOut locked:
                 return new SignInOutcome.LockedOut(locked.Until);
+            case PasswordCheck.EmailNotConfirmed:
+                return new SignInOutcome.EmailNotConfirmed();
             default:
                 return SignInOutcome.InvalidCredentials;
         }
@@ -47,4 +49,6 @@ public abstract record SignInOutcome
 
     /// <summary>The password was right; the sign-in continues with a second factor and this opaque token.</summary>
     public sealed record TwoFactorRequired(string MfaToken) : SignInOutcome;
+
+    public sealed record EmailNotConfirmed : SignInOutcome;
 }

@@ -26,7 +26,7 @@ public sealed class TwoFactorPageTests : BrowserTest
             Assert.That(register.StatusCode, Is.EqualTo(HttpStatusCode.Created));
         }
 
-        await SignInAsync(Page, userName, password, "/account/two-factor");
+        await SignInAsync(Page, userName, password, "/account");
         await Page.ClickAsync("button#enable-2fa");
         await Page.Locator("#two-factor-key").WaitForAsync();
         var sharedKey = (await Page.Locator("#two-factor-key").TextContentAsync())!;

@@ -66,6 +66,7 @@ public class JwtMvcFactory(IReadOnlyDictionary<string, string?>? settings = null
 
         builder.UseSetting("RateLimiting:Auth:PermitLimit", "10000");
         builder.UseSetting("Uploads:Root", Path.Combine(directory, "uploads"));
+        builder.UseSetting("Email:PickupDirectory", Path.Combine(directory, "mail"));
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);
@@ -97,6 +98,14 @@ public sealed record SignedInClient(HttpClient Client, string AccessToken, Cooki
     public Task<HttpResponseMessage> RefreshAsync()
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/api/auth/refresh");
+        request.Headers.Add("X-Requested-With", "XMLHttpRequest");
+        return Client.SendAsync(request);
+    }
+
+    /// <summary>POST /api/auth/logout as the browser client sends it (with the refresh cookie, if this client keeps one).</summary>
+    public Task<HttpResponseMessage> LogoutAsync()
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/auth/logout");
         request.Headers.Add("X-Requested-With", "XMLHttpRequest");
         return Client.SendAsync(request);
     }

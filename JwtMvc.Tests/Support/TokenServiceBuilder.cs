@@ -1,4 +1,5 @@
 using JwtMvc.Core.Auth;
+using JwtMvc.Core.Cluster;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -19,13 +20,15 @@ public sealed class TokenServiceBuilder
 
     public Mock<IUserReader> Users { get; } = new(MockBehavior.Strict);
 
+    public Mock<ICacheInvalidation> Invalidation { get; } = new();
+
     public static AuthUser Alice { get; } = new("alice-id", "alice", "alice@jwtmvc.local", "Alice", ["User"]);
 
     public SigningKeys Keys => new(Microsoft.Extensions.Options.Options.Create(Options));
 
     public SessionCache Cache => cache ??= new SessionCache(Microsoft.Extensions.Options.Options.Create(Options));
 
-    public SessionService BuildSessions() => new(Store.Object, Cache, Clock);
+    public SessionService BuildSessions() => new(Store.Object, Cache, Clock, Invalidation.Object);
 
     public TokenService Build() => Build(BuildSessions());
 

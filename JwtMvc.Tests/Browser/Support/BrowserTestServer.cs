@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
+using JwtMvc.Tests.Support;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -21,9 +22,10 @@ internal sealed class BrowserTestServer : IAsyncDisposable
     private readonly string dataFolder;
     private int registered;
 
-    private BrowserTestServer(JwtMvcKestrelFactory factory, RecordingServer otherOrigin, string dataFolder, byte[] signingKey)
+    private BrowserTestServer(JwtMvcKestrelFactory factory, RecordingServer otherOrigin, SmtpTestServer mail, string dataFolder, byte[] signingKey)
     {
         this.factory = factory;
+        Mail = mail;
         this.dataFolder = dataFolder;
         OtherOrigin = otherOrigin;
         SigningKey = signingKey;
@@ -36,12 +38,16 @@ internal sealed class BrowserTestServer : IAsyncDisposable
 
     public RecordingServer OtherOrigin { get; }
 
+    /// <summary>The SMTP server the app mails to (links start with the app's own URL: no App:PublicBaseUrl in Development).</summary>
+    public SmtpTestServer Mail { get; }
+
     /// <summary>The app's <c>Jwt:SigningKey</c>, so a test can sign a token the app accepts as genuine.</summary>
     public byte[] SigningKey { get; }
 
     public static async Task<BrowserTestServer> StartAsync()
     {
         var otherOrigin = await RecordingServer.StartAsync();
+        var mail = SmtpTestServer.Start();
         var dataFolder = Directory.CreateTempSubdirectory("jwtmvc-browser-").FullName;
         var signingKey = RandomNumberGenerator.GetBytes(32);
         var settings = new Dictionary<string, string>
@@ -54,7 +60,12 @@ internal sealed class BrowserTestServer : IAsyncDisposable
             // The page may talk to this other origin (CSP connect-src), so the test sees what the browser sends there.
             ["SecurityHeaders:ConnectSources:0"] = otherOrigin.Origin,
             ["Logging:LogLevel:Default"] = "Warning",
+            ["Email:MinSecondsBetweenMails"] = "0",
         };
+        foreach (var (key, value) in mail.Settings)
+        {
+            settings[key] = value!;
+        }
 
         var factory = new JwtMvcKestrelFactory(settings);
         try
@@ -65,10 +76,11 @@ internal sealed class BrowserTestServer : IAsyncDisposable
         {
             await factory.DisposeAsync();
             await otherOrigin.DisposeAsync();
+            await mail.DisposeAsync();
             throw;
         }
 
-        return new BrowserTestServer(factory, otherOrigin, dataFolder, signingKey);
+        return new BrowserTestServer(factory, otherOrigin, mail, dataFolder, signingKey);
     }
 
     /// <summary>An HTTP client for the app's API, for arranging what a test needs without the browser.</summary>
@@ -90,6 +102,7 @@ internal sealed class BrowserTestServer : IAsyncDisposable
     {
         await factory.DisposeAsync();
         await OtherOrigin.DisposeAsync();
+        await Mail.DisposeAsync();
         try
         {
             Directory.Delete(dataFolder, recursive: true);

@@ -12,8 +12,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace JwtMvc.Data.Migrations.SqlServer
 {
     [DbContext(typeof(SqlServerAppDbContext))]
-    [Migration("20261127110557_TwoFactorAndPasskeys")]
-    partial class TwoFactorAndPasskeys
+    [Migration("20261127112159_AccountEmail")]
+    partial class AccountEmail
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -137,13 +137,6 @@ namespace JwtMvc.Data.Migrations.SqlServer
                     b.Property<Guid>("Id")
                         .HasColumnType("uniqueidentifier");
 
-                    b.Property<string>("AuthenticationMethods")
-                        .IsRequired()
-                        .ValueGeneratedOnAdd()
-                        .HasMaxLength(32)
-                        .HasColumnType("nvarchar(32)")
-                        .HasDefaultValue("pwd");
-
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
 
@@ -180,31 +173,35 @@ namespace JwtMvc.Data.Migrations.SqlServer
                     b.ToTable("Sessions", (string)null);
                 });
 
-            modelBuilder.Entity("JwtMvc.Core.Auth.TwoFactor.AuthChallenge", b =>
+            modelBuilder.Entity("JwtMvc.Core.Email.MailJob", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<string>("Address")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.Property<bool>("Admitted")
+                        .HasColumnType("bit");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("int");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
-
-                    b.Property<DateTimeOffset>("ExpiresAt")
-                        .HasColumnType("datetimeoffset");
-
-                    b.Property<string>("HandleHash")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("nvarchar(64)");
 
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("nvarchar(32)");
 
-                    b.Property<string>("State")
-                        .HasColumnType("nvarchar(max)");
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)");
 
-                    b.Property<DateTimeOffset?>("UsedAt")
+                    b.Property<DateTimeOffset>("NextAttemptAt")
                         .HasColumnType("datetimeoffset");
 
                     b.Property<string>("UserId")
@@ -213,14 +210,9 @@ namespace JwtMvc.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ExpiresAt");
+                    b.HasIndex("NextAttemptAt");
 
-                    b.HasIndex("HandleHash")
-                        .IsUnique();
-
-                    b.HasIndex("UserId");
-
-                    b.ToTable("AuthChallenges", (string)null);
+                    b.ToTable("MailJobs", (string)null);
                 });
 
             modelBuilder.Entity("JwtMvc.Core.Orders.Order", b =>
@@ -444,18 +436,18 @@ namespace JwtMvc.Data.Migrations.SqlServer
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
-            modelBuilder.Entity("JwtMvc.Data.TotpTimeStep", b =>
+            modelBuilder.Entity("JwtMvc.Data.Email.MailThrottle", b =>
                 {
-                    b.Property<string>("UserId")
-                        .HasMaxLength(450)
-                        .HasColumnType("nvarchar(450)");
+                    b.Property<string>("NormalizedAddress")
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
 
-                    b.Property<long>("LastAccepted")
-                        .HasColumnType("bigint");
+                    b.Property<DateTimeOffset>("LastMailAt")
+                        .HasColumnType("datetimeoffset");
 
-                    b.HasKey("UserId");
+                    b.HasKey("NormalizedAddress");
 
-                    b.ToTable("TotpTimeSteps", (string)null);
+                    b.ToTable("MailThrottles", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
@@ -644,14 +636,6 @@ namespace JwtMvc.Data.Migrations.SqlServer
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("JwtMvc.Core.Auth.TwoFactor.AuthChallenge", b =>
-                {
-                    b.HasOne("JwtMvc.Data.AppUser", null)
-                        .WithMany()
-                        .HasForeignKey("UserId")
-                        .OnDelete(DeleteBehavior.Cascade);
-                });
-
             modelBuilder.Entity("JwtMvc.Core.Orders.Order", b =>
                 {
                     b.HasOne("JwtMvc.Data.AppUser", null)
@@ -681,15 +665,6 @@ namespace JwtMvc.Data.Migrations.SqlServer
                     b.HasOne("JwtMvc.Data.AppUser", null)
                         .WithMany()
                         .HasForeignKey("OwnerId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("JwtMvc.Data.TotpTimeStep", b =>
-                {
-                    b.HasOne("JwtMvc.Data.AppUser", null)
-                        .WithMany()
-                        .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
