@@ -4,6 +4,7 @@ using JwtMvc.Core.Auth;
 using JwtMvc.Core.Auth.TwoFactor;
 using JwtMvc.Core.Email;
 using JwtMvc.Core.Cluster;
+using JwtMvc.Core.Auth.Keys;
 using JwtMvc.Core.Orders;
 using JwtMvc.Core.Uploads;
 using Microsoft.Extensions.Configuration;
@@ -25,7 +26,12 @@ public static class DependencyInjection
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<JwtOptions>, JwtOptionsValidator>());
 
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<SigningKeys>();
+        services.AddSingleton<KeyRing>();
+        services.AddSingleton<SigningKeys>(provider =>
+            provider.GetRequiredService<IOptions<JwtOptions>>().Value.UsesSharedSecret
+                ? new SharedSecretKeys(provider.GetRequiredService<IOptions<JwtOptions>>())
+                : provider.GetRequiredService<KeyRing>());
+        services.AddScoped<SigningKeyAdminService>();
         services.TryAddSingleton<ICacheInvalidation, InProcessCacheInvalidation>(); // Redis replaces it when configured
         services.AddSingleton<SessionCache>();
         services.AddScoped<SessionService>();

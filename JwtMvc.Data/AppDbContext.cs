@@ -3,6 +3,7 @@ using JwtMvc.Core.Auth;
 using JwtMvc.Core.Auth.TwoFactor;
 using JwtMvc.Core.Email;
 using JwtMvc.Data.Email;
+using JwtMvc.Core.Auth.Keys;
 using JwtMvc.Core.Orders;
 using JwtMvc.Core.Uploads;
 
@@ -14,8 +15,8 @@ using Microsoft.EntityFrameworkCore;
 namespace JwtMvc.Data;
 
 /// <summary>
-/// Identity, sessions with their refresh tokens, the admin audit trail, the Data Protection key ring, the product
-/// catalogue with its orders, uploaded files' metadata, and the mail outbox. Each database provider
+/// Identity, sessions with their refresh tokens, the admin audit trail, the Data Protection key ring, the JWT
+/// signing keys, the product catalogue with its orders, uploaded files' metadata, and the mail outbox. Each database provider
 /// has a derived context (<see cref="Providers.SqliteAppDbContext"/>, <see cref="Providers.SqlServerAppDbContext"/>)
 /// that owns that provider's migrations; resolve this type, never the derived ones.
 /// </summary>
@@ -33,6 +34,8 @@ public abstract class AppDbContext : IdentityDbContext<AppUser, IdentityRole, st
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    public DbSet<SigningKeyRecord> SigningKeys => Set<SigningKeyRecord>();
 
     public DbSet<Product> Products => Set<Product>();
 

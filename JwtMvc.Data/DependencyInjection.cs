@@ -5,13 +5,14 @@ using JwtMvc.Core.Auth.TwoFactor;
 using JwtMvc.Core.Email;
 using JwtMvc.Data.Email;
 using JwtMvc.Core.Cluster;
+using JwtMvc.Core.Auth.Keys;
 using JwtMvc.Core.Orders;
 using JwtMvc.Core.Uploads;
+using JwtMvc.Data.Protection;
 using JwtMvc.Data.Providers;
 using JwtMvc.Data.Seeding;
 using JwtMvc.Data.Stores;
 
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -27,7 +28,7 @@ public static class DependencyInjection
 
     /// <summary>
     /// Registers the database (<c>Database:Provider</c>, <c>ConnectionStrings:Default</c>), Identity over it,
-    /// the Data Protection key ring in it, its health check, and Core's <see cref="ISessionStore"/>,
+    /// the Data Protection key ring in it (<c>DataProtection:*</c>), the signing-key store, its health check, and Core's <see cref="ISessionStore"/>,
     /// <see cref="IUserDirectory"/>, <see cref="IUserReader"/>, <see cref="IOrderRepository"/>, <see cref="IProductCatalogue"/>, <see cref="IUserAdministration"/>,
     /// <see cref="IAuditLog"/>, <see cref="IStoredFileRepository"/> and the folder behind <see cref="IFileStore"/>. Resolve <see cref="AppDbContext"/>; call
     /// <see cref="DatabasePreparation.PrepareDatabaseAsync"/> after building the host.
@@ -72,9 +73,9 @@ public static class DependencyInjection
         services.Configure<IdentityOptions>(options => options.SignIn.RequireConfirmedEmail =
             configuration.GetValue<bool>(AccountEmailOptions.Section + ":" + nameof(AccountEmailOptions.RequireConfirmedEmail)));
 
-        services.AddDataProtection()
-            .PersistKeysToDbContext<AppDbContext>()
-            .SetApplicationName(ApplicationName);
+        services.AddJwtMvcDataProtection(configuration, ApplicationName);
+        services.AddSingleton<IPrivateKeyProtector, DataProtectionKeyProtector>();
+        services.AddScoped<ISigningKeyStore, SigningKeyStore>();
 
         services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database");
 

@@ -18,7 +18,11 @@ public static class DependencyInjection
 {
     public static IServiceCollection AddJwtMvcWeb(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton<IPostConfigureOptions<JwtOptions>, DevelopmentSigningKey>();
+        services.AddHostedService<KeyRotationService>();
+        services.AddOptions<PublicUrlOptions>()
+            .Bind(configuration.GetSection(PublicUrlOptions.Section))
+            .Validate(o => o.PublicBaseUrl is null || PublicUrlOptions.IsValid(o.PublicBaseUrl), "App:PublicBaseUrl must be an absolute http(s) URL without query or fragment, e.g. https://auth.example.com.")
+            .ValidateOnStart();
         services.AddOptions<AccessTokenSourceOptions>().Bind(configuration.GetSection(AccessTokenSourceOptions.Section));
         services.AddSingleton<IConfigureOptions<JwtBearerOptions>, JwtBearerSetup>();
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();

@@ -39,7 +39,9 @@ public sealed class AccountEmailService(
             return options.Value.RequireConfirmedEmail;
         }
 
-        if (options.Value.RequireConfirmedEmail && outcome.Errors.Any(e => e.Code == DuplicateEmailCode))
+        // A taken user name or email is one answer that does not say which (no enumeration); the mail job finds out
+        // off the request path whether the address has an owner to tell.
+        if (options.Value.RequireConfirmedEmail && outcome.Errors.Any(e => e.Code == RegistrationErrors.NameOrEmailUnavailable))
         {
             await NotifyRegistrationAttemptAsync(email, cancellationToken);
             return true;
@@ -47,8 +49,6 @@ public sealed class AccountEmailService(
 
         return false;
     }
-
-    private const string DuplicateEmailCode = "DuplicateEmail";
 
     /// <summary>Queues a reset mail for the account with this address, if there is one.</summary>
     public Task RequestPasswordResetAsync(string email, CancellationToken cancellationToken) =>
@@ -172,4 +172,11 @@ public enum AdminResetMail
     Queued,
     UserNotFound,
     NoEmail,
+}
+
+/// <summary>Error codes of registration that other layers match on.</summary>
+public static class RegistrationErrors
+{
+    /// <summary>The user name or the email is taken; deliberately not saying which.</summary>
+    public const string NameOrEmailUnavailable = "NameOrEmailUnavailable";
 }

@@ -90,6 +90,7 @@ public sealed partial class TokenService(
             AuthenticationMethods = methods.ToString(),
         };
         var (refreshToken, stored) = NewRefreshToken(session, client, now);
+        await keys.EnsureFreshAsync(cancellationToken);
         await store.CreateAsync(session, stored, cancellationToken);
         return new IssuedTokens(CreateAccessToken(user, session.Id, methods), refreshToken, session.ExpiresAt, user, session.Id);
     }
@@ -134,6 +135,7 @@ public sealed partial class TokenService(
 
         var (newToken, replacement) = NewRefreshToken(session, client, now);
         var sealedReplacement = RetryWindowOn ? SuccessorSeal.Seal(refreshToken, newToken, session.Id) : null;
+        await keys.EnsureFreshAsync(cancellationToken);
         if (!await store.TryRotateAsync(token, replacement, sealedReplacement, now, cancellationToken))
         {
             // Another request rotated this token first: the same credential was presented twice. Within the window
@@ -244,6 +246,7 @@ public sealed partial class TokenService(
         }
 
         Log.RefreshRetried(logger, session.Id);
+        await keys.EnsureFreshAsync(cancellationToken);
         return new RefreshOutcome.Success(new IssuedTokens(CreateAccessToken(user, session.Id, AuthenticationMethods.Parse(session.AuthenticationMethods)), successorToken, session.ExpiresAt, user, session.Id));
     }
 

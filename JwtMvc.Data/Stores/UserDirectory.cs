@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 
+using JwtMvc.Core.Accounts;
 using JwtMvc.Core.Auth;
 using JwtMvc.Core.Validation;
 
@@ -141,7 +142,7 @@ internal sealed class UserDirectory(UserManager<AppUser> users, AppDbContext db)
 
     /// <summary>Registration's one answer for a taken user name or email: it must not tell which accounts exist.</summary>
     internal static ValidationError NameOrEmailUnavailable { get; } =
-        new("", "NameOrEmailUnavailable", "This user name or email cannot be used. Choose another user name or email.");
+        new("", RegistrationErrors.NameOrEmailUnavailable, "This user name or email cannot be used. Choose another user name or email.");
 
     private static readonly string[] s_duplicateCodes =
         [nameof(IdentityErrorDescriber.DuplicateUserName), nameof(IdentityErrorDescriber.DuplicateEmail)];

@@ -22,6 +22,9 @@ public abstract class ClusterFixture
 
     protected ClusterInstance First => Instances[0];
 
+    /// <summary>True: the instances sign with the key ring in their shared database instead of one shared secret.</summary>
+    protected virtual bool KeyRingMode => false;
+
     /// <summary>Settings every instance gets besides the Redis ones.</summary>
     protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
@@ -35,7 +38,7 @@ public abstract class ClusterFixture
             ["Redis:Configuration"] = Redis.Configuration,
             ["Redis:KeyPrefix"] = prefix,
         };
-        var first = new ClusterInstance(settings);
+        var first = KeyRingMode ? new ClusterInstance(settings) { SigningKey = null } : new ClusterInstance(settings);
         Instances =
         [
             first,

@@ -129,6 +129,8 @@ public sealed record SignedInClient(HttpClient Client, string AccessToken, Cooki
     }
 
     public Task<HttpResponseMessage> GetAsync(string url) => SendAsync(HttpMethod.Get, url);
+
+    public Task<HttpResponseMessage> GetAsync(string url, string accessToken) => SendAsync(HttpMethod.Get, url, accessToken: accessToken);
 }
 
 public sealed record SessionBody(

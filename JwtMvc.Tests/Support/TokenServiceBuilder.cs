@@ -24,7 +24,7 @@ public sealed class TokenServiceBuilder
 
     public static AuthUser Alice { get; } = new("alice-id", "alice", "alice@jwtmvc.local", "Alice", ["User"]);
 
-    public SigningKeys Keys => new(Microsoft.Extensions.Options.Options.Create(Options));
+    public SharedSecretKeys Keys => new(Microsoft.Extensions.Options.Options.Create(Options));
 
     public SessionCache Cache => cache ??= new SessionCache(Microsoft.Extensions.Options.Options.Create(Options));
 
@@ -35,7 +35,7 @@ public sealed class TokenServiceBuilder
     public TokenService Build(SessionService sessions)
     {
         var options = Microsoft.Extensions.Options.Options.Create(Options);
-        return new TokenService(options, new SigningKeys(options), Store.Object, Users.Object, sessions, Clock, NullLogger<TokenService>.Instance);
+        return new TokenService(options, new SharedSecretKeys(options), Store.Object, Users.Object, sessions, Clock, NullLogger<TokenService>.Instance);
     }
 
     public Microsoft.IdentityModel.Tokens.TokenValidationParameters ValidationParameters() =>

@@ -62,6 +62,54 @@ namespace JwtMvc.Data.Migrations.Sqlite
                     b.ToTable("AuditEntries", (string)null);
                 });
 
+            modelBuilder.Entity("JwtMvc.Core.Auth.Keys.SigningKeyRecord", b =>
+                {
+                    b.Property<string>("KeyId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ActivatesAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Algorithm")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Generation")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ProtectedPrivateKey")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PublicJwk")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RemovedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RetiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("RevokedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("KeyId");
+
+                    b.HasIndex("Generation")
+                        .IsUnique();
+
+                    b.HasIndex("RemovedAt");
+
+                    b.ToTable("SigningKeys", (string)null);
+                });
+
             modelBuilder.Entity("JwtMvc.Core.Auth.RefreshToken", b =>
                 {
                     b.Property<Guid>("Id")

@@ -41,20 +41,20 @@ internal sealed class BrowserTestServer : IAsyncDisposable
     /// <summary>The SMTP server the app mails to (links start with the app's own URL: no App:PublicBaseUrl in Development).</summary>
     public SmtpTestServer Mail { get; }
 
-    /// <summary>The app's <c>Jwt:SigningKey</c>, so a test can sign a token the app accepts as genuine.</summary>
+    /// <summary>The app's <c>Jwt:SigningKey</c>, so a test can sign a token the app accepts as genuine; empty in key-ring mode.</summary>
     public byte[] SigningKey { get; }
 
-    public static async Task<BrowserTestServer> StartAsync()
+    /// <summary>Starts a server; with <paramref name="keyRing"/>, in key-ring mode (ES256, no <see cref="SigningKey"/>).</summary>
+    public static async Task<BrowserTestServer> StartAsync(bool keyRing = false)
     {
         var otherOrigin = await RecordingServer.StartAsync();
         var mail = SmtpTestServer.Start();
         var dataFolder = Directory.CreateTempSubdirectory("jwtmvc-browser-").FullName;
-        var signingKey = RandomNumberGenerator.GetBytes(32);
+        var signingKey = keyRing ? [] : RandomNumberGenerator.GetBytes(32);
         var settings = new Dictionary<string, string>
         {
             ["ConnectionStrings:Default"] = $"Data Source={Path.Combine(dataFolder, "jwtmvc.db")}",
             ["Uploads:Root"] = Path.Combine(dataFolder, "uploads"),
-            ["Jwt:SigningKey"] = Convert.ToBase64String(signingKey),
             // Every test signs in from 127.0.0.1; the per-client login limit is not what these tests are about.
             ["RateLimiting:Auth:PermitLimit"] = "10000",
             // The page may talk to this other origin (CSP connect-src), so the test sees what the browser sends there.
@@ -65,6 +65,11 @@ internal sealed class BrowserTestServer : IAsyncDisposable
         foreach (var (key, value) in mail.Settings)
         {
             settings[key] = value!;
+        }
+
+        if (!keyRing)
+        {
+            settings["Jwt:SigningKey"] = Convert.ToBase64String(signingKey);
         }
 
         var factory = new JwtMvcKestrelFactory(settings);
