@@ -1,6 +1,7 @@
 using JwtMvc.Core.Accounts;
 using JwtMvc.Core.Admin;
 using JwtMvc.Core.Auth;
+using JwtMvc.Core.Auth.TwoFactor;
 using JwtMvc.Core.Email;
 using JwtMvc.Core.Cluster;
 using JwtMvc.Core.Auth.Keys;
@@ -36,6 +37,8 @@ public static class DependencyInjection
         services.AddScoped<SessionService>();
         services.AddScoped<TokenService>();
         services.AddScoped<SignInService>();
+        services.AddScoped<TwoFactorService>();
+        services.AddScoped<SecondFactorSignIn>();
         services.AddScoped<AccountService>();
         services.AddAccountEmail(configuration);
         services.AddSingleton<AdminChangeGate>();

@@ -1,5 +1,6 @@
 using JwtMvc.Core.Admin;
 using JwtMvc.Core.Auth;
+using JwtMvc.Core.Auth.TwoFactor;
 using JwtMvc.Core.Email;
 using JwtMvc.Data.Email;
 using JwtMvc.Core.Auth.Keys;
@@ -42,6 +43,9 @@ public abstract class AppDbContext : IdentityDbContext<AppUser, IdentityRole, st
 
     public DbSet<StoredFile> StoredFiles => Set<StoredFile>();
 
+    public DbSet<AuthChallenge> AuthChallenges => Set<AuthChallenge>();
+
+    public DbSet<TotpTimeStep> TotpTimeSteps => Set<TotpTimeStep>();
     public DbSet<MailJob> MailJobs => Set<MailJob>();
 
     internal DbSet<MailThrottle> MailThrottles => Set<MailThrottle>();

@@ -1,6 +1,7 @@
 using JwtMvc.Core.Accounts;
 using JwtMvc.Core.Admin;
 using JwtMvc.Core.Auth;
+using JwtMvc.Core.Auth.TwoFactor;
 using JwtMvc.Core.Email;
 using JwtMvc.Data.Email;
 using JwtMvc.Core.Cluster;
@@ -80,6 +81,8 @@ public static class DependencyInjection
 
         services.AddScoped<ISessionStore, SessionStore>();
         services.AddScoped<IUserDirectory, UserDirectory>();
+        services.AddScoped<ITwoFactorStore, TwoFactorStore>();
+        services.AddScoped<IAuthChallengeStore, AuthChallengeStore>();
         services.AddScoped<IUserAdministration, UserAdministration>();
         services.AddScoped<IAuditLog, AuditLog>();
         services.AddScoped<IStoredFileRepository, StoredFileStore>();

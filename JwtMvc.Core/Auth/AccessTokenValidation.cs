@@ -107,4 +107,5 @@ public static class AccessTokenClaims
     public const string Role = "role";
     public const string SessionId = "sid";
     public const string TokenId = "jti";
+    public const string AuthenticationMethods = "amr";
 }

@@ -24,6 +24,12 @@ public sealed class Session
 
     public string? UserAgent { get; set; }
 
+    /// <summary>
+    /// How the sign-in that started the session proved who the user is (RFC 8176 values, space-separated, see
+    /// <see cref="AuthenticationMethods"/>); every access token of the session carries them as <c>amr</c>.
+    /// </summary>
+    public string AuthenticationMethods { get; init; } = Auth.AuthenticationMethods.Password.ToString();
+
     public bool IsActiveAt(DateTimeOffset now) => RevokedAt is null && now < ExpiresAt;
 }
 
@@ -80,5 +86,7 @@ public static class SessionRevocationReasons
     public const string AdminRevoked = "admin-revoked";
     public const string TokenRevoked = "token-revoked";
     public const string UserGone = "user-gone";
+    public const string TwoFactorReset = "two-factor-reset";
+    public const string TwoFactorChanged = "two-factor-changed";
     public const string SignedOutByUser = "signed-out-by-user";
 }

@@ -30,17 +30,23 @@ public sealed partial class TokenService(
 
     private readonly JwtOptions settings = options.Value;
 
-    public AccessToken CreateAccessToken(AuthUser user, Guid sessionId)
+    /// <summary>An access token of a session started by a password sign-in.</summary>
+    public AccessToken CreateAccessToken(AuthUser user, Guid sessionId) =>
+        CreateAccessToken(user, sessionId, AuthenticationMethods.Password);
+
+    public AccessToken CreateAccessToken(AuthUser user, Guid sessionId, AuthenticationMethods methods)
     {
         ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(methods);
         var now = WholeSeconds(clock.GetUtcNow()); // JWT times are whole seconds; expiresAt must equal exp
         var expires = now + settings.AccessTokenLifetime;
-        var claims = new Dictionary<string, object>(6)
+        var claims = new Dictionary<string, object>(7)
         {
             [AccessTokenClaims.Subject] = user.Id,
             [AccessTokenClaims.TokenId] = Guid.NewGuid().ToString("N"),
             [AccessTokenClaims.Name] = user.UserName,
             [AccessTokenClaims.SessionId] = sessionId.ToString(),
+            [AccessTokenClaims.AuthenticationMethods] = methods.Values.ToArray(), // an array even with one value (RFC 8176)
         };
         if (user.Roles.Count > 0)
         {
@@ -61,10 +67,15 @@ public sealed partial class TokenService(
         return new AccessToken(Handler.CreateToken(descriptor), now, expires);
     }
 
-    /// <summary>Starts a session for a user who has just proven who they are.</summary>
-    public async Task<IssuedTokens> StartSessionAsync(AuthUser user, ClientInfo client, CancellationToken cancellationToken)
+    /// <summary>Starts a session for a user who has just proven who they are with their password.</summary>
+    public Task<IssuedTokens> StartSessionAsync(AuthUser user, ClientInfo client, CancellationToken cancellationToken) =>
+        StartSessionAsync(user, AuthenticationMethods.Password, client, cancellationToken);
+
+    /// <summary>Starts a session for a user who has just proven who they are by <paramref name="methods"/>.</summary>
+    public async Task<IssuedTokens> StartSessionAsync(AuthUser user, AuthenticationMethods methods, ClientInfo client, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(methods);
         ArgumentNullException.ThrowIfNull(client);
         var now = clock.GetUtcNow();
         var session = new Session
@@ -76,11 +87,12 @@ public sealed partial class TokenService(
             ExpiresAt = now + settings.RefreshTokenLifetime,
             IpAddress = client.IpAddress,
             UserAgent = client.UserAgent,
+            AuthenticationMethods = methods.ToString(),
         };
         var (refreshToken, stored) = NewRefreshToken(session, client, now);
         await keys.EnsureFreshAsync(cancellationToken);
         await store.CreateAsync(session, stored, cancellationToken);
-        return new IssuedTokens(CreateAccessToken(user, session.Id), refreshToken, session.ExpiresAt, user, session.Id);
+        return new IssuedTokens(CreateAccessToken(user, session.Id, methods), refreshToken, session.ExpiresAt, user, session.Id);
     }
 
     /// <summary>
@@ -134,7 +146,7 @@ public sealed partial class TokenService(
                 : await RetryOrReuseAsync(refreshToken, rotated, now, cancellationToken);
         }
 
-        return new RefreshOutcome.Success(new IssuedTokens(CreateAccessToken(user, session.Id), newToken, session.ExpiresAt, user, session.Id));
+        return new RefreshOutcome.Success(new IssuedTokens(CreateAccessToken(user, session.Id, AuthenticationMethods.Parse(session.AuthenticationMethods)), newToken, session.ExpiresAt, user, session.Id));
     }
 
     /// <summary>Revokes the session a refresh token belongs to. Unknown tokens are ignored (RFC 7009).</summary>
@@ -235,7 +247,7 @@ public sealed partial class TokenService(
 
         Log.RefreshRetried(logger, session.Id);
         await keys.EnsureFreshAsync(cancellationToken);
-        return new RefreshOutcome.Success(new IssuedTokens(CreateAccessToken(user, session.Id), successorToken, session.ExpiresAt, user, session.Id));
+        return new RefreshOutcome.Success(new IssuedTokens(CreateAccessToken(user, session.Id, AuthenticationMethods.Parse(session.AuthenticationMethods)), successorToken, session.ExpiresAt, user, session.Id));
     }
 
     private async Task<RefreshOutcome> ReuseDetectedAsync(Guid sessionId, CancellationToken cancellationToken)

@@ -10,6 +10,7 @@ internal sealed class SessionConfiguration : IEntityTypeConfiguration<Session>
     public const int IpAddressMaxLength = 64;
     public const int UserAgentMaxLength = 512;
     public const int RevokedReasonMaxLength = 64;
+    public const int AuthenticationMethodsMaxLength = 32;
 
     /// <summary>Identity's key length on SQL Server; a foreign key to a user must match it.</summary>
     public const int UserIdMaxLength = 450;
@@ -25,6 +26,7 @@ internal sealed class SessionConfiguration : IEntityTypeConfiguration<Session>
         builder.Property(s => s.IpAddress).HasMaxLength(IpAddressMaxLength);
         builder.Property(s => s.UserAgent).HasMaxLength(UserAgentMaxLength);
         builder.Property(s => s.RevokedReason).HasMaxLength(RevokedReasonMaxLength);
+        builder.Property(s => s.AuthenticationMethods).HasMaxLength(AuthenticationMethodsMaxLength).HasDefaultValue("pwd");
 
         builder.HasIndex(s => s.UserId);
 

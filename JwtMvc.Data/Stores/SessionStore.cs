@@ -38,6 +38,7 @@ internal sealed class SessionStore(AppDbContext db) : ISessionStore
             RevokedReason = Truncate(session.RevokedReason, SessionConfiguration.RevokedReasonMaxLength),
             IpAddress = Truncate(session.IpAddress, SessionConfiguration.IpAddressMaxLength),
             UserAgent = Truncate(session.UserAgent, SessionConfiguration.UserAgentMaxLength),
+            AuthenticationMethods = session.AuthenticationMethods,
         };
         var storedToken = ForStorage(firstToken);
 

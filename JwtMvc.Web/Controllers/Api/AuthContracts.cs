@@ -41,16 +41,48 @@ public sealed record OAuthTokenResponse(
         new(tokens.AccessToken.Token, "Bearer", tokens.AccessToken.LifetimeSeconds, tokens.RefreshToken);
 }
 
-/// <summary>RFC 6749 §5.2 error response.</summary>
+/// <summary>RFC 6749 §5.2 error response; <c>mfa_token</c> only with <c>mfa_required</c>.</summary>
 public sealed record OAuthError(
     [property: JsonPropertyName("error")] string Error,
-    [property: JsonPropertyName("error_description")] string ErrorDescription)
+    [property: JsonPropertyName("error_description")] string ErrorDescription,
+    [property: JsonPropertyName("mfa_token"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? MfaToken = null)
 {
+    public static OAuthError MfaRequired(string mfaToken) => new(
+        "mfa_required",
+        "The user has two-factor sign-in on: send grant_type=" + MfaOtpGrant.Type + " with this mfa_token and otp or recovery_code.",
+        mfaToken);
+
     public static OAuthError InvalidRequest(string description) => new("invalid_request", description);
 
     public static OAuthError InvalidGrant(string description) => new("invalid_grant", description);
 
     public static OAuthError UnsupportedGrantType(string description) => new("unsupported_grant_type", description);
+}
+
+/// <summary>A right password for a user with two-factor sign-in on: no token yet.</summary>
+public sealed record TwoFactorRequiredResponse(bool TwoFactorRequired, string MfaToken, IReadOnlyList<string> Methods)
+{
+    public static TwoFactorRequiredResponse For(string mfaToken) => new(true, mfaToken, ["totp", "recovery_code"]);
+}
+
+public sealed class SecondFactorLoginRequest : IValidatableObject
+{
+    [Required, StringLength(64)]
+    public string MfaToken { get; init; } = "";
+
+    [RegularExpression("^[0-9]{6}$", ErrorMessage = "The code is the six digits the authenticator app shows.")]
+    public string? Code { get; init; }
+
+    [StringLength(32)]
+    public string? RecoveryCode { get; init; }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (string.IsNullOrEmpty(Code) == string.IsNullOrEmpty(RecoveryCode))
+        {
+            yield return new ValidationResult("Send either code or recoveryCode.", [nameof(Code)]);
+        }
+    }
 }
 
 public sealed record MeResponse(string Id, string UserName, string? DisplayName, string? Email, IReadOnlyList<string> Roles, Guid SessionId, DateTimeOffset? ExpiresAt);

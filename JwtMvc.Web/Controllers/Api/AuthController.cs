@@ -1,4 +1,5 @@
 using JwtMvc.Core.Auth;
+using JwtMvc.Core.Auth.TwoFactor;
 using JwtMvc.Web.Auth;
 using JwtMvc.Web.Security;
 using Microsoft.AspNetCore.Authorization;
@@ -16,11 +17,36 @@ namespace JwtMvc.Web.Controllers.Api;
 [RequestBodyLimit(RequestBodyLimitAttribute.SmallBodyBytes)]
 public sealed class AuthController(SignInService signIn, TokenService tokens) : ControllerBase
 {
+    /// <summary>A password sign-in; for a user with two-factor sign-in on, 200 with an mfaToken and no token, no cookie.</summary>
     [HttpPost("login")]
     [EnableRateLimiting(AuthRateLimiting.Policy)]
-    public async Task<Results<Ok<SessionTokenResponse>, ProblemHttpResult>> Login(LoginRequest request, CancellationToken cancellationToken)
+    public async Task<Results<Ok<SessionTokenResponse>, Ok<TwoFactorRequiredResponse>, ProblemHttpResult>> Login(LoginRequest request, CancellationToken cancellationToken)
     {
         var outcome = await signIn.PasswordSignInAsync(request.UserName, request.Password, HttpContext.GetClientInfo(), cancellationToken);
+        if (outcome is SignInOutcome.TwoFactorRequired required)
+        {
+            return TypedResults.Ok(TwoFactorRequiredResponse.For(required.MfaToken));
+        }
+
+        return SessionAnswer(outcome, "The user name or password is incorrect.").Result switch
+        {
+            Ok<SessionTokenResponse> ok => ok,
+            var problem => (ProblemHttpResult)problem,
+        };
+    }
+
+    /// <summary>The second step of a sign-in: the mfaToken from login plus an authenticator or a recovery code.</summary>
+    [HttpPost("login/2fa")]
+    [EnableRateLimiting(AuthRateLimiting.Policy)]
+    public async Task<Results<Ok<SessionTokenResponse>, ProblemHttpResult>> LoginSecondFactor(
+        SecondFactorLoginRequest request, [FromServices] SecondFactorSignIn secondFactor, CancellationToken cancellationToken)
+    {
+        var outcome = await secondFactor.CompleteAsync(request.MfaToken, request.Code, request.RecoveryCode, HttpContext.GetClientInfo(), cancellationToken);
+        return SessionAnswer(outcome, "The code is wrong, or the sign-in expired; sign in again if it keeps failing.");
+    }
+
+    private Results<Ok<SessionTokenResponse>, ProblemHttpResult> SessionAnswer(SignInOutcome outcome, string failure)
+    {
         switch (outcome)
         {
             case SignInOutcome.SignedIn signedIn:
@@ -34,8 +60,7 @@ public sealed class AuthController(SignInService signIn, TokenService tokens) : 
                     detail: "Confirm your email address with the link we mailed you, then sign in. You can ask for a new link.",
                     extensions: new Dictionary<string, object?> { ["code"] = "email_not_confirmed" });
             default:
-                return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed",
-                    detail: "The user name or password is incorrect.");
+                return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed", detail: failure);
         }
     }
 

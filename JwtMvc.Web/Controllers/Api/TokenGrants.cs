@@ -27,6 +27,7 @@ public sealed class TokenGrants(IEnumerable<ITokenGrant> grants)
     {
         services.AddScoped<ITokenGrant, PasswordGrant>();
         services.AddScoped<ITokenGrant, RefreshTokenGrant>();
+        services.AddScoped<ITokenGrant, MfaOtpGrant>();
         services.AddScoped<TokenGrants>();
         return services;
     }
@@ -54,6 +55,7 @@ internal sealed class PasswordGrant(SignInService signIn) : ITokenGrant
         return await signIn.PasswordSignInAsync(userName, password, client, cancellationToken) switch
         {
             SignInOutcome.SignedIn signedIn => TypedResults.Ok(OAuthTokenResponse.From(signedIn.Tokens)),
+            SignInOutcome.TwoFactorRequired required => TypedResults.BadRequest(OAuthError.MfaRequired(required.MfaToken)),
             SignInOutcome.LockedOut => TypedResults.BadRequest(OAuthError.InvalidGrant("The account is locked after too many failed sign-ins.")),
             SignInOutcome.EmailNotConfirmed => TypedResults.BadRequest(OAuthError.InvalidGrant("Confirm your email address first.")),
             _ => TypedResults.BadRequest(OAuthError.InvalidGrant("The user name or password is incorrect.")),

@@ -5,6 +5,7 @@
     var ui = window.jwtmvc.ui;
     var forms = window.jwtmvc.forms;
     var $form = $('#login-form');
+    var mfaToken = null;
 
     /** Retry-After, in seconds from now (it may be a number of seconds or an HTTP date); 0 when absent. */
     function retryAfterSeconds(xhr) {
@@ -53,7 +54,13 @@
         }
 
         forms.setBusy($form, true);
-        ui.login(body.userName, body.password).done(ui.followReturnUrl).fail(function (xhr) {
+        ui.login(body.userName, body.password).done(function (response) {
+            if (response && response.twoFactorRequired) {
+                askForSecondFactor(response.mfaToken);
+                return;
+            }
+            ui.followReturnUrl();
+        }).fail(function (xhr) {
             if (xhr.status === 400) {
                 forms.showProblem($form, xhr, 'Check the user name and password');
             } else {
@@ -71,4 +78,55 @@
             }
         });
     });
+
+    /** The password was right and the account has two-factor sign-in: ask for the code; nothing is signed in yet. */
+    function askForSecondFactor(token) {
+        mfaToken = token;
+        var $twoFactorForm = $($('#two-factor-template').prop('content').cloneNode(true)).children('form');
+        $form.replaceWith($twoFactorForm);
+        wireSecondFactor($twoFactorForm);
+        $twoFactorForm.find('[name=code]').trigger('focus');
+    }
+
+    function wireSecondFactor($twoFactorForm) {
+        $twoFactorForm.find('#use-recovery-code').on('click', function () {
+            $twoFactorForm.find('[data-otp-field]').addClass('d-none').find('input').val('');
+            $twoFactorForm.find('[data-recovery-field]').removeClass('d-none').find('input').trigger('focus');
+            $(this).addClass('d-none');
+        });
+
+        $twoFactorForm.on('submit', function (e) {
+            e.preventDefault();
+            forms.clearErrors($twoFactorForm);
+            var code = ($twoFactorForm.find('[name=code]').val() || '').replace(/\s+/g, '');
+            var recoveryCode = ($twoFactorForm.find('[name=recoveryCode]').val() || '').trim();
+            if (!recoveryCode && !/^[0-9]{6}$/.test(code)) {
+                forms.showFieldError($twoFactorForm, 'code', 'Enter the six digits your authenticator app shows.');
+                return;
+            }
+
+            forms.setBusy($twoFactorForm, true);
+            $.ajax({
+                url: '/api/auth/login/2fa',
+                method: 'POST',
+                contentType: 'application/json',
+                dataType: 'json',
+                data: JSON.stringify(recoveryCode ? { mfaToken: mfaToken, recoveryCode: recoveryCode } : { mfaToken: mfaToken, code: code }),
+                jwtmvcAnonymous: true
+            }).done(function (response) {
+                window.jwtmvc.auth.signIn(response);
+                ui.followReturnUrl();
+            }).fail(function (xhr) {
+                forms.setBusy($twoFactorForm, false);
+                $twoFactorForm.find('input').val('');
+                if (xhr.status === 400) {
+                    forms.showProblem($twoFactorForm, xhr, 'Check the code');
+                } else if (xhr.status === 423) {
+                    forms.showAlert($twoFactorForm, explain(xhr));
+                } else {
+                    forms.showAlert($twoFactorForm, 'The code is wrong, or this sign-in took too long. Try the next code, or reload the page to start again.');
+                }
+            });
+        });
+    }
 }(jQuery, window));

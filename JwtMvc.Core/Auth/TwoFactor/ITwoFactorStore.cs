@@ -1,0 +1,49 @@
+namespace JwtMvc.Core.Auth.TwoFactor;
+
+/// <summary>A user's authenticator key, recovery codes and lockout, over Identity's stores. Implemented in JwtMvc.Data.</summary>
+public interface ITwoFactorStore
+{
+    /// <summary>Null when the user does not exist.</summary>
+    Task<TwoFactorState?> GetStateAsync(string userId, CancellationToken cancellationToken);
+
+    /// <summary>Replaces the authenticator key with a new random one (base32) and returns it.</summary>
+    Task<string> ResetAuthenticatorKeyAsync(string userId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records <paramref name="timeStep"/> as the user's last accepted authenticator time step, atomically and only if it
+    /// is later than the stored one: of two requests presenting one code, exactly one gets true.
+    /// </summary>
+    Task<bool> TryAcceptTimeStepAsync(string userId, long timeStep, CancellationToken cancellationToken);
+
+    /// <summary>Turns two-factor sign-in on and stores the hashes of the first recovery codes.</summary>
+    Task EnableAsync(string userId, IReadOnlyList<string> recoveryCodeHashes, CancellationToken cancellationToken);
+
+    /// <summary>Replaces the recovery codes (hashes); the old ones stop working.</summary>
+    Task ReplaceRecoveryCodesAsync(string userId, IReadOnlyList<string> recoveryCodeHashes, CancellationToken cancellationToken);
+
+    /// <summary>Uses up the recovery code with this hash; false when it is not one of the user's unused codes.</summary>
+    Task<bool> RedeemRecoveryCodeAsync(string userId, string recoveryCodeHash, CancellationToken cancellationToken);
+
+    /// <summary>Turns two-factor sign-in off, forgets the key, the recovery codes and the last accepted step.</summary>
+    Task DisableAsync(string userId, CancellationToken cancellationToken);
+
+    /// <summary>Checks the user's password; a wrong one counts toward lockout as a failed sign-in does.</summary>
+    Task<SecondFactorCheck> CheckPasswordAsync(string userId, string password, CancellationToken cancellationToken);
+
+    Task<bool> IsLockedOutAsync(string userId, CancellationToken cancellationToken);
+
+    /// <summary>Counts a wrong second factor toward lockout; true when the user is now locked out.</summary>
+    Task<bool> RecordFailureAsync(string userId, CancellationToken cancellationToken);
+
+    Task ResetFailuresAsync(string userId, CancellationToken cancellationToken);
+}
+
+/// <param name="AuthenticatorKey">Base32, null when none was ever made.</param>
+public sealed record TwoFactorState(string UserName, bool Enabled, string? AuthenticatorKey, int RecoveryCodesLeft);
+
+public enum SecondFactorCheck
+{
+    Success,
+    Failed,
+    LockedOut,
+}

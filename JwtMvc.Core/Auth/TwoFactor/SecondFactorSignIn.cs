@@ -1,0 +1,95 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+
+namespace JwtMvc.Core.Auth.TwoFactor;
+
+/// <summary>
+/// The second step of a sign-in for users with two-factor sign-in on. A right password yields an opaque
+/// <c>mfaToken</c> (single use, bound to the user, <see cref="Lifetime"/>); the token plus an authenticator or
+/// recovery code starts the session, with <c>amr</c> pwd, otp, mfa. Wrong codes count toward lockout.
+/// </summary>
+public sealed class SecondFactorSignIn(
+    ITwoFactorStore store,
+    IAuthChallengeStore challenges,
+    IUserReader users,
+    TwoFactorService twoFactor,
+    TokenService tokens,
+    TimeProvider clock)
+{
+    public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(5);
+
+    private const int HandleBytes = 32;
+
+    /// <summary>The <c>mfaToken</c> when the user must show a second factor; null when the password is enough.</summary>
+    public async Task<string?> BeginIfRequiredAsync(AuthUser user, CancellationToken cancellationToken)
+    {
+        var state = await store.GetStateAsync(user.Id, cancellationToken);
+        if (state is not { Enabled: true })
+        {
+            return null;
+        }
+
+        var handle = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(HandleBytes));
+        var now = clock.GetUtcNow();
+        await challenges.CreateAsync(
+            new AuthChallenge
+            {
+                Id = Guid.NewGuid(),
+                HandleHash = TokenService.Hash(handle),
+                Kind = AuthChallengeKinds.SecondFactor,
+                UserId = user.Id,
+                CreatedAt = now,
+                ExpiresAt = now + Lifetime,
+            },
+            cancellationToken);
+        return handle;
+    }
+
+    /// <summary>Finishes the sign-in with an authenticator code or, failing that, a recovery code.</summary>
+    public async Task<SignInOutcome> CompleteAsync(string? mfaToken, string? code, string? recoveryCode, ClientInfo client, CancellationToken cancellationToken)
+    {
+        if (mfaToken is not { Length: 43 } || !Base64Url.IsValid(mfaToken))
+        {
+            return SignInOutcome.InvalidCredentials;
+        }
+
+        var challenge = await challenges.FindActiveAsync(TokenService.Hash(mfaToken), AuthChallengeKinds.SecondFactor, clock.GetUtcNow(), cancellationToken);
+        if (challenge?.UserId is not { } userId)
+        {
+            return SignInOutcome.InvalidCredentials;
+        }
+
+        if (await store.IsLockedOutAsync(userId, cancellationToken))
+        {
+            return new SignInOutcome.LockedOut(null);
+        }
+
+        var state = await store.GetStateAsync(userId, cancellationToken);
+        if (state is not { Enabled: true } || !await CheckSecondFactorAsync(userId, state, code, recoveryCode, cancellationToken))
+        {
+            return await store.RecordFailureAsync(userId, cancellationToken)
+                ? new SignInOutcome.LockedOut(null)
+                : SignInOutcome.InvalidCredentials;
+        }
+
+        // Consumed only now: a mistyped code does not cost the user their password step; lockout bounds the guesses.
+        if (!await challenges.TryConsumeAsync(challenge.Id, clock.GetUtcNow(), cancellationToken)
+            || await users.FindByIdAsync(userId, cancellationToken) is not { } user)
+        {
+            return SignInOutcome.InvalidCredentials;
+        }
+
+        await store.ResetFailuresAsync(userId, cancellationToken);
+        return new SignInOutcome.SignedIn(await tokens.StartSessionAsync(user, AuthenticationMethods.PasswordAndOtp, client, cancellationToken));
+    }
+
+    private async Task<bool> CheckSecondFactorAsync(string userId, TwoFactorState state, string? code, string? recoveryCode, CancellationToken cancellationToken)
+    {
+        if (!string.IsNullOrEmpty(code))
+        {
+            return state.AuthenticatorKey is not null && await twoFactor.VerifyTotpAsync(userId, state.AuthenticatorKey, code, cancellationToken);
+        }
+
+        return RecoveryCodes.Hash(recoveryCode) is { } hash && await store.RedeemRecoveryCodeAsync(userId, hash, cancellationToken);
+    }
+}

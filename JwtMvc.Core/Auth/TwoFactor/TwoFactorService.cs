@@ -1,0 +1,133 @@
+namespace JwtMvc.Core.Auth.TwoFactor;
+
+/// <summary>
+/// Enrolment in two-factor sign-in with an authenticator app (RFC 6238), and the check of its codes: each code is
+/// accepted once, and only within one time step of now.
+/// </summary>
+public sealed class TwoFactorService(ITwoFactorStore store, SessionService sessions, TimeProvider clock)
+{
+    public const string Issuer = "JwtMvc";
+
+    public async Task<TwoFactorStatus?> GetStatusAsync(string userId, CancellationToken cancellationToken)
+    {
+        var state = await store.GetStateAsync(userId, cancellationToken);
+        return state is null ? null : new TwoFactorStatus(state.Enabled, state.Enabled ? state.RecoveryCodesLeft : 0);
+    }
+
+    /// <summary>A new authenticator key for the app to scan; null once two-factor sign-in is on (disable it first).</summary>
+    public async Task<AuthenticatorSetup?> BeginEnrolmentAsync(string userId, CancellationToken cancellationToken)
+    {
+        var state = await store.GetStateAsync(userId, cancellationToken);
+        if (state is null || state.Enabled)
+        {
+            return null;
+        }
+
+        var key = await store.ResetAuthenticatorKeyAsync(userId, cancellationToken);
+        return new AuthenticatorSetup(FormatKey(key), AuthenticatorUri(state.UserName, key));
+    }
+
+    /// <summary>Turns two-factor sign-in on when <paramref name="code"/> comes from the key being enrolled; returns the first recovery codes.</summary>
+    public async Task<TwoFactorChange> EnableAsync(string userId, Guid currentSessionId, string code, CancellationToken cancellationToken)
+    {
+        var state = await store.GetStateAsync(userId, cancellationToken);
+        if (state is null || state.Enabled || state.AuthenticatorKey is null)
+        {
+            return TwoFactorChange.NotAllowed;
+        }
+
+        if (!await VerifyTotpAsync(userId, state.AuthenticatorKey, code, cancellationToken))
+        {
+            return TwoFactorChange.InvalidCode;
+        }
+
+        var codes = RecoveryCodes.Generate();
+        await store.EnableAsync(userId, HashAll(codes), cancellationToken);
+
+        // Sessions started with the password alone would otherwise outlive the new requirement.
+        await sessions.RevokeAllAsync(userId, SessionRevocationReasons.TwoFactorChanged, cancellationToken, currentSessionId);
+        return new TwoFactorChange.Done(codes);
+    }
+
+    public async Task<TwoFactorChange> RegenerateRecoveryCodesAsync(string userId, string password, CancellationToken cancellationToken)
+    {
+        var state = await store.GetStateAsync(userId, cancellationToken);
+        if (state is null || !state.Enabled)
+        {
+            return TwoFactorChange.NotAllowed;
+        }
+
+        switch (await store.CheckPasswordAsync(userId, password, cancellationToken))
+        {
+            case SecondFactorCheck.LockedOut:
+                return TwoFactorChange.LockedOut;
+            case SecondFactorCheck.Failed:
+                return TwoFactorChange.WrongPassword;
+        }
+
+        var codes = RecoveryCodes.Generate();
+        await store.ReplaceRecoveryCodesAsync(userId, HashAll(codes), cancellationToken);
+        return new TwoFactorChange.Done(codes);
+    }
+
+    public async Task<TwoFactorChange> DisableAsync(string userId, string password, CancellationToken cancellationToken)
+    {
+        switch (await store.CheckPasswordAsync(userId, password, cancellationToken))
+        {
+            case SecondFactorCheck.LockedOut:
+                return TwoFactorChange.LockedOut;
+            case SecondFactorCheck.Failed:
+                return TwoFactorChange.WrongPassword;
+        }
+
+        await store.DisableAsync(userId, cancellationToken);
+        return new TwoFactorChange.Done([]);
+    }
+
+    /// <summary>
+    /// Checks an authenticator code against <paramref name="base32Key"/>: within one step of now, and later than the
+    /// last accepted step, which it then becomes (so a code, even inside its window, works once).
+    /// </summary>
+    public async Task<bool> VerifyTotpAsync(string userId, string base32Key, string? code, CancellationToken cancellationToken)
+    {
+        if (!Totp.IsWellFormed(code) || Base32.Decode(base32Key) is not { Length: > 0 } key)
+        {
+            return false;
+        }
+
+        return Totp.Match(key, code, clock.GetUtcNow()) is { } step
+            && await store.TryAcceptTimeStepAsync(userId, step, cancellationToken);
+    }
+
+    public static string AuthenticatorUri(string userName, string base32Key) =>
+        $"otpauth://totp/{Uri.EscapeDataString(Issuer)}:{Uri.EscapeDataString(userName)}" +
+        $"?secret={base32Key}&issuer={Uri.EscapeDataString(Issuer)}&digits={Totp.Digits}&period={Totp.StepSeconds}";
+
+    // Groups of four are easier to type into an app than 32 characters in one run.
+    private static string FormatKey(string key) =>
+        string.Join(' ', Enumerable.Range(0, (key.Length + 3) / 4).Select(i => key.Substring(i * 4, Math.Min(4, key.Length - (i * 4))).ToLowerInvariant()));
+
+    private static string[] HashAll(IReadOnlyList<string> codes) => [.. codes.Select(c => RecoveryCodes.Hash(c)!)];
+}
+
+public sealed record TwoFactorStatus(bool Enabled, int RecoveryCodesLeft);
+
+/// <param name="SharedKey">The key as the user types it into an app: base32 in groups of four.</param>
+public sealed record AuthenticatorSetup(string SharedKey, string AuthenticatorUri);
+
+public abstract record TwoFactorChange
+{
+    public static readonly TwoFactorChange NotAllowed = new Refused(nameof(NotAllowed));
+    public static readonly TwoFactorChange InvalidCode = new Refused(nameof(InvalidCode));
+    public static readonly TwoFactorChange WrongPassword = new Refused(nameof(WrongPassword));
+    public static readonly TwoFactorChange LockedOut = new Refused(nameof(LockedOut));
+
+    private TwoFactorChange()
+    {
+    }
+
+    /// <param name="RecoveryCodes">New recovery codes to show once; empty when there are none.</param>
+    public sealed record Done(IReadOnlyList<string> RecoveryCodes) : TwoFactorChange;
+
+    public sealed record Refused(string Reason) : TwoFactorChange;
+}

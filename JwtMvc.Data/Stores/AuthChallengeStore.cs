@@ -1,0 +1,40 @@
+using JwtMvc.Core.Auth.TwoFactor;
+
+using Microsoft.EntityFrameworkCore;
+
+namespace JwtMvc.Data.Stores;
+
+internal sealed class AuthChallengeStore(AppDbContext db) : IAuthChallengeStore
+{
+    // Expired challenges are useless; whoever creates one clears those more than this long gone.
+    private static readonly TimeSpan KeepExpired = TimeSpan.FromHours(1);
+
+    public async Task CreateAsync(AuthChallenge challenge, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(challenge);
+        using var gate = await SqliteWriteGate.EnterAsync(db, cancellationToken);
+        var cutoff = challenge.CreatedAt - KeepExpired;
+        await db.AuthChallenges.Where(c => c.ExpiresAt < cutoff).ExecuteDeleteAsync(cancellationToken);
+        db.AuthChallenges.Add(challenge);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        finally
+        {
+            db.Entry(challenge).State = EntityState.Detached;
+        }
+    }
+
+    public Task<AuthChallenge?> FindActiveAsync(string handleHash, string kind, DateTimeOffset now, CancellationToken cancellationToken) =>
+        db.AuthChallenges.AsNoTracking()
+            .SingleOrDefaultAsync(c => c.HandleHash == handleHash && c.Kind == kind && c.UsedAt == null && c.ExpiresAt > now, cancellationToken);
+
+    public async Task<bool> TryConsumeAsync(Guid id, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        using var gate = await SqliteWriteGate.EnterAsync(db, cancellationToken);
+        return await db.AuthChallenges
+            .Where(c => c.Id == id && c.UsedAt == null && c.ExpiresAt > now)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.UsedAt, now), cancellationToken) == 1;
+    }
+}

@@ -1,0 +1,163 @@
+using JwtMvc.Core.Auth.TwoFactor;
+
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace JwtMvc.Data.Stores;
+
+/// <summary>
+/// Two-factor state over Identity: the authenticator key in Identity's token store (<see cref="UserManager{TUser}.GetAuthenticatorKeyAsync"/>),
+/// recovery codes in Identity's recovery-code store, but as SHA-256 hashes (Identity keeps what it is given, in plain
+/// text), and the last accepted time step on the user row, advanced by one conditional UPDATE.
+/// </summary>
+internal sealed class TwoFactorStore(UserManager<AppUser> users, IUserStore<AppUser> userStore, AppDbContext db) : ITwoFactorStore
+{
+    public async Task<TwoFactorState?> GetStateAsync(string userId, CancellationToken cancellationToken)
+    {
+        var user = await users.FindByIdAsync(userId);
+        if (user is null)
+        {
+            return null;
+        }
+
+        var key = await users.GetAuthenticatorKeyAsync(user);
+        var left = user.TwoFactorEnabled ? await users.CountRecoveryCodesAsync(user) : 0;
+        return new TwoFactorState(user.UserName ?? "", user.TwoFactorEnabled, key, left);
+    }
+
+    public async Task<string> ResetAuthenticatorKeyAsync(string userId, CancellationToken cancellationToken)
+    {
+        var user = await RequireAsync(userId);
+        Check(await users.ResetAuthenticatorKeyAsync(user));
+        return await users.GetAuthenticatorKeyAsync(user) ?? throw new InvalidOperationException("Identity stored no authenticator key.");
+    }
+
+    public async Task<bool> TryAcceptTimeStepAsync(string userId, long timeStep, CancellationToken cancellationToken)
+    {
+        using var gate = await SqliteWriteGate.EnterAsync(db, cancellationToken);
+        if (await db.TotpTimeSteps
+                .Where(t => t.UserId == userId && t.LastAccepted < timeStep)
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.LastAccepted, timeStep), cancellationToken) == 1)
+        {
+            return true;
+        }
+
+        if (await db.TotpTimeSteps.AnyAsync(t => t.UserId == userId, cancellationToken))
+        {
+            return false;
+        }
+
+        // The user's first code: of concurrent first inserts the primary key lets one through.
+        var row = new TotpTimeStep { UserId = userId, LastAccepted = timeStep };
+        db.TotpTimeSteps.Add(row);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateException)
+        {
+            return false;
+        }
+        finally
+        {
+            db.Entry(row).State = EntityState.Detached;
+        }
+    }
+
+    public async Task EnableAsync(string userId, IReadOnlyList<string> recoveryCodeHashes, CancellationToken cancellationToken)
+    {
+        var user = await RequireAsync(userId);
+        await RecoveryCodeStore().ReplaceCodesAsync(user, recoveryCodeHashes, cancellationToken);
+        Check(await users.SetTwoFactorEnabledAsync(user, true));
+    }
+
+    public async Task ReplaceRecoveryCodesAsync(string userId, IReadOnlyList<string> recoveryCodeHashes, CancellationToken cancellationToken)
+    {
+        var user = await RequireAsync(userId);
+        await RecoveryCodeStore().ReplaceCodesAsync(user, recoveryCodeHashes, cancellationToken);
+        Check(await users.UpdateAsync(user));
+    }
+
+    public async Task<bool> RedeemRecoveryCodeAsync(string userId, string recoveryCodeHash, CancellationToken cancellationToken)
+    {
+        var user = await users.FindByIdAsync(userId);
+        if (user is null)
+        {
+            return false;
+        }
+
+        try
+        {
+            // The user's concurrency stamp makes two redemptions of one code race to one success.
+            return (await users.RedeemTwoFactorRecoveryCodeAsync(user, recoveryCodeHash)).Succeeded;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return false;
+        }
+    }
+
+    public async Task DisableAsync(string userId, CancellationToken cancellationToken)
+    {
+        var user = await RequireAsync(userId);
+        await RecoveryCodeStore().ReplaceCodesAsync(user, [], cancellationToken);
+        await users.RemoveAuthenticationTokenAsync(user, "[AspNetUserStore]", "AuthenticatorKey");
+        Check(await users.SetTwoFactorEnabledAsync(user, false));
+    }
+
+    public async Task<SecondFactorCheck> CheckPasswordAsync(string userId, string password, CancellationToken cancellationToken)
+    {
+        var user = await RequireAsync(userId);
+        if (await users.IsLockedOutAsync(user))
+        {
+            return SecondFactorCheck.LockedOut;
+        }
+
+        if (await users.CheckPasswordAsync(user, password))
+        {
+            return SecondFactorCheck.Success;
+        }
+
+        await users.AccessFailedAsync(user);
+        return await users.IsLockedOutAsync(user) ? SecondFactorCheck.LockedOut : SecondFactorCheck.Failed;
+    }
+
+    public async Task<bool> IsLockedOutAsync(string userId, CancellationToken cancellationToken) =>
+        await users.FindByIdAsync(userId) is not { } user || await users.IsLockedOutAsync(user);
+
+    public async Task<bool> RecordFailureAsync(string userId, CancellationToken cancellationToken)
+    {
+        var user = await users.FindByIdAsync(userId);
+        if (user is null)
+        {
+            return false;
+        }
+
+        await users.AccessFailedAsync(user);
+        return await users.IsLockedOutAsync(user);
+    }
+
+    public async Task ResetFailuresAsync(string userId, CancellationToken cancellationToken)
+    {
+        if (await users.FindByIdAsync(userId) is { } user && await users.GetAccessFailedCountAsync(user) > 0)
+        {
+            await users.ResetAccessFailedCountAsync(user);
+        }
+    }
+
+    private async Task<AppUser> RequireAsync(string userId) =>
+        await users.FindByIdAsync(userId) ?? throw new InvalidOperationException($"User {userId} does not exist.");
+
+    private IUserTwoFactorRecoveryCodeStore<AppUser> RecoveryCodeStore() =>
+        userStore as IUserTwoFactorRecoveryCodeStore<AppUser>
+        ?? throw new NotSupportedException("The user store does not keep recovery codes.");
+
+    private static void Check(IdentityResult result)
+    {
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException("Identity refused a two-factor change: " + string.Join("; ", result.Errors.Select(e => e.Code)));
+        }
+    }
+}
