@@ -48,6 +48,41 @@ public sealed class AccountPagesTests : BrowserTest
     }
 
     [Test]
+    public async Task Asking_for_a_new_confirmation_link_mails_one_that_confirms_the_account()
+    {
+        const string subject = "Confirm your email address";
+        var (userName, _) = await Server.RegisterUserAsync("resend");
+        var email = userName + "@example.test";
+        await Server.Mail.WaitForMessageAsync(email, subject);
+
+        await Page.GotoAsync("/account/confirm-email");
+        await Page.FillAsync("#resend-form input[name=email]", email);
+        await Page.ClickAsync("#resend-form button[type=submit]");
+        await Page.Locator("#resend-form .alert-success").WaitForAsync();
+        var resent = await SecondMessageAsync(email, subject);
+        await Page.GotoAsync(SmtpTestServer.LinkIn(resent, Server.BaseUrl));
+
+        await Page.Locator("#confirm-status[data-state=done]").WaitForAsync();
+        Assert.That(await Page.Locator("#confirm-status").TextContentAsync(), Does.Contain("confirmed"), "the resent link confirms the account");
+    }
+
+    private async Task<MimeKit.MimeMessage> SecondMessageAsync(string address, string subject)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while (true)
+        {
+            var matching = Server.Mail.To(address).Where(m => m.Subject?.Contains(subject, StringComparison.Ordinal) == true).ToList();
+            if (matching.Count >= 2)
+            {
+                return matching[1];
+            }
+
+            Assert.That(deadline.IsCancellationRequested, Is.False, $"a second '{subject}' mail to {address} arrives after asking again");
+            await Task.Delay(50);
+        }
+    }
+
+    [Test]
     public async Task Changing_the_email_on_the_account_page_takes_effect_when_the_mailed_link_is_opened()
     {
         var (userName, password) = await Server.RegisterUserAsync("change");
