@@ -1,4 +1,5 @@
 using JwtMvc.Core.Auth;
+using JwtMvc.Web.ApiDocs;
 using JwtMvc.Core.Uploads;
 using JwtMvc.Web.Auth;
 using JwtMvc.Web.Controllers.Api;
@@ -35,6 +36,7 @@ public static class DependencyInjection
         services.AddExceptionHandler<ExceptionToProblemHandler>();
         services.AddControllersWithViews(options =>
             options.ModelMetadataDetailsProviders.Add(new SystemTextJsonValidationMetadataProvider()));
+        services.AddApiDocs(configuration);
         return services;
     }
 
@@ -53,6 +55,7 @@ public static class DependencyInjection
         app.MapStaticAssets().AllowAnonymous();
         app.MapHealthChecks("/health").AllowAnonymous();
         app.MapControllers();
+        app.MapApiDocs();
         app.MapControllerRoute("areas", "{area:exists}/{controller=Home}/{action=Index}/{id?}").WithStaticAssets();
         app.MapControllerRoute("default", "{controller=Home}/{action=Index}/{id?}").WithStaticAssets();
         app.MapFallback("{*path}", context =>

@@ -23,11 +23,12 @@ internal sealed class SecurityHeadersMiddleware
     {
         context.Response.OnStarting(static state =>
         {
-            var (response, policy) = ((HttpResponse, string))state;
-            var headers = response.Headers;
+            var (context, policy) = ((HttpContext, string))state;
+            var headers = context.Response.Headers;
             if (!headers.ContainsKey("Content-Security-Policy"))
             {
-                headers.ContentSecurityPolicy = policy;
+                headers.ContentSecurityPolicy = context.GetEndpoint()?.Metadata.GetMetadata<RelaxedContentSecurityPolicy>()?.Build(context)
+                    ?? policy;
             }
 
             headers.XContentTypeOptions = "nosniff";
@@ -37,7 +38,7 @@ internal sealed class SecurityHeadersMiddleware
             }
 
             return Task.CompletedTask;
-        }, (context.Response, contentSecurityPolicy));
+        }, (context, contentSecurityPolicy));
 
         return next(context);
     }

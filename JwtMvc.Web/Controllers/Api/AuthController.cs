@@ -1,4 +1,5 @@
 using JwtMvc.Core.Auth;
+using JwtMvc.Web.ApiDocs;
 using JwtMvc.Web.Auth;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -67,6 +68,9 @@ public sealed class AuthController(SignInService signIn, TokenService tokens) : 
 
     /// <summary>RFC 6749 token endpoint: the password and refresh_token grants, form-urlencoded or JSON.</summary>
     [HttpPost("token")]
+    [OAuthFormBody(typeof(OAuthTokenForm))]
+    [ProducesResponseType<OAuthTokenResponse>(StatusCodes.Status200OK)]
+    [ProducesResponseType<OAuthError>(StatusCodes.Status400BadRequest, "application/json")]
     [EnableRateLimiting(AuthRateLimiting.Policy)]
     public async Task<IActionResult> Token(CancellationToken cancellationToken)
     {
@@ -112,6 +116,9 @@ public sealed class AuthController(SignInService signIn, TokenService tokens) : 
 
     /// <summary>RFC 7009 revocation: 200 whatever the token, so it reveals nothing.</summary>
     [HttpPost("revoke")]
+    [OAuthFormBody(typeof(OAuthRevokeForm))]
+    [ProducesResponseType(StatusCodes.Status200OK)]
+    [ProducesResponseType<OAuthError>(StatusCodes.Status400BadRequest, "application/json")]
     public async Task<IActionResult> Revoke(CancellationToken cancellationToken)
     {
         var token = (await OAuthParameters.ReadAsync(Request, cancellationToken))?.Get("token");
