@@ -1,7 +1,10 @@
+using System.Diagnostics.Metrics;
 using JwtMvc.Core.Accounts;
 using JwtMvc.Core.Admin;
 using JwtMvc.Core.Auth;
+using JwtMvc.Core.Diagnostics;
 using JwtMvc.Core.Orders;
+using JwtMvc.Core.Security;
 using JwtMvc.Core.Uploads;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,6 +25,13 @@ public static class DependencyInjection
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<JwtOptions>, JwtOptionsValidator>());
 
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(provider => new JwtMvcMetrics(provider.GetService<IMeterFactory>()));
+        services.AddOptions<SecurityOptions>()
+            .Bind(configuration.GetSection(SecurityOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddScoped<ISecurityEventLog, SecurityEventLog>();
+        services.AddScoped<SecurityDashboard>();
         services.AddSingleton<SigningKeys>();
         services.AddSingleton<SessionCache>();
         services.TryAddSingleton<UserCache>();

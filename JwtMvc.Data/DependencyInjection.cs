@@ -1,6 +1,7 @@
 using JwtMvc.Core.Admin;
 using JwtMvc.Core.Auth;
 using JwtMvc.Core.Orders;
+using JwtMvc.Core.Security;
 using JwtMvc.Core.Uploads;
 using JwtMvc.Data.Providers;
 using JwtMvc.Data.Seeding;
@@ -71,6 +72,8 @@ public static class DependencyInjection
         services.AddScoped<IUserDirectory, UserDirectory>();
         services.AddScoped<IUserAdministration, UserAdministration>();
         services.AddScoped<IAuditLog, AuditLog>();
+        services.AddScoped<ISecurityEventStore, SecurityEventStore>();
+        services.AddHostedService<SecurityEventSweepService>();
         services.AddScoped<IStoredFileRepository, StoredFileStore>();
         services.AddSingleton<LocalFolderFileStore>();
         services.AddSingleton<IFileStore>(provider => provider.GetRequiredService<LocalFolderFileStore>());

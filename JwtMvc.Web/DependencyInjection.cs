@@ -5,6 +5,7 @@ using JwtMvc.Web.Auth;
 using JwtMvc.Web.Controllers.Api;
 using JwtMvc.Web.Errors;
 using JwtMvc.Web.Security;
+using JwtMvc.Web.Telemetry;
 using JwtMvc.Web.Uploads;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
@@ -37,6 +38,7 @@ public static class DependencyInjection
         services.AddControllersWithViews(options =>
             options.ModelMetadataDetailsProviders.Add(new SystemTextJsonValidationMetadataProvider()));
         services.AddApiDocs(configuration);
+        services.AddTelemetry(configuration);
         return services;
     }
 
@@ -45,6 +47,7 @@ public static class DependencyInjection
         app.UseExceptionHandler();
         app.UseSecurityHeaders(); // HSTS and HTTPS outside Development; CSP, nosniff, Referrer-Policy everywhere
 
+        app.UseMetricsEndpoint();
         app.UseStatusCodePages();
         app.UseRouting();
         app.UseRateLimiter();

@@ -1,3 +1,6 @@
+using JwtMvc.Core.Diagnostics;
+using JwtMvc.Core.Security;
+
 namespace JwtMvc.Core.Auth;
 
 /// <summary>
@@ -5,7 +8,7 @@ namespace JwtMvc.Core.Auth;
 /// <see cref="SessionCache"/>, and revokes sessions, evicting them from that cache at once.
 /// Other instances notice within <see cref="JwtOptions.SessionCheckSeconds"/>.
 /// </summary>
-public sealed class SessionService(ISessionStore store, SessionCache cache, TimeProvider clock)
+public sealed class SessionService(ISessionStore store, SessionCache cache, TimeProvider clock, JwtMvcMetrics metrics, ISecurityEventLog events)
 {
     public ValueTask<bool> IsActiveAsync(Guid sessionId, CancellationToken cancellationToken)
     {
@@ -19,6 +22,12 @@ public sealed class SessionService(ISessionStore store, SessionCache cache, Time
     {
         var revoked = await store.RevokeSessionAsync(sessionId, clock.GetUtcNow(), reason, cancellationToken);
         cache.Evict(sessionId);
+        if (revoked)
+        {
+            metrics.Revoked(reason, 1);
+            await events.RecordAsync(SecurityEventTypes.SessionRevoked, null, null, null, $"session {sessionId}: {reason}", cancellationToken);
+        }
+
         return revoked;
     }
 
@@ -29,6 +38,12 @@ public sealed class SessionService(ISessionStore store, SessionCache cache, Time
         foreach (var id in revoked)
         {
             cache.Evict(id);
+        }
+
+        if (revoked.Count > 0)
+        {
+            metrics.Revoked(reason, revoked.Count);
+            await events.RecordAsync(SecurityEventTypes.SessionRevoked, userId, null, null, $"{revoked.Count} session(s): {reason}", cancellationToken);
         }
 
         return revoked.Count;

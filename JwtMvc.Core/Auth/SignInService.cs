@@ -1,18 +1,43 @@
+using JwtMvc.Core.Diagnostics;
+using JwtMvc.Core.Security;
+
 namespace JwtMvc.Core.Auth;
 
 /// <summary>Password sign-in: checks the credentials with the user store's lockout rules and starts a session.</summary>
-public sealed class SignInService(IUserDirectory users, TokenService tokens)
+public sealed class SignInService(IUserDirectory users, TokenService tokens, JwtMvcMetrics metrics, ISecurityEventLog events)
 {
     public async Task<SignInOutcome> PasswordSignInAsync(string userNameOrEmail, string password, ClientInfo client, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(userNameOrEmail);
         ArgumentException.ThrowIfNullOrEmpty(password);
-        return await users.CheckPasswordAsync(userNameOrEmail, password, cancellationToken) switch
+        ArgumentNullException.ThrowIfNull(client);
+        using var activity = JwtMvcMetrics.ActivitySource.StartActivity("jwtmvc.sign_in");
+        switch (await users.CheckPasswordAsync(userNameOrEmail, password, cancellationToken))
         {
-            PasswordCheck.Success success => new SignInOutcome.SignedIn(await tokens.StartSessionAsync(success.User, client, cancellationToken)),
-            PasswordCheck.LockedOut locked => new SignInOutcome.LockedOut(locked.Until),
-            _ => SignInOutcome.InvalidCredentials,
-        };
+            case PasswordCheck.Success success:
+                var issued = await tokens.StartSessionAsync(success.User, client, cancellationToken);
+                metrics.Login(LoginResult.Success);
+                await events.RecordAsync(SecurityEventTypes.SignIn, success.User.Id, success.User.UserName, client.IpAddress, null, cancellationToken);
+                activity?.SetTag("jwtmvc.result", "success");
+                return new SignInOutcome.SignedIn(issued);
+            case PasswordCheck.LockedOut locked:
+                metrics.Login(LoginResult.Locked);
+                await events.RecordAsync(SecurityEventTypes.SignInFailed, locked.UserId, userNameOrEmail, client.IpAddress, "account locked", cancellationToken);
+                activity?.SetTag("jwtmvc.result", "locked");
+                return new SignInOutcome.LockedOut(locked.Until);
+            case PasswordCheck.InvalidCredentials invalid:
+                metrics.Login(LoginResult.Failure);
+                await events.RecordAsync(SecurityEventTypes.SignInFailed, invalid.UserId, userNameOrEmail, client.IpAddress, null, cancellationToken);
+                if (invalid.NowLockedOut)
+                {
+                    await events.RecordAsync(SecurityEventTypes.Lockout, invalid.UserId, userNameOrEmail, client.IpAddress, "too many failed sign-ins", cancellationToken);
+                }
+
+                activity?.SetTag("jwtmvc.result", "failure");
+                return SignInOutcome.InvalidCredentials;
+            default:
+                throw new InvalidOperationException("Unknown password check outcome.");
+        }
     }
 }
 

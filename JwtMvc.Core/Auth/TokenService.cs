@@ -1,6 +1,8 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
+using JwtMvc.Core.Diagnostics;
+using JwtMvc.Core.Security;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -19,7 +21,9 @@ public sealed partial class TokenService(
     IUserDirectory users,
     SessionService sessions,
     TimeProvider clock,
-    ILogger<TokenService> logger)
+    ILogger<TokenService> logger,
+    JwtMvcMetrics metrics,
+    ISecurityEventLog events)
 {
     private const int RefreshTokenBytes = 32;
     private static readonly JsonWebTokenHandler Handler = new() { SetDefaultTimesOnTokenCreation = false };
@@ -82,6 +86,21 @@ public sealed partial class TokenService(
     public async Task<RefreshOutcome> RefreshAsync(string? refreshToken, ClientInfo client, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
+        using var activity = JwtMvcMetrics.ActivitySource.StartActivity("jwtmvc.refresh");
+        var outcome = await RotateAsync(refreshToken, client, cancellationToken);
+        var result = outcome switch
+        {
+            RefreshOutcome.Success => RefreshResult.Success,
+            RefreshOutcome.Rejected { ReuseDetected: true } => RefreshResult.Reuse,
+            _ => RefreshResult.Invalid,
+        };
+        metrics.Refresh(result);
+        activity?.SetTag("jwtmvc.result", result.ToString());
+        return outcome;
+    }
+
+    private async Task<RefreshOutcome> RotateAsync(string? refreshToken, ClientInfo client, CancellationToken cancellationToken)
+    {
         if (!IsWellFormed(refreshToken))
         {
             return RefreshOutcome.Invalid;
@@ -96,7 +115,7 @@ public sealed partial class TokenService(
 
         if (token.UsedAt is not null)
         {
-            return await ReuseDetectedAsync(token.SessionId, cancellationToken);
+            return await ReuseDetectedAsync(token, client, cancellationToken);
         }
 
         var session = await store.FindSessionAsync(token.SessionId, cancellationToken);
@@ -116,7 +135,7 @@ public sealed partial class TokenService(
         if (!await store.TryRotateAsync(token.Id, replacement, now, cancellationToken))
         {
             // Another request rotated this token first: the same credential was presented twice.
-            return await ReuseDetectedAsync(token.SessionId, cancellationToken);
+            return await ReuseDetectedAsync(token, client, cancellationToken);
         }
 
         return new RefreshOutcome.Success(new IssuedTokens(CreateAccessToken(user, session.Id), newToken, session.ExpiresAt, user, session.Id));
@@ -143,10 +162,12 @@ public sealed partial class TokenService(
         return Convert.ToHexStringLower(hash);
     }
 
-    private async Task<RefreshOutcome> ReuseDetectedAsync(Guid sessionId, CancellationToken cancellationToken)
+    private async Task<RefreshOutcome> ReuseDetectedAsync(RefreshToken token, ClientInfo client, CancellationToken cancellationToken)
     {
-        Log.RefreshTokenReuse(logger, sessionId);
-        await sessions.RevokeAsync(sessionId, SessionRevocationReasons.Reuse, cancellationToken);
+        Log.RefreshTokenReuse(logger, token.SessionId);
+        await events.RecordAsync(SecurityEventTypes.RefreshReuse, token.UserId, null, client.IpAddress,
+            $"session {token.SessionId} revoked", cancellationToken);
+        await sessions.RevokeAsync(token.SessionId, SessionRevocationReasons.Reuse, cancellationToken);
         return RefreshOutcome.Reused;
     }
 

@@ -1,4 +1,6 @@
 using JwtMvc.Core.Auth;
+using JwtMvc.Core.Diagnostics;
+using JwtMvc.Core.Security;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -19,20 +21,25 @@ public sealed class TokenServiceBuilder
 
     public Mock<IUserDirectory> Users { get; } = new(MockBehavior.Strict);
 
+    /// <summary>Loose: records whatever it is told.</summary>
+    public Mock<ISecurityEventLog> Events { get; } = new();
+
+    public JwtMvcMetrics Metrics { get; } = new(null);
+
     public static AuthUser Alice { get; } = new("alice-id", "alice", "alice@jwtmvc.local", "Alice", ["User"]);
 
     public SigningKeys Keys => new(Microsoft.Extensions.Options.Options.Create(Options));
 
     public SessionCache Cache => cache ??= new SessionCache(Microsoft.Extensions.Options.Options.Create(Options));
 
-    public SessionService BuildSessions() => new(Store.Object, Cache, Clock);
+    public SessionService BuildSessions() => new(Store.Object, Cache, Clock, Metrics, Events.Object);
 
     public TokenService Build() => Build(BuildSessions());
 
     public TokenService Build(SessionService sessions)
     {
         var options = Microsoft.Extensions.Options.Options.Create(Options);
-        return new TokenService(options, new SigningKeys(options), Store.Object, Users.Object, sessions, Clock, NullLogger<TokenService>.Instance);
+        return new TokenService(options, new SigningKeys(options), Store.Object, Users.Object, sessions, Clock, NullLogger<TokenService>.Instance, Metrics, Events.Object);
     }
 
     public Microsoft.IdentityModel.Tokens.TokenValidationParameters ValidationParameters() =>
