@@ -8,7 +8,8 @@
 // call returned). Logins and --warmup unmeasured rotations per worker (tiered JIT, pools) come before the clock
 // starts, so the rate is warm rotations only; warmupRotations are reported apart (the database counts them too).
 // Phase 2 (race): --race-pairs fresh sessions; each one's refresh token is presented twice at the same moment.
-// Exactly one of each pair may win (no grace window); the loser is reuse. Race sessions carry the user agent
+// A pair "wins" when its answers make one chain: within the server's retry window (Jwt:RefreshRetrySeconds) both
+// get 200 with the same successor; with the window off one gets 200 and the other is reuse (invalid_grant). Race sessions carry the user agent
 // '<agent>-race', rotation sessions '<agent>', so load.sh can tell them apart in the database.
 // With --server-pid (Linux), also the server's CPU time (user + system) per rotation, over the rotation phase only
 // (sign-ins hash passwords and would swamp it).
@@ -111,14 +112,19 @@ async function main() {
   let raceWins = 0;
   let raceLosses = 0;
   let raceOther = 0;
+  let raceRetried = 0;
   await Promise.all(raceTokens.map(async (token) => {
     const answers = await Promise.all([refresh(token, raceAgent), refresh(token, raceAgent)]);
+    const successors = new Set(answers.filter((answer) => answer.status === 200).map((answer) => answer.json?.refresh_token));
+    if (successors.size === 1) raceWins++;
+    else raceOther++; // no successor, or two: not one chain
     for (const answer of answers) {
-      if (answer.status === 200) raceWins++;
+      if (answer.status === 200) raceRetried++;
       else if (answer.status === 400 && answer.json?.error === 'invalid_grant') raceLosses++;
       else raceOther++;
     }
   }));
+  raceRetried -= raceWins; // answers beyond each pair's first 200: the retry window's same-successor answers
 
   agent.destroy();
   process.stdout.write(JSON.stringify({
@@ -126,7 +132,7 @@ async function main() {
     rotationsPerSecond: Math.round(rotations / seconds),
     p50Ms: Number(percentile(latencies, 50).toFixed(2)), p99Ms: Number(percentile(latencies, 99).toFixed(2)),
     serverCpuUsPerRotation: cpuBefore === null || rotations === 0 ? null : Math.round(((cpuAfter - cpuBefore) * 1000) / rotations),
-    racePairs, raceWins, raceLosses, raceOther,
+    racePairs, raceWins, raceRetried, raceLosses, raceOther,
   }) + '\n');
 }
 

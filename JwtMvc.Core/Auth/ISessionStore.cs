@@ -11,13 +11,15 @@ public interface ISessionStore
     Task<Session?> FindSessionAsync(Guid sessionId, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Atomically marks <paramref name="usedTokenId"/> used, stores <paramref name="replacement"/> and
-    /// touches the session. Returns false, changing nothing, when the token had already been used:
-    /// of several concurrent rotations of one token exactly one returns true.
+    /// Atomically marks <paramref name="used"/> used, records its replacement (the hash, and
+    /// <paramref name="sealedReplacement"/> when the retry window is on), stores <paramref name="replacement"/>,
+    /// forgets the sealed copy of <paramref name="used"/> kept by its own predecessor, and touches the session.
+    /// Returns false, changing nothing, when the token had already been used or revoked: of several concurrent
+    /// rotations of one token exactly one returns true.
     /// </summary>
-    Task<bool> TryRotateAsync(Guid usedTokenId, RefreshToken replacement, DateTimeOffset now, CancellationToken cancellationToken);
+    Task<bool> TryRotateAsync(RefreshToken used, RefreshToken replacement, byte[]? sealedReplacement, DateTimeOffset now, CancellationToken cancellationToken);
 
-    /// <summary>Revokes a session and every token of its family. Returns false when it was not active.</summary>
+    /// <summary>Revokes a session and every token of its family (forgetting their sealed replacements). Returns false when it was not active.</summary>
     Task<bool> RevokeSessionAsync(Guid sessionId, DateTimeOffset now, string reason, CancellationToken cancellationToken);
 
     /// <summary>Revokes every active session of a user but <paramref name="exceptSessionId"/>; returns their ids.</summary>

@@ -42,6 +42,13 @@ public sealed class JwtOptions
     [Range(0, 3600)]
     public int SessionCheckSeconds { get; set; } = 30;
 
+    /// <summary>
+    /// How long after a rotation the rotated token may be presented again and get the same successor, while that
+    /// successor is unused (a lost answer, concurrent refreshes). 0: strict single use.
+    /// </summary>
+    [Range(0, 300)]
+    public int RefreshRetrySeconds { get; set; } = 30;
+
     public bool AllowFormToken { get; set; }
 
     public bool AllowQueryToken { get; set; }
@@ -49,6 +56,8 @@ public sealed class JwtOptions
     public TimeSpan AccessTokenLifetime => TimeSpan.FromMinutes(AccessTokenMinutes);
 
     public TimeSpan RefreshTokenLifetime => TimeSpan.FromDays(RefreshTokenDays);
+
+    public TimeSpan RefreshRetryWindow => TimeSpan.FromSeconds(RefreshRetrySeconds);
 }
 
 /// <summary>A key accepted for validation only.</summary>

@@ -32,6 +32,9 @@ public sealed class Session
 /// </summary>
 public sealed class RefreshToken
 {
+    /// <summary>Bytes of <see cref="SealedReplacement"/>.</summary>
+    public const int SealedReplacementLength = SuccessorSeal.Length;
+
     public Guid Id { get; init; }
 
     /// <summary>Lower-case hex SHA-256 of the token string.</summary>
@@ -52,6 +55,12 @@ public sealed class RefreshToken
 
     /// <summary>Hash of the token that replaced this one when it was rotated.</summary>
     public string? ReplacedByHash { get; set; }
+
+    /// <summary>
+    /// The replacing token itself, sealed so that only the holder of this token can open it, kept for the retry
+    /// window (<see cref="JwtOptions.RefreshRetrySeconds"/>); null outside it.
+    /// </summary>
+    public byte[]? SealedReplacement { get; set; }
 
     public string? IpAddress { get; init; }
 

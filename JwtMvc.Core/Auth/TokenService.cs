@@ -12,7 +12,8 @@ namespace JwtMvc.Core.Auth;
 
 /// <summary>
 /// Issues access tokens and runs the refresh-token lifecycle: a session starts with a family of one
-/// token, every use rotates it, and presenting a token that was already used revokes the family.
+/// token, every use rotates it, and presenting a token that was already used revokes the family, except for a
+/// retry within the window, which gets the same successor (RFC 9700 §4.14.2).
 /// </summary>
 public sealed partial class TokenService(
     IOptions<JwtOptions> options,
@@ -82,7 +83,11 @@ public sealed partial class TokenService(
         return new IssuedTokens(CreateAccessToken(user, session.Id), refreshToken, session.ExpiresAt, user, session.Id);
     }
 
-    /// <summary>Rotates a refresh token. The claims of the new access token come from the current user record.</summary>
+    /// <summary>
+    /// Rotates a refresh token. The claims of the new access token come from the current user record. Within
+    /// <see cref="JwtOptions.RefreshRetrySeconds"/> of a rotation, and while its successor is unused, the rotated
+    /// token gets that same successor again (a lost answer, concurrent refreshes); otherwise it is reuse.
+    /// </summary>
     public async Task<RefreshOutcome> RefreshAsync(string? refreshToken, ClientInfo client, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
@@ -115,7 +120,7 @@ public sealed partial class TokenService(
 
         if (token.UsedAt is not null)
         {
-            return await ReuseDetectedAsync(token, client, cancellationToken);
+            return await RetryOrReuseAsync(refreshToken, token, client, now, cancellationToken);
         }
 
         var session = await store.FindSessionAsync(token.SessionId, cancellationToken);
@@ -132,10 +137,15 @@ public sealed partial class TokenService(
         }
 
         var (newToken, replacement) = NewRefreshToken(session, client, now);
-        if (!await store.TryRotateAsync(token.Id, replacement, now, cancellationToken))
+        var sealedReplacement = RetryWindowOn ? SuccessorSeal.Seal(refreshToken, newToken, session.Id) : null;
+        if (!await store.TryRotateAsync(token, replacement, sealedReplacement, now, cancellationToken))
         {
-            // Another request rotated this token first: the same credential was presented twice.
-            return await ReuseDetectedAsync(token, client, cancellationToken);
+            // Another request rotated this token first: the same credential was presented twice. Within the window
+            // it gets the winner's successor; the store committed the winner's rotation before refusing ours.
+            var rotated = RetryWindowOn ? await store.FindTokenByHashAsync(token.TokenHash, cancellationToken) : token;
+            return rotated is null || rotated.RevokedAt is not null
+                ? RefreshOutcome.Invalid
+                : await RetryOrReuseAsync(refreshToken, rotated, client, now, cancellationToken);
         }
 
         return new RefreshOutcome.Success(new IssuedTokens(CreateAccessToken(user, session.Id), newToken, session.ExpiresAt, user, session.Id));
@@ -162,6 +172,54 @@ public sealed partial class TokenService(
         return Convert.ToHexStringLower(hash);
     }
 
+    private bool RetryWindowOn => settings.RefreshRetryWindow > TimeSpan.Zero;
+
+    /// <summary>
+    /// <paramref name="rotated"/> (the token <paramref name="presented"/> names) was already rotated: a retry within
+    /// the window while its successor is unused gets that successor again; anything else is reuse.
+    /// </summary>
+    private async Task<RefreshOutcome> RetryOrReuseAsync(string presented, RefreshToken rotated, ClientInfo client, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (!RetryWindowOn
+            || rotated.UsedAt is not { } usedAt
+            || now >= usedAt + settings.RefreshRetryWindow
+            || rotated.ReplacedByHash is null
+            || rotated.SealedReplacement is null)
+        {
+            return await ReuseDetectedAsync(rotated, client, cancellationToken);
+        }
+
+        var successor = await store.FindTokenByHashAsync(rotated.ReplacedByHash, cancellationToken);
+        if (successor is null || successor.UsedAt is not null)
+        {
+            return await ReuseDetectedAsync(rotated, client, cancellationToken);
+        }
+
+        // A retry never brings a revoked or ended family back, nor outlives it.
+        var session = await store.FindSessionAsync(rotated.SessionId, cancellationToken);
+        if (successor.RevokedAt is not null || now >= successor.ExpiresAt || session is null || !session.IsActiveAt(now))
+        {
+            return RefreshOutcome.Invalid;
+        }
+
+        var successorToken = SuccessorSeal.TryOpen(presented, rotated.SealedReplacement, rotated.SessionId);
+        if (successorToken is null || !HashesEqual(Hash(successorToken), rotated.ReplacedByHash))
+        {
+            Log.SealedReplacementUnusable(logger, rotated.SessionId);
+            return RefreshOutcome.Invalid;
+        }
+
+        var user = await users.FindByIdAsync(rotated.UserId, cancellationToken);
+        if (user is null)
+        {
+            await sessions.RevokeAsync(session.Id, SessionRevocationReasons.UserGone, cancellationToken);
+            return RefreshOutcome.Invalid;
+        }
+
+        Log.RefreshRetried(logger, session.Id);
+        return new RefreshOutcome.Success(new IssuedTokens(CreateAccessToken(user, session.Id), successorToken, session.ExpiresAt, user, session.Id));
+    }
+
     private async Task<RefreshOutcome> ReuseDetectedAsync(RefreshToken token, ClientInfo client, CancellationToken cancellationToken)
     {
         Log.RefreshTokenReuse(logger, token.SessionId);
@@ -170,6 +228,9 @@ public sealed partial class TokenService(
         await sessions.RevokeAsync(token.SessionId, SessionRevocationReasons.Reuse, cancellationToken);
         return RefreshOutcome.Reused;
     }
+
+    private static bool HashesEqual(string left, string right) =>
+        CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(left), Encoding.ASCII.GetBytes(right));
 
     private static DateTimeOffset WholeSeconds(DateTimeOffset time) => DateTimeOffset.FromUnixTimeSeconds(time.ToUnixTimeSeconds());
 
@@ -198,6 +259,12 @@ public sealed partial class TokenService(
     {
         [LoggerMessage(Level = LogLevel.Warning, Message = "Refresh token reuse detected; session {SessionId} revoked")]
         public static partial void RefreshTokenReuse(ILogger logger, Guid sessionId);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "Rotated refresh token presented again within the retry window; session {SessionId} answered with its successor")]
+        public static partial void RefreshRetried(ILogger logger, Guid sessionId);
+
+        [LoggerMessage(Level = LogLevel.Error, Message = "The sealed successor of a rotated refresh token of session {SessionId} does not open; refresh refused")]
+        public static partial void SealedReplacementUnusable(ILogger logger, Guid sessionId);
     }
 }
 

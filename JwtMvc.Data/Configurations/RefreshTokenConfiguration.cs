@@ -18,12 +18,14 @@ internal sealed class RefreshTokenConfiguration : IEntityTypeConfiguration<Refre
 
         builder.Property(t => t.TokenHash).HasMaxLength(TokenHashLength).IsUnicode(false).IsRequired();
         builder.Property(t => t.ReplacedByHash).HasMaxLength(TokenHashLength).IsUnicode(false);
+        builder.Property(t => t.SealedReplacement).HasMaxLength(RefreshToken.SealedReplacementLength);
         builder.Property(t => t.UserId).HasMaxLength(SessionConfiguration.UserIdMaxLength).IsRequired();
         builder.Property(t => t.IpAddress).HasMaxLength(SessionConfiguration.IpAddressMaxLength);
         builder.Property(t => t.UserAgent).HasMaxLength(SessionConfiguration.UserAgentMaxLength);
 
         builder.HasIndex(t => t.TokenHash).IsUnique();
         builder.HasIndex(t => t.SessionId);
+        builder.HasIndex(t => t.ReplacedByHash); // a rotation forgets the sealed copy its predecessor kept
 
         // No foreign key from UserId to the user: the session already cascades from the user, and a second
         // cascade path is refused by SQL Server.

@@ -68,10 +68,13 @@ internal sealed class SessionStore(AppDbContext db) : ISessionStore
             .AsNoTracking()
             .SingleOrDefaultAsync(s => s.Id == sessionId, cancellationToken);
 
-    public async Task<bool> TryRotateAsync(Guid usedTokenId, RefreshToken replacement, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<bool> TryRotateAsync(RefreshToken used, RefreshToken replacement, byte[]? sealedReplacement, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(used);
         ArgumentNullException.ThrowIfNull(replacement);
         var storedReplacement = ForStorage(replacement);
+        var usedTokenId = used.Id;
+        var usedTokenHash = used.TokenHash;
 
         return await InWriteTransactionAsync(
             async ct =>
@@ -85,7 +88,8 @@ internal sealed class SessionStore(AppDbContext db) : ISessionStore
                     .ExecuteUpdateAsync(
                         setters => setters
                             .SetProperty(t => t.UsedAt, now)
-                            .SetProperty(t => t.ReplacedByHash, storedReplacement.TokenHash),
+                            .SetProperty(t => t.ReplacedByHash, storedReplacement.TokenHash)
+                            .SetProperty(t => t.SealedReplacement, sealedReplacement),
                         ct);
                 if (claimed != 1)
                 {
@@ -104,6 +108,11 @@ internal sealed class SessionStore(AppDbContext db) : ISessionStore
                     db.Database.AutoSavepointsEnabled = savepoints;
                     db.Entry(storedReplacement).State = EntityState.Detached;
                 }
+
+                // The used token's own predecessor may no longer be retried (its successor is now used): its sealed copy goes.
+                await db.RefreshTokens
+                    .Where(t => t.ReplacedByHash == usedTokenHash && t.SealedReplacement != null)
+                    .ExecuteUpdateAsync(setters => setters.SetProperty(t => t.SealedReplacement, (byte[]?)null), ct);
 
                 await db.Sessions
                     .Where(s => s.Id == storedReplacement.SessionId)
@@ -133,7 +142,7 @@ internal sealed class SessionStore(AppDbContext db) : ISessionStore
                 // Always, even for a session that had already ended: no token of the family may stay usable.
                 await db.RefreshTokens
                     .Where(t => t.SessionId == sessionId && t.RevokedAt == null)
-                    .ExecuteUpdateAsync(setters => setters.SetProperty(t => t.RevokedAt, now), ct);
+                    .ExecuteUpdateAsync(setters => setters.SetProperty(t => t.RevokedAt, now).SetProperty(t => t.SealedReplacement, (byte[]?)null), ct);
 
                 return revoked == 1;
             },
@@ -177,7 +186,7 @@ internal sealed class SessionStore(AppDbContext db) : ISessionStore
                         ct);
                 await db.RefreshTokens
                     .Where(t => sessionIds.Contains(t.SessionId) && t.RevokedAt == null)
-                    .ExecuteUpdateAsync(setters => setters.SetProperty(t => t.RevokedAt, now), ct);
+                    .ExecuteUpdateAsync(setters => setters.SetProperty(t => t.RevokedAt, now).SetProperty(t => t.SealedReplacement, (byte[]?)null), ct);
 
                 return sessionIds;
             },
@@ -221,6 +230,7 @@ internal sealed class SessionStore(AppDbContext db) : ISessionStore
         UsedAt = token.UsedAt,
         RevokedAt = token.RevokedAt,
         ReplacedByHash = token.ReplacedByHash,
+        SealedReplacement = token.SealedReplacement,
         IpAddress = Truncate(token.IpAddress, SessionConfiguration.IpAddressMaxLength),
         UserAgent = Truncate(token.UserAgent, SessionConfiguration.UserAgentMaxLength),
     };

@@ -92,6 +92,10 @@ namespace JwtMvc.Data.Migrations.SqlServer
                     b.Property<DateTimeOffset?>("RevokedAt")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<byte[]>("SealedReplacement")
+                        .HasMaxLength(60)
+                        .HasColumnType("varbinary(60)");
+
                     b.Property<Guid>("SessionId")
                         .HasColumnType("uniqueidentifier");
 
@@ -114,6 +118,8 @@ namespace JwtMvc.Data.Migrations.SqlServer
                         .HasColumnType("nvarchar(450)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ReplacedByHash");
 
                     b.HasIndex("SessionId");
 

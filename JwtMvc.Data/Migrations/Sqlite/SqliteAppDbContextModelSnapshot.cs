@@ -85,6 +85,10 @@ namespace JwtMvc.Data.Migrations.Sqlite
                     b.Property<long?>("RevokedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<byte[]>("SealedReplacement")
+                        .HasMaxLength(60)
+                        .HasColumnType("BLOB");
+
                     b.Property<Guid>("SessionId")
                         .HasColumnType("TEXT");
 
@@ -107,6 +111,8 @@ namespace JwtMvc.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ReplacedByHash");
 
                     b.HasIndex("SessionId");
 

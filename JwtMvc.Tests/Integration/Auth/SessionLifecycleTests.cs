@@ -36,40 +36,10 @@ public sealed class SessionLifecycleTests : AppFixture
     [Test]
     public async Task Refresh_without_a_cookie_is_401_and_clears_the_cookie()
     {
-        var response = await RefreshWithCookie(cookie: null);
+        var response = await Factory.RefreshWithCookieAsync(cookie: null);
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
         Assert.That(response.Headers.GetValues("Set-Cookie").Single(), Does.Contain("jwtmvc.refresh=;").And.Contain("expires=Thu, 01 Jan 1970").IgnoreCase);
-    }
-
-    [Test]
-    public async Task Reusing_a_rotated_refresh_token_revokes_the_family_including_the_newest_token()
-    {
-        var alice = await Factory.LoginAsync("alice");
-        var stolen = alice.RefreshCookie!;
-        var rotated = await alice.RefreshAsync();
-        var newest = (await rotated.Content.ReadFromJsonAsync<SessionBody>())!;
-
-        var replay = await RefreshWithCookie(stolen);
-        var legitimate = await alice.RefreshAsync();
-        var me = await alice.SendAsync(HttpMethod.Get, "/api/me", accessToken: newest.AccessToken);
-
-        Assert.That(replay.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "a used token is refused");
-        Assert.That(legitimate.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "the newest refresh token dies with its family");
-        Assert.That(me.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "and so does the newest access token");
-    }
-
-    [Test]
-    public async Task Two_concurrent_refreshes_of_one_token_have_exactly_one_winner()
-    {
-        var alice = await Factory.LoginAsync("alice");
-        var cookie = alice.RefreshCookie!;
-
-        var responses = await Task.WhenAll(RefreshWithCookie(cookie), RefreshWithCookie(cookie));
-
-        var statuses = responses.Select(r => r.StatusCode).ToList();
-        Assert.That(statuses.Count(s => s == HttpStatusCode.OK), Is.EqualTo(1), $"exactly one refresh wins, got {string.Join(", ", statuses)}");
-        Assert.That(statuses.Count(s => s == HttpStatusCode.Unauthorized), Is.EqualTo(1));
     }
 
     [Test]
@@ -136,18 +106,5 @@ public sealed class SessionLifecycleTests : AppFixture
     {
         var response = await Factory.CreateClient().PostAsJsonAsync("/api/account/register", new { userName, email = $"{userName}@example.test", password });
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
-    }
-
-    private Task<HttpResponseMessage> RefreshWithCookie(string? cookie)
-    {
-        var client = Factory.CreateClient(new() { HandleCookies = false });
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/auth/refresh");
-        request.Headers.Add("X-Requested-With", "XMLHttpRequest");
-        if (cookie is not null)
-        {
-            request.Headers.Add("Cookie", $"jwtmvc.refresh={cookie}");
-        }
-
-        return client.SendAsync(request);
     }
 }

@@ -51,16 +51,19 @@ public sealed class TokenEndpointTests
     }
 
     [Test]
-    public async Task The_refresh_token_grant_rotates_and_the_old_token_becomes_reuse()
+    public async Task The_refresh_token_grant_rotates_and_the_old_token_becomes_reuse_once_its_successor_is_used()
     {
         var first = await TokensAsync();
 
         var rotated = await client.PostAsync("/api/auth/token", Form(("grant_type", "refresh_token"), ("refresh_token", first.RefreshToken)));
         var second = (await rotated.Content.ReadFromJsonAsync<OAuthTokenBody>())!;
+        var rotatedAgain = await client.PostAsync("/api/auth/token", Form(("grant_type", "refresh_token"), ("refresh_token", second.RefreshToken)));
+        var third = (await rotatedAgain.Content.ReadFromJsonAsync<OAuthTokenBody>())!;
         var replay = await client.PostAsync("/api/auth/token", Form(("grant_type", "refresh_token"), ("refresh_token", first.RefreshToken)));
-        var afterReplay = await client.PostAsync("/api/auth/token", Form(("grant_type", "refresh_token"), ("refresh_token", second.RefreshToken)));
+        var afterReplay = await client.PostAsync("/api/auth/token", Form(("grant_type", "refresh_token"), ("refresh_token", third.RefreshToken)));
 
         Assert.That(rotated.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(rotatedAgain.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(second.RefreshToken, Is.Not.EqualTo(first.RefreshToken));
         await AssertOAuthError(replay, "invalid_grant");
         await AssertOAuthError(afterReplay, "invalid_grant");

@@ -17,22 +17,35 @@ public sealed class TwoInstanceTests : TwoInstanceFixture
     }
 
     [Test]
-    public async Task A_refresh_token_rotated_on_one_instance_is_reuse_on_the_other()
+    public async Task A_refresh_token_rotated_on_one_instance_is_reuse_on_the_other_after_the_retry_window()
     {
         var alice = await First.LoginAsync("alice");
         var cookie = alice.RefreshCookie!;
         var rotated = await alice.RefreshAsync();
+        First.Clock.Advance(TimeSpan.FromSeconds(31));
 
-        var onSecond = Second.CreateClient(new() { HandleCookies = false });
-        var replay = new HttpRequestMessage(HttpMethod.Post, "/api/auth/refresh");
-        replay.Headers.Add("X-Requested-With", "XMLHttpRequest");
-        replay.Headers.Add("Cookie", $"jwtmvc.refresh={cookie}");
-        var replayed = await onSecond.SendAsync(replay);
+        var replayed = await Second.RefreshWithCookieAsync(cookie);
         var afterReuse = await alice.RefreshAsync();
 
         Assert.That(rotated.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(replayed.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "the second instance sees the rotation");
         Assert.That(afterReuse.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "and its reuse detection ends the family on the first");
+    }
+
+    [Test]
+    public async Task A_retry_of_a_refresh_rotated_on_one_instance_gets_the_same_successor_on_the_other()
+    {
+        var alice = await First.LoginAsync("alice");
+        var held = alice.RefreshCookie!;
+        var lost = await First.RefreshWithCookieAsync(held);
+
+        var retry = await Second.RefreshWithCookieAsync(held);
+        var next = await First.RefreshWithCookieAsync(RefreshRequests.RefreshCookieOf(retry));
+
+        Assert.That(lost.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(retry.StatusCode, Is.EqualTo(HttpStatusCode.OK), "the retry lands on the other instance and still succeeds");
+        Assert.That(RefreshRequests.RefreshCookieOf(retry), Is.EqualTo(RefreshRequests.RefreshCookieOf(lost)), "with the successor the first instance minted");
+        Assert.That(next.StatusCode, Is.EqualTo(HttpStatusCode.OK), "which rotates normally");
     }
 
     [Test]

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+
 using JwtMvc.Core.Auth;
 using JwtMvc.Data;
 using JwtMvc.Tests.Support;
@@ -41,7 +43,7 @@ public sealed class SessionStoreTests
                 await using var scope = _data.NewScope();
                 var store = scope.ServiceProvider.GetRequiredService<ISessionStore>();
                 await start.Task;
-                return await store.TryRotateAsync(token.Id, replacement, now, CancellationToken.None);
+                return await store.TryRotateAsync(token, replacement, null, now, CancellationToken.None);
             }))
             .ToArray();
         start.SetResult();
@@ -78,7 +80,7 @@ public sealed class SessionStoreTests
                 await using var scope = (i % 2 == 0 ? _data : otherInstance).NewScope();
                 var store = scope.ServiceProvider.GetRequiredService<ISessionStore>();
                 await start.Task;
-                return await store.TryRotateAsync(token.Id, Sessions.NewToken(session), now, CancellationToken.None);
+                return await store.TryRotateAsync(token, Sessions.NewToken(session), null, now, CancellationToken.None);
             }))
             .ToArray();
         start.SetResult();
@@ -101,8 +103,8 @@ public sealed class SessionStoreTests
         var store = scope.ServiceProvider.GetRequiredService<ISessionStore>();
 
         // Act
-        var first = await store.TryRotateAsync(token.Id, Sessions.NewToken(session), now, CancellationToken.None);
-        var again = await store.TryRotateAsync(token.Id, Sessions.NewToken(session), now, CancellationToken.None);
+        var first = await store.TryRotateAsync(token, Sessions.NewToken(session), null, now, CancellationToken.None);
+        var again = await store.TryRotateAsync(token, Sessions.NewToken(session), null, now, CancellationToken.None);
 
         // Assert
         var stored = await store.FindSessionAsync(session.Id, CancellationToken.None);
@@ -126,7 +128,7 @@ public sealed class SessionStoreTests
         await store.RevokeSessionAsync(session.Id, _data.Time.GetUtcNow(), SessionRevocationReasons.Logout, CancellationToken.None);
 
         // Act
-        var rotated = await store.TryRotateAsync(token.Id, Sessions.NewToken(session), _data.Time.GetUtcNow(), CancellationToken.None);
+        var rotated = await store.TryRotateAsync(token, Sessions.NewToken(session), null, _data.Time.GetUtcNow(), CancellationToken.None);
 
         // Assert
         Assert.That(rotated, Is.False, "a token of a revoked session must not rotate");
@@ -142,8 +144,8 @@ public sealed class SessionStoreTests
         await using var scope = _data.NewScope();
         var store = scope.ServiceProvider.GetRequiredService<ISessionStore>();
         var second = Sessions.NewToken(session);
-        Assert.That(await store.TryRotateAsync(first.Id, second, now, CancellationToken.None), Is.True);
-        Assert.That(await store.TryRotateAsync(second.Id, Sessions.NewToken(session), now, CancellationToken.None), Is.True);
+        Assert.That(await store.TryRotateAsync(first, second, null, now, CancellationToken.None), Is.True);
+        Assert.That(await store.TryRotateAsync(second, Sessions.NewToken(session), null, now, CancellationToken.None), Is.True);
 
         // Act
         var revoked = await store.RevokeSessionAsync(session.Id, now, SessionRevocationReasons.Reuse, CancellationToken.None);
@@ -160,6 +162,39 @@ public sealed class SessionStoreTests
             Assert.That(stored.RevokedReason, Is.EqualTo(SessionRevocationReasons.Reuse));
             Assert.That(tokens, Has.Count.EqualTo(3));
             Assert.That(tokens.All(t => t.RevokedAt == now), Is.True, "every token of the family must be revoked");
+        });
+    }
+
+    [Test]
+    public async Task A_sealed_replacement_is_kept_only_until_the_replacement_is_used_or_the_family_revoked()
+    {
+        // Arrange
+        var userId = await _data.CreateUserAsync();
+        var (session, first) = await _data.CreateSessionAsync(userId);
+        var now = _data.Time.GetUtcNow();
+        await using var scope = _data.NewScope();
+        var store = scope.ServiceProvider.GetRequiredService<ISessionStore>();
+        var second = Sessions.NewToken(session);
+        var third = Sessions.NewToken(session);
+        var firstSeal = RandomNumberGenerator.GetBytes(RefreshToken.SealedReplacementLength);
+        var secondSeal = RandomNumberGenerator.GetBytes(RefreshToken.SealedReplacementLength);
+
+        // Act
+        Assert.That(await store.TryRotateAsync(first, second, firstSeal, now, CancellationToken.None), Is.True);
+        var afterFirstRotation = await store.FindTokenByHashAsync(first.TokenHash, CancellationToken.None);
+        Assert.That(await store.TryRotateAsync(second, third, secondSeal, now, CancellationToken.None), Is.True);
+        var firstAfterSecondRotation = await store.FindTokenByHashAsync(first.TokenHash, CancellationToken.None);
+        var secondAfterSecondRotation = await store.FindTokenByHashAsync(second.TokenHash, CancellationToken.None);
+        await store.RevokeSessionAsync(session.Id, now, SessionRevocationReasons.Logout, CancellationToken.None);
+        var secondAfterRevocation = await store.FindTokenByHashAsync(second.TokenHash, CancellationToken.None);
+
+        // Assert
+        Assert.Multiple(() =>
+        {
+            Assert.That(afterFirstRotation!.SealedReplacement, Is.EqualTo(firstSeal), "the winning rotation stores its seal");
+            Assert.That(firstAfterSecondRotation!.SealedReplacement, Is.Null, "once the replacement is used, the seal of the token it replaced is forgotten");
+            Assert.That(secondAfterSecondRotation!.SealedReplacement, Is.EqualTo(secondSeal), "the newest rotation keeps its seal");
+            Assert.That(secondAfterRevocation!.SealedReplacement, Is.Null, "a revoked family keeps no seal");
         });
     }
 

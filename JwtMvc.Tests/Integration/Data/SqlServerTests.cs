@@ -77,7 +77,7 @@ public sealed class SqlServerTests
                     await using var scope = data.NewScope();
                     var store = scope.ServiceProvider.GetRequiredService<ISessionStore>();
                     await start.Task;
-                    return await store.TryRotateAsync(token.Id, Sessions.NewToken(session), now, CancellationToken.None);
+                    return await store.TryRotateAsync(token, Sessions.NewToken(session), null, now, CancellationToken.None);
                 }))
                 .ToArray();
             start.SetResult();

@@ -43,8 +43,8 @@ public sealed class TokenServiceTests
         var issued = await service.StartSessionAsync(TokenServiceBuilder.Alice, Client, CancellationToken.None);
         RefreshToken? replacement = null;
         ArrangeStoredFamily();
-        builder.Store.Setup(s => s.TryRotateAsync(storedToken!.Id, It.IsAny<RefreshToken>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
-            .Callback<Guid, RefreshToken, DateTimeOffset, CancellationToken>((_, r, _, _) => replacement = r)
+        builder.Store.Setup(s => s.TryRotateAsync(It.Is<RefreshToken>(t => t.Id == storedToken!.Id), It.IsAny<RefreshToken>(), It.IsAny<byte[]?>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
+            .Callback<RefreshToken, RefreshToken, byte[]?, DateTimeOffset, CancellationToken>((_, r, _, _, _) => replacement = r)
             .ReturnsAsync(true);
         builder.Clock.Advance(TimeSpan.FromDays(3));
 
@@ -67,7 +67,7 @@ public sealed class TokenServiceTests
         var service = builder.Build();
         var issued = await service.StartSessionAsync(TokenServiceBuilder.Alice, Client, CancellationToken.None);
         ArrangeStoredFamily(currentUser: TokenServiceBuilder.Alice with { UserName = "alice2", Roles = ["Admin"] });
-        builder.Store.Setup(s => s.TryRotateAsync(It.IsAny<Guid>(), It.IsAny<RefreshToken>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>())).ReturnsAsync(true);
+        builder.Store.Setup(s => s.TryRotateAsync(It.IsAny<RefreshToken>(), It.IsAny<RefreshToken>(), It.IsAny<byte[]?>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>())).ReturnsAsync(true);
 
         var outcome = await service.RefreshAsync(issued.RefreshToken, Client, CancellationToken.None);
 
@@ -79,6 +79,7 @@ public sealed class TokenServiceTests
     [Test]
     public async Task Reusing_a_rotated_refresh_token_revokes_the_whole_family()
     {
+        builder.Options.RefreshRetrySeconds = 0;
         var service = builder.Build();
         var issued = await service.StartSessionAsync(TokenServiceBuilder.Alice, Client, CancellationToken.None);
         storedToken!.UsedAt = builder.Clock.GetUtcNow();
@@ -90,16 +91,17 @@ public sealed class TokenServiceTests
         Assert.That(outcome, Is.EqualTo(RefreshOutcome.Reused));
         builder.Store.Verify(s => s.RevokeSessionAsync(issued.SessionId, It.IsAny<DateTimeOffset>(), SessionRevocationReasons.Reuse, It.IsAny<CancellationToken>()), Times.Once,
             "the family, and so its newest token, must be revoked");
-        builder.Store.Verify(s => s.TryRotateAsync(It.IsAny<Guid>(), It.IsAny<RefreshToken>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()), Times.Never);
+        builder.Store.Verify(s => s.TryRotateAsync(It.IsAny<RefreshToken>(), It.IsAny<RefreshToken>(), It.IsAny<byte[]?>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
     [Test]
-    public async Task Losing_a_concurrent_rotation_counts_as_reuse()
+    public async Task Without_a_retry_window_losing_a_concurrent_rotation_counts_as_reuse()
     {
+        builder.Options.RefreshRetrySeconds = 0;
         var service = builder.Build();
         var issued = await service.StartSessionAsync(TokenServiceBuilder.Alice, Client, CancellationToken.None);
         ArrangeStoredFamily();
-        builder.Store.Setup(s => s.TryRotateAsync(It.IsAny<Guid>(), It.IsAny<RefreshToken>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>())).ReturnsAsync(false);
+        builder.Store.Setup(s => s.TryRotateAsync(It.IsAny<RefreshToken>(), It.IsAny<RefreshToken>(), It.IsAny<byte[]?>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>())).ReturnsAsync(false);
         builder.Store.Setup(s => s.RevokeSessionAsync(issued.SessionId, It.IsAny<DateTimeOffset>(), SessionRevocationReasons.Reuse, It.IsAny<CancellationToken>())).ReturnsAsync(true);
 
         var outcome = await service.RefreshAsync(issued.RefreshToken, Client, CancellationToken.None);

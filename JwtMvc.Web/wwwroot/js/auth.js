@@ -10,6 +10,9 @@
  * - Tabs refresh one at a time (Web Locks, lock "jwtmvc.refresh"). A tab that waited for the lock first
  *   looks whether another tab has just stored a fresh token, and uses it instead of refreshing again.
  * - The token is refreshed ahead of its expiry while a page is open.
+ * - A refresh that got no answer (network) is sent again within a few seconds: the server may have rotated the
+ *   cookie and lost the answer, and within its retry window (Jwt:RefreshRetrySeconds, 30 s) the old cookie
+ *   gets the same new one, so a lost answer never signs the user out.
  * - The storage event keeps tabs in step: a sign-out in one sends the others to the login page; a new
  *   token stored by one is used by all (every request reads the token from localStorage).
  * - Every change of the stored token, in this tab or another, raises "jwtmvc:token-changed" on document
@@ -30,8 +33,11 @@
     var FRESH_MS = 5000;
     // Refresh ahead of expiry: a fifth of the remaining lifetime, at most a minute.
     var MAX_AHEAD_MS = 60000;
-    // After a refresh that failed for a passing reason (network, 5xx), try again this much later.
+    // After a refresh that failed for a passing reason (5xx, or no answer after the quick retries), try again this much later.
     var RETRY_MS = 15000;
+    // A refresh that got no answer is sent again after each of these delays, well inside the server's 30 s
+    // retry window, before it counts as failed.
+    var NETWORK_RETRY_DELAYS_MS = [500, 1500, 3000];
     // How long a tab that waited for another tab's refresh waits for that tab's token to reach it.
     var HANDOFF_MS = 2000;
     // Pages where being signed out is the normal state: no redirect to the login page from there.
@@ -209,6 +215,10 @@
     }
 
     function postRefresh() {
+        return postRefreshAttempt(0);
+    }
+
+    function postRefreshAttempt(attempt) {
         return Promise.resolve($.ajax({
             url: REFRESH_URL,
             method: 'POST',
@@ -218,7 +228,23 @@
         })).then(function (response) {
             signIn(response);
             return response.accessToken;
+        }, function (error) {
+            if (isNetworkFailure(error) && attempt < NETWORK_RETRY_DELAYS_MS.length) {
+                return delay(NETWORK_RETRY_DELAYS_MS[attempt]).then(function () {
+                    return postRefreshAttempt(attempt + 1);
+                });
+            }
+            throw error;
         });
+    }
+
+    /** No answer at all (connection refused or cut), as opposed to an answer saying no or a deliberate abort. */
+    function isNetworkFailure(xhr) {
+        return !!xhr && xhr.status === 0 && xhr.statusText !== 'abort';
+    }
+
+    function delay(ms) {
+        return new Promise(function (resolve) { window.setTimeout(resolve, ms); });
     }
 
     /**
