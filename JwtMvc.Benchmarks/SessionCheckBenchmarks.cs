@@ -13,6 +13,7 @@ public class SessionCheckBenchmarks
     private SessionService sessions = null!;
     private SessionCache cache = null!;
     private Guid sessionId;
+    private string userId = "";
 
     [GlobalSetup]
     public async Task SetupAsync()
@@ -22,8 +23,9 @@ public class SessionCheckBenchmarks
         sessions = scope.ServiceProvider.GetRequiredService<SessionService>();
         cache = scope.ServiceProvider.GetRequiredService<SessionCache>();
         var user = await services.SeededUserAsync();
-        sessionId = (await scope.ServiceProvider.GetRequiredService<TokenService>().StartSessionAsync(user, ClientInfo.Unknown, CancellationToken.None)).SessionId;
-        if (!await sessions.IsActiveAsync(sessionId, CancellationToken.None))
+        userId = user.Id;
+        sessionId = (await scope.ServiceProvider.GetRequiredService<TokenService>().StartSessionAsync(user, new ClientInfo(IpAddress: null, UserAgent: null), CancellationToken.None)).SessionId;
+        if (!await sessions.IsActiveAsync(sessionId, userId, CancellationToken.None))
         {
             throw new InvalidOperationException("The session just started is not active: the setup is wrong.");
         }
@@ -37,14 +39,14 @@ public class SessionCheckBenchmarks
     }
 
     [Benchmark(Baseline = true, Description = "IsActiveAsync, cache hit")]
-    public ValueTask<bool> CacheHit() => sessions.IsActiveAsync(sessionId, CancellationToken.None);
+    public ValueTask<bool> CacheHit() => sessions.IsActiveAsync(sessionId, userId, CancellationToken.None);
 
     /// <summary>As a request pays it: a new scope, the scoped SessionService (and what it depends on), the check.</summary>
     [Benchmark(Description = "IsActiveAsync, cache hit, in a request scope")]
     public async Task<bool> CacheHitInRequestScope()
     {
         await using var requestScope = services.NewScope();
-        return await requestScope.ServiceProvider.GetRequiredService<SessionService>().IsActiveAsync(sessionId, CancellationToken.None);
+        return await requestScope.ServiceProvider.GetRequiredService<SessionService>().IsActiveAsync(sessionId, userId, CancellationToken.None);
     }
 
     [Benchmark(Description = "IsActiveAsync, cache miss (SQLite), in a request scope")]
@@ -52,6 +54,6 @@ public class SessionCheckBenchmarks
     {
         cache.Evict(sessionId);
         await using var requestScope = services.NewScope();
-        return await requestScope.ServiceProvider.GetRequiredService<SessionService>().IsActiveAsync(sessionId, CancellationToken.None);
+        return await requestScope.ServiceProvider.GetRequiredService<SessionService>().IsActiveAsync(sessionId, userId, CancellationToken.None);
     }
 }

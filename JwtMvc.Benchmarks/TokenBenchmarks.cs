@@ -61,7 +61,7 @@ public class TokenBenchmarks
             accessTokens[i] = issued.AccessToken.Token;
             signingInputs[i] = Encoding.ASCII.GetBytes(issued.AccessToken.Token[..issued.AccessToken.Token.LastIndexOf('.')]);
             sessionId = issued.SessionId;
-            if (!await sessions.IsActiveAsync(issued.SessionId, CancellationToken.None) || !await ValidateWithSessionCheck())
+            if (!await sessions.IsActiveAsync(issued.SessionId, user.Id, CancellationToken.None) || !await ValidateWithSessionCheck())
             {
                 throw new InvalidOperationException("The benchmark's own token does not validate: the setup is wrong.");
             }
@@ -96,7 +96,8 @@ public class TokenBenchmarks
         var result = await handler.ValidateTokenAsync(accessTokens[Next()], parameters);
         return result.IsValid
             && Guid.TryParse(result.ClaimsIdentity.FindFirst(AccessTokenClaims.SessionId)?.Value, out var id)
-            && await sessions.IsActiveAsync(id, CancellationToken.None);
+            && result.ClaimsIdentity.FindFirst(AccessTokenClaims.Subject)?.Value is { } subject
+            && await sessions.IsActiveAsync(id, subject, CancellationToken.None);
     }
 
     private int Next()

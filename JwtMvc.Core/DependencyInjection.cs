@@ -34,8 +34,6 @@ public static class DependencyInjection
         services.AddScoped<SecurityDashboard>();
         services.AddSingleton<SigningKeys>();
         services.AddSingleton<SessionCache>();
-        services.TryAddSingleton<UserCache>();
-        services.AddScoped<UserProfiles>();
         services.AddScoped<SessionService>();
         services.AddScoped<TokenService>();
         services.AddScoped<SignInService>();

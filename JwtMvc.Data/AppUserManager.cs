@@ -1,5 +1,3 @@
-using JwtMvc.Core.Auth;
-
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -8,8 +6,8 @@ namespace JwtMvc.Data;
 
 /// <summary>
 /// Identity's user manager with lockout on <see cref="TimeProvider"/>: in .NET 10 the framework reads
-/// <see cref="DateTimeOffset.UtcNow"/>, which a test cannot move. Every change it makes to a user evicts that
-/// user from this instance's <see cref="UserCache"/>.
+/// <see cref="DateTimeOffset.UtcNow"/>, which a test cannot move. Every change it makes to a user is told to
+/// <see cref="IUserChangeNotifier"/>.
 /// </summary>
 internal sealed class AppUserManager(
     IUserStore<AppUser> store,
@@ -22,7 +20,7 @@ internal sealed class AppUserManager(
     IServiceProvider services,
     ILogger<UserManager<AppUser>> logger,
     TimeProvider timeProvider,
-    UserCache userCache)
+    IUserChangeNotifier changes)
     : UserManager<AppUser>(store, optionsAccessor, passwordHasher, userValidators, passwordValidators, keyNormalizer, errors, services, logger)
 {
     public override async Task<bool> IsLockedOutAsync(AppUser user)
@@ -61,7 +59,7 @@ internal sealed class AppUserManager(
     {
         ArgumentNullException.ThrowIfNull(user);
         var result = await base.DeleteAsync(user);
-        userCache.Evict(user.Id);
+        await changes.UserChangedAsync(user.Id, CancellationToken);
         return result;
     }
 
@@ -69,7 +67,7 @@ internal sealed class AppUserManager(
     protected override async Task<IdentityResult> UpdateUserAsync(AppUser user)
     {
         var result = await base.UpdateUserAsync(user);
-        userCache.Evict(user.Id);
+        await changes.UserChangedAsync(user.Id, CancellationToken);
         return result;
     }
 

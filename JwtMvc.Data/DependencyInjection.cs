@@ -24,7 +24,7 @@ public static class DependencyInjection
     /// <summary>
     /// Registers the database (<c>Database:Provider</c>, <c>ConnectionStrings:Default</c>), Identity over it,
     /// the Data Protection key ring in it, its health check, and Core's <see cref="ISessionStore"/>,
-    /// <see cref="IUserDirectory"/>, <see cref="IOrderRepository"/>, <see cref="IProductCatalogue"/>, <see cref="IUserAdministration"/>,
+    /// <see cref="IUserDirectory"/>, <see cref="IUserReader"/>, <see cref="IOrderRepository"/>, <see cref="IProductCatalogue"/>, <see cref="IUserAdministration"/>,
     /// <see cref="IAuditLog"/>, <see cref="IStoredFileRepository"/> and the folder behind <see cref="IFileStore"/>. Resolve <see cref="AppDbContext"/>; call
     /// <see cref="DatabasePreparation.PrepareDatabaseAsync"/> after building the host.
     /// </summary>
@@ -81,8 +81,9 @@ public static class DependencyInjection
         services.AddHostedService<UploadStoreSweepService>();
         services.AddScoped<IOrderRepository, OrderRepository>();
         services.AddScoped<IProductCatalogue, ProductCatalogue>();
-        services.AddScoped<IUserLookup, UserLookup>();
-        services.TryAddSingleton<UserCache>(); // AppUserManager evicts from it; AddJwtMvcCore registers the same
+        services.AddScoped<IUserReader, UserReader>();
+        services.AddSingleton<UserRecordCache>();
+        services.AddSingleton<IUserChangeNotifier>(provider => provider.GetRequiredService<UserRecordCache>());
         services.AddScoped<DevelopmentSeeder>();
         return services;
     }

@@ -16,20 +16,20 @@ namespace JwtMvc.Web;
 
 public static class DependencyInjection
 {
-    public const string AdminPolicy = "Admin";
-
     public static IServiceCollection AddJwtMvcWeb(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<IPostConfigureOptions<JwtOptions>, DevelopmentSigningKey>();
+        services.AddOptions<AccessTokenSourceOptions>().Bind(configuration.GetSection(AccessTokenSourceOptions.Section));
         services.AddSingleton<IConfigureOptions<JwtBearerOptions>, JwtBearerSetup>();
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddAuthorizationBuilder()
             // Fail closed: an endpoint is for signed-in users unless it says [AllowAnonymous].
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
-            .AddPolicy(AdminPolicy, policy => policy.RequireRole("Admin"));
+            .AddPolicy(AppPolicies.Admin, policy => policy.RequireRole(AppRoles.Admin));
 
         services.AddOptions<AccountOptions>().Bind(configuration.GetSection(AccountOptions.Section));
         services.AddAuthRateLimiting(configuration);
+        TokenGrants.AddTokenGrants(services);
         services.AddSingleton<IValidateOptions<UploadOptions>, UploadRootValidator>();
 
         services.AddSecurityHeaders();

@@ -1,5 +1,6 @@
 using JwtMvc.Core.Auth;
 using JwtMvc.Core.Security;
+using JwtMvc.Core.Validation;
 
 namespace JwtMvc.Core.Accounts;
 
@@ -7,7 +8,7 @@ namespace JwtMvc.Core.Accounts;
 public sealed class AccountService(IUserDirectory users, SessionService sessions, ISecurityEventLog events)
 {
     /// <summary>Changes the password and ends every other session of the user; the current one stays.</summary>
-    public async Task<IdentityOutcome> ChangePasswordAsync(string userId, Guid currentSessionId, string currentPassword, string newPassword, CancellationToken cancellationToken)
+    public async Task<ValidationOutcome> ChangePasswordAsync(string userId, Guid currentSessionId, string currentPassword, string newPassword, CancellationToken cancellationToken)
     {
         var outcome = await users.ChangePasswordAsync(userId, currentPassword, newPassword, cancellationToken);
         if (outcome.Succeeded)
@@ -19,6 +20,6 @@ public sealed class AccountService(IUserDirectory users, SessionService sessions
         return outcome;
     }
 
-    public Task<IdentityOutcome<AuthUser>> RegisterAsync(string userName, string email, string password, CancellationToken cancellationToken) =>
+    public Task<ValidationOutcome<AuthUser>> RegisterAsync(string userName, string email, string password, CancellationToken cancellationToken) =>
         users.RegisterAsync(userName, email, password, cancellationToken);
 }

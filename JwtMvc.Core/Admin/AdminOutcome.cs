@@ -1,4 +1,4 @@
-using JwtMvc.Core.Auth;
+using JwtMvc.Core.Validation;
 
 namespace JwtMvc.Core.Admin;
 
@@ -20,8 +20,8 @@ public abstract record AdminOutcome
     public sealed record Refused(string Title, string Detail) : AdminOutcome;
 
     /// <summary>The input breaks rules, each keyed by the field it concerns.</summary>
-    public sealed record Invalid(IReadOnlyList<IdentityError> Errors) : AdminOutcome
+    public sealed record Invalid(IReadOnlyList<ValidationError> Errors) : AdminOutcome
     {
-        public static Invalid Of(string field, string code, string description) => new([new IdentityError(field, code, description)]);
+        public static Invalid Of(string field, string code, string message) => new([new ValidationError(field, code, message)]);
     }
 }

@@ -1,4 +1,4 @@
-using JwtMvc.Core.Auth;
+using JwtMvc.Core.Validation;
 
 namespace JwtMvc.Core.Admin;
 
@@ -10,15 +10,15 @@ namespace JwtMvc.Core.Admin;
 public interface IUserAdministration
 {
     /// <summary>Users whose user name or e-mail contains <paramref name="search"/> (case-insensitive), by user name.</summary>
-    Task<UserPage> ListAsync(string? search, int skip, int take, DateTimeOffset now, CancellationToken cancellationToken);
+    Task<UserPage> ListAsync(string? search, long skip, int take, DateTimeOffset now, CancellationToken cancellationToken);
 
     Task<ManagedUser?> FindAsync(string userId, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>Creates the user with their roles, as one unit; the value is the new user's id.</summary>
-    Task<IdentityOutcome<string>> CreateAsync(NewUser user, CancellationToken cancellationToken);
+    Task<ValidationOutcome<string>> CreateAsync(NewUser user, CancellationToken cancellationToken);
 
     /// <summary>Null when the user does not exist.</summary>
-    Task<IdentityOutcome?> UpdateProfileAsync(string userId, string? displayName, string email, CancellationToken cancellationToken);
+    Task<ValidationOutcome?> UpdateProfileAsync(string userId, string? displayName, string email, CancellationToken cancellationToken);
 
     /// <summary>Makes the user's roles exactly <paramref name="roles"/> and renews their security stamp. False when the user does not exist.</summary>
     Task<bool> SetRolesAsync(string userId, IReadOnlyList<string> roles, CancellationToken cancellationToken);
@@ -30,7 +30,7 @@ public interface IUserAdministration
     Task<bool> UnlockAsync(string userId, CancellationToken cancellationToken);
 
     /// <summary>Sets a new password under Identity's password rules (which renews the security stamp). Null when the user does not exist.</summary>
-    Task<IdentityOutcome?> ResetPasswordAsync(string userId, string newPassword, CancellationToken cancellationToken);
+    Task<ValidationOutcome?> ResetPasswordAsync(string userId, string newPassword, CancellationToken cancellationToken);
 
     Task<bool> DeleteAsync(string userId, CancellationToken cancellationToken);
 

@@ -24,9 +24,3 @@ public sealed record NewUser(string UserName, string Email, string Password, str
 
 /// <summary>The admin who acts: their id and user name, as the audit trail records them.</summary>
 public sealed record AdminActor(string Id, string UserName);
-
-/// <summary>The role whose members administer users.</summary>
-public static class AdminRoles
-{
-    public const string Admin = "Admin";
-}

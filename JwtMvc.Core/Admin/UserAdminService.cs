@@ -1,5 +1,6 @@
 using System.Globalization;
 using JwtMvc.Core.Auth;
+using JwtMvc.Core.Validation;
 
 namespace JwtMvc.Core.Admin;
 
@@ -16,7 +17,7 @@ public sealed class UserAdminService(IUserAdministration users, IAuditLog audit,
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(page, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
-        return users.ListAsync(string.IsNullOrWhiteSpace(search) ? null : search.Trim(), (page - 1) * pageSize, pageSize, clock.GetUtcNow(), cancellationToken);
+        return users.ListAsync(string.IsNullOrWhiteSpace(search) ? null : search.Trim(), (page - 1L) * pageSize, pageSize, clock.GetUtcNow(), cancellationToken);
     }
 
     public Task<ManagedUser?> FindAsync(string userId, CancellationToken cancellationToken) =>
@@ -42,230 +43,182 @@ public sealed class UserAdminService(IUserAdministration users, IAuditLog audit,
         return new AdminOutcome.Done(await FindAsync(created.Value!, cancellationToken));
     }
 
-    public async Task<AdminOutcome> UpdateProfileAsync(AdminActor actor, string userId, string? displayName, string email, CancellationToken cancellationToken)
+    public Task<AdminOutcome> UpdateProfileAsync(AdminActor actor, string userId, string? displayName, string email, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(actor);
-        var before = await FindAsync(userId, cancellationToken);
-        if (before is null)
-        {
-            return AdminOutcome.NotFound;
-        }
-
         displayName = string.IsNullOrWhiteSpace(displayName) ? null : displayName.Trim();
-        var outcome = await users.UpdateProfileAsync(userId, displayName, email, cancellationToken);
-        if (outcome is null)
+        return ChangeAsync(actor, userId, cancellationToken, new Change(AuditActions.ProfileUpdated)
         {
-            return AdminOutcome.NotFound;
-        }
+            Apply = async _ => Applied(await users.UpdateProfileAsync(userId, displayName, email, cancellationToken)),
+            Detail = before =>
+            {
+                var changes = new List<string>(2);
+                if (!string.Equals(before.Email, email, StringComparison.Ordinal))
+                {
+                    changes.Add($"email: {before.Email ?? "(none)"} -> {email}");
+                }
 
-        if (!outcome.Succeeded)
-        {
-            return new AdminOutcome.Invalid(outcome.Errors);
-        }
+                if (!string.Equals(before.DisplayName, displayName, StringComparison.Ordinal))
+                {
+                    changes.Add("display name changed");
+                }
 
-        var changes = new List<string>(2);
-        if (!string.Equals(before.Email, email, StringComparison.Ordinal))
-        {
-            changes.Add($"email: {before.Email ?? "(none)"} -> {email}");
-        }
-
-        if (!string.Equals(before.DisplayName, displayName, StringComparison.Ordinal))
-        {
-            changes.Add("display name changed");
-        }
-
-        await WriteAsync(actor, before, AuditActions.ProfileUpdated, changes.Count == 0 ? "no change" : string.Join("; ", changes), cancellationToken);
-        return new AdminOutcome.Done(await FindAsync(userId, cancellationToken));
+                return changes.Count == 0 ? "no change" : string.Join("; ", changes);
+            },
+        });
     }
 
-    public async Task<AdminOutcome> SetRolesAsync(AdminActor actor, string userId, IReadOnlyList<string> roles, CancellationToken cancellationToken)
+    public Task<AdminOutcome> SetRolesAsync(AdminActor actor, string userId, IReadOnlyList<string> roles, CancellationToken cancellationToken)
     {
-        using var gate = await changes.EnterAsync(cancellationToken);
-        return await SetRolesCoreAsync(actor, userId, roles, cancellationToken);
-    }
-
-    private async Task<AdminOutcome> SetRolesCoreAsync(AdminActor actor, string userId, IReadOnlyList<string> roles, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(roles);
-        var user = await FindAsync(userId, cancellationToken);
-        if (user is null)
+        IReadOnlyList<string> wanted = []; // the requested roles as they exist, once the guard has matched them
+        return ChangeAsync(actor, userId, cancellationToken, new Change(AuditActions.RolesChanged)
         {
-            return AdminOutcome.NotFound;
-        }
+            Guard = async user =>
+            {
+                if (await CanonicalRolesAsync(roles, cancellationToken) is not { } canonical)
+                {
+                    return UnknownRole;
+                }
 
-        var wanted = await CanonicalRolesAsync(roles, cancellationToken);
-        if (wanted is null)
-        {
-            return UnknownRole;
-        }
+                wanted = canonical;
+                if (IsSelf(actor, user) && Demotes(user))
+                {
+                    return new AdminOutcome.Refused("You cannot remove your own Admin role",
+                        "An admin cannot demote themselves; ask another admin to do it.");
+                }
 
-        var demoted = user.IsInRole(AdminRoles.Admin) && !wanted.Contains(AdminRoles.Admin, StringComparer.OrdinalIgnoreCase);
-        if (demoted && IsSelf(actor, user))
-        {
-            return new AdminOutcome.Refused("You cannot remove your own Admin role",
-                "An admin cannot demote themselves; ask another admin to do it.");
-        }
+                return user.Roles.ToHashSet(StringComparer.OrdinalIgnoreCase).SetEquals(wanted) ? new AdminOutcome.Done(user) : null;
+            },
+            LastAdmin = ("demoted", Demotes),
+            Apply = async _ => await users.SetRolesAsync(userId, wanted, cancellationToken) ? null : AdminOutcome.NotFound,
+            RevokeReason = SessionRevocationReasons.RolesChanged,
+            Detail = user => $"roles: {Describe(user.Roles)} -> {Describe(wanted)}",
+        });
 
-        if (demoted && await IsLastAdminAsync(user, cancellationToken))
-        {
-            return LastAdmin("demoted");
-        }
-
-        if (user.Roles.ToHashSet(StringComparer.OrdinalIgnoreCase).SetEquals(wanted))
-        {
-            return new AdminOutcome.Done(user);
-        }
-
-        if (!await users.SetRolesAsync(userId, wanted, cancellationToken))
-        {
-            return AdminOutcome.NotFound;
-        }
-
-        var revoked = await sessions.RevokeAllAsync(userId, SessionRevocationReasons.RolesChanged, cancellationToken);
-        await WriteAsync(actor, user, AuditActions.RolesChanged, $"roles: {Describe(user.Roles)} -> {Describe(wanted)}; {Sessions(revoked)} revoked", cancellationToken);
-        return new AdminOutcome.Done(await FindAsync(userId, cancellationToken));
+        bool Demotes(ManagedUser user) => user.IsInRole(AppRoles.Admin) && !wanted.Contains(AppRoles.Admin, StringComparer.OrdinalIgnoreCase);
     }
 
     /// <summary>Locks the user out until <paramref name="until"/> (a future time), or indefinitely, and ends their sessions.</summary>
-    public async Task<AdminOutcome> LockAsync(AdminActor actor, string userId, DateTimeOffset? until, CancellationToken cancellationToken)
+    public Task<AdminOutcome> LockAsync(AdminActor actor, string userId, DateTimeOffset? until, CancellationToken cancellationToken)
     {
-        using var gate = await changes.EnterAsync(cancellationToken);
-        return await LockCoreAsync(actor, userId, until, cancellationToken);
-    }
-
-    private async Task<AdminOutcome> LockCoreAsync(AdminActor actor, string userId, DateTimeOffset? until, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(actor);
-        var user = await FindAsync(userId, cancellationToken);
-        if (user is null)
-        {
-            return AdminOutcome.NotFound;
-        }
-
-        if (until is { } end && end <= clock.GetUtcNow())
-        {
-            return AdminOutcome.Invalid.Of("until", "LockoutInPast", "The lockout end must be in the future; leave it out to lock indefinitely.");
-        }
-
-        if (IsSelf(actor, user))
-        {
-            return new AdminOutcome.Refused("You cannot lock yourself out", "An admin cannot lock their own account.");
-        }
-
-        if (user.IsInRole(AdminRoles.Admin) && await IsLastAdminAsync(user, cancellationToken))
-        {
-            return LastAdmin("locked out");
-        }
-
         var lockoutEnd = until?.ToUniversalTime() ?? DateTimeOffset.MaxValue;
-        if (!await users.LockAsync(userId, lockoutEnd, cancellationToken))
+        return ChangeAsync(actor, userId, cancellationToken, new Change(AuditActions.Locked)
         {
-            return AdminOutcome.NotFound;
-        }
-
-        var revoked = await sessions.RevokeAllAsync(userId, SessionRevocationReasons.UserLocked, cancellationToken);
-        var detail = until is null ? "indefinitely" : "until " + lockoutEnd.ToString("O", CultureInfo.InvariantCulture);
-        await WriteAsync(actor, user, AuditActions.Locked, $"{detail}; {Sessions(revoked)} revoked", cancellationToken);
-        return new AdminOutcome.Done(await FindAsync(userId, cancellationToken));
+            Guard = user => Task.FromResult<AdminOutcome?>(
+                until is { } end && end <= clock.GetUtcNow()
+                    ? AdminOutcome.Invalid.Of("until", "LockoutInPast", "The lockout end must be in the future; leave it out to lock indefinitely.")
+                    : IsSelf(actor, user)
+                        ? new AdminOutcome.Refused("You cannot lock yourself out", "An admin cannot lock their own account.")
+                        : null),
+            LastAdmin = ("locked out", IsAdmin),
+            Apply = async _ => await users.LockAsync(userId, lockoutEnd, cancellationToken) ? null : AdminOutcome.NotFound,
+            RevokeReason = SessionRevocationReasons.UserLocked,
+            Detail = _ => until is null ? "indefinitely" : "until " + lockoutEnd.ToString("O", CultureInfo.InvariantCulture),
+        });
     }
 
-    public async Task<AdminOutcome> UnlockAsync(AdminActor actor, string userId, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(actor);
-        var user = await FindAsync(userId, cancellationToken);
-        if (user is null || !await users.UnlockAsync(userId, cancellationToken))
+    public Task<AdminOutcome> UnlockAsync(AdminActor actor, string userId, CancellationToken cancellationToken) =>
+        ChangeAsync(actor, userId, cancellationToken, new Change(AuditActions.Unlocked)
         {
-            return AdminOutcome.NotFound;
-        }
-
-        await WriteAsync(actor, user, AuditActions.Unlocked, null, cancellationToken);
-        return new AdminOutcome.Done(await FindAsync(userId, cancellationToken));
-    }
+            Apply = async _ => await users.UnlockAsync(userId, cancellationToken) ? null : AdminOutcome.NotFound,
+        });
 
     /// <summary>Sets a new password under Identity's rules and ends every session of the user.</summary>
-    public async Task<AdminOutcome> ResetPasswordAsync(AdminActor actor, string userId, string newPassword, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(actor);
-        var user = await FindAsync(userId, cancellationToken);
-        if (user is null)
+    public Task<AdminOutcome> ResetPasswordAsync(AdminActor actor, string userId, string newPassword, CancellationToken cancellationToken) =>
+        ChangeAsync(actor, userId, cancellationToken, new Change(AuditActions.PasswordReset)
         {
-            return AdminOutcome.NotFound;
-        }
+            Apply = async _ => Applied(await users.ResetPasswordAsync(userId, newPassword, cancellationToken)),
+            RevokeReason = SessionRevocationReasons.PasswordReset,
+        });
 
-        var outcome = await users.ResetPasswordAsync(userId, newPassword, cancellationToken);
-        if (outcome is null)
+    public Task<AdminOutcome> DeleteAsync(AdminActor actor, string userId, CancellationToken cancellationToken) =>
+        ChangeAsync(actor, userId, cancellationToken, new Change(AuditActions.Deleted)
         {
-            return AdminOutcome.NotFound;
-        }
+            Guard = user => Task.FromResult<AdminOutcome?>(
+                IsSelf(actor, user) ? new AdminOutcome.Refused("You cannot delete yourself", "An admin cannot delete their own account.") : null),
+            LastAdmin = ("deleted", IsAdmin),
+            Apply = async _ => await users.DeleteAsync(userId, cancellationToken) ? null : AdminOutcome.NotFound,
+            RevokeReason = SessionRevocationReasons.UserDeleted,
 
-        if (!outcome.Succeeded)
-        {
-            return new AdminOutcome.Invalid(outcome.Errors);
-        }
-
-        var revoked = await sessions.RevokeAllAsync(userId, SessionRevocationReasons.PasswordReset, cancellationToken);
-        await WriteAsync(actor, user, AuditActions.PasswordReset, Sessions(revoked) + " revoked", cancellationToken);
-        return new AdminOutcome.Done(await FindAsync(userId, cancellationToken));
-    }
-
-    public async Task<AdminOutcome> DeleteAsync(AdminActor actor, string userId, CancellationToken cancellationToken)
-    {
-        using var gate = await changes.EnterAsync(cancellationToken);
-        return await DeleteCoreAsync(actor, userId, cancellationToken);
-    }
-
-    private async Task<AdminOutcome> DeleteCoreAsync(AdminActor actor, string userId, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(actor);
-        var user = await FindAsync(userId, cancellationToken);
-        if (user is null)
-        {
-            return AdminOutcome.NotFound;
-        }
-
-        if (IsSelf(actor, user))
-        {
-            return new AdminOutcome.Refused("You cannot delete yourself", "An admin cannot delete their own account.");
-        }
-
-        if (user.IsInRole(AdminRoles.Admin) && await IsLastAdminAsync(user, cancellationToken))
-        {
-            return LastAdmin("deleted");
-        }
-
-        // Revoke first: it evicts this instance's cached session states, which deleting the rows would not.
-        var revoked = await sessions.RevokeAllAsync(userId, SessionRevocationReasons.UserDeleted, cancellationToken);
-        if (!await users.DeleteAsync(userId, cancellationToken))
-        {
-            return AdminOutcome.NotFound;
-        }
-
-        await WriteAsync(actor, user, AuditActions.Deleted, $"e-mail was {user.Email ?? "(none)"}; {Sessions(revoked)} revoked", cancellationToken);
-        return new AdminOutcome.Done(null);
-    }
+            // Revoking evicts this instance's cached session states, which deleting the rows would not.
+            RevokeBeforeApply = true,
+            Detail = user => $"e-mail was {user.Email ?? "(none)"}",
+            RemovesUser = true,
+        });
 
     /// <summary>The user's active sessions; null when the user does not exist.</summary>
     public async Task<IReadOnlyList<Session>?> ListSessionsAsync(string userId, CancellationToken cancellationToken) =>
         await FindAsync(userId, cancellationToken) is null ? null : await sessions.ListActiveAsync(userId, cancellationToken);
 
-    public async Task<AdminOutcome> RevokeSessionsAsync(AdminActor actor, string userId, CancellationToken cancellationToken)
+    public Task<AdminOutcome> RevokeSessionsAsync(AdminActor actor, string userId, CancellationToken cancellationToken) =>
+        ChangeAsync(actor, userId, cancellationToken, new Change(AuditActions.SessionsRevoked)
+        {
+            Apply = _ => Proceed,
+            RevokeReason = SessionRevocationReasons.AdminRevoked,
+        });
+
+    /// <summary>The audit trail of one user, newest first; null when the user does not exist.</summary>
+    public async Task<IReadOnlyList<AuditEntry>?> AuditTrailAsync(string userId, CancellationToken cancellationToken) =>
+        await FindAsync(userId, cancellationToken) is null ? null : await audit.ListForUserAsync(userId, MaxAuditEntries, cancellationToken);
+
+    private static Task<AdminOutcome?> Proceed { get; } = Task.FromResult<AdminOutcome?>(null);
+
+    /// <summary>
+    /// Every change to an existing user runs here, in one order: find the user, check the rules (the change's own
+    /// guard, then the last-admin rule), make the change, end the user's sessions when the change should end their
+    /// access, write the audit entry, read the user again. A change that can take an admin away runs inside
+    /// <see cref="AdminChangeGate"/>, so that the last-admin check and the change never interleave with another such
+    /// change on this instance.
+    /// </summary>
+    private async Task<AdminOutcome> ChangeAsync(AdminActor actor, string userId, CancellationToken cancellationToken, Change change)
     {
         ArgumentNullException.ThrowIfNull(actor);
+        using var gate = change.LastAdmin is null ? null : await changes.EnterAsync(cancellationToken);
         var user = await FindAsync(userId, cancellationToken);
         if (user is null)
         {
             return AdminOutcome.NotFound;
         }
 
-        var revoked = await sessions.RevokeAllAsync(userId, SessionRevocationReasons.AdminRevoked, cancellationToken);
-        await WriteAsync(actor, user, AuditActions.SessionsRevoked, Sessions(revoked) + " revoked", cancellationToken);
-        return new AdminOutcome.Done(await FindAsync(userId, cancellationToken));
+        if (await change.Guard(user) is { } stopped)
+        {
+            return stopped;
+        }
+
+        if (change.LastAdmin is ({ } verb, var removesAdmin) && removesAdmin(user) && await IsLastAdminAsync(user, cancellationToken))
+        {
+            return LastAdmin(verb);
+        }
+
+        var revoked = change.RevokeBeforeApply ? await RevokeAsync(change, userId, cancellationToken) : 0;
+        if (await change.Apply(user) is { } failed)
+        {
+            return failed;
+        }
+
+        if (!change.RevokeBeforeApply)
+        {
+            revoked = await RevokeAsync(change, userId, cancellationToken);
+        }
+
+        var detail = change.Detail(user);
+        if (change.RevokeReason is not null)
+        {
+            detail = (detail is null ? "" : detail + "; ") + Sessions(revoked) + " revoked";
+        }
+
+        await WriteAsync(actor, user, change.AuditAction, detail, cancellationToken);
+        return new AdminOutcome.Done(change.RemovesUser ? null : await FindAsync(userId, cancellationToken));
     }
 
-    /// <summary>The audit trail of one user, newest first; null when the user does not exist.</summary>
-    public async Task<IReadOnlyList<AuditEntry>?> AuditTrailAsync(string userId, CancellationToken cancellationToken) =>
-        await FindAsync(userId, cancellationToken) is null ? null : await audit.ListForUserAsync(userId, MaxAuditEntries, cancellationToken);
+    private async Task<int> RevokeAsync(Change change, string userId, CancellationToken cancellationToken) =>
+        change.RevokeReason is { } reason ? await sessions.RevokeAllAsync(userId, reason, cancellationToken) : 0;
+
+    /// <summary>What a store's answer means for the change: null when made, otherwise why not.</summary>
+    private static AdminOutcome? Applied(ValidationOutcome? outcome) =>
+        outcome is null ? AdminOutcome.NotFound : outcome.Succeeded ? null : new AdminOutcome.Invalid(outcome.Errors);
+
+    private static bool IsAdmin(ManagedUser user) => user.IsInRole(AppRoles.Admin);
 
     private static AdminOutcome UnknownRole { get; } = AdminOutcome.Invalid.Of("roles", "UnknownRole", "Every role must be one that exists (Admin, User).");
 
@@ -283,7 +236,7 @@ public sealed class UserAdminService(IUserAdministration users, IAuditLog audit,
     /// <summary>True when no other admin who can sign in would remain without <paramref name="user"/>.</summary>
     private async Task<bool> IsLastAdminAsync(ManagedUser user, CancellationToken cancellationToken)
     {
-        var admins = await users.ListActiveMembersAsync(AdminRoles.Admin, clock.GetUtcNow(), cancellationToken);
+        var admins = await users.ListActiveMembersAsync(AppRoles.Admin, clock.GetUtcNow(), cancellationToken);
         return !admins.Any(id => !string.Equals(id, user.Id, StringComparison.Ordinal));
     }
 
@@ -325,4 +278,32 @@ public sealed class UserAdminService(IUserAdministration users, IAuditLog audit,
                 Detail = detail,
             },
             cancellationToken);
+
+    /// <summary>One change to an existing user, as <see cref="ChangeAsync"/> runs it.</summary>
+    /// <param name="AuditAction">One of <see cref="AuditActions"/>.</param>
+    private sealed record Change(string AuditAction)
+    {
+        /// <summary>The change's own rules, checked on the user as found: an outcome stops it (invalid, refused, or done with nothing to change).</summary>
+        public Func<ManagedUser, Task<AdminOutcome?>> Guard { get; init; } = _ => Proceed;
+
+        /// <summary>
+        /// For a change that can take an admin away: what it does to them, for the refusal, and whether it does so to
+        /// this user. Such a change runs inside the gate, and never to the last admin who can sign in.
+        /// </summary>
+        public (string Verb, Func<ManagedUser, bool> RemovesAdmin)? LastAdmin { get; init; }
+
+        /// <summary>Makes the change: null when made, otherwise why not (the user is gone, Identity refused the input).</summary>
+        public required Func<ManagedUser, Task<AdminOutcome?>> Apply { get; init; }
+
+        /// <summary>Set when the change ends the user's access: every session of theirs is revoked with this reason.</summary>
+        public string? RevokeReason { get; init; }
+
+        public bool RevokeBeforeApply { get; init; }
+
+        /// <summary>The audit entry's detail, never a secret; how many sessions were revoked is added to it.</summary>
+        public Func<ManagedUser, string?> Detail { get; init; } = _ => null;
+
+        /// <summary>Done without the user, who no longer exists, instead of the user read again.</summary>
+        public bool RemovesUser { get; init; }
+    }
 }

@@ -26,15 +26,17 @@ public static class AccessTokenValidation
             ValidateLifetime = true,
             ClockSkew = TimeSpan.FromSeconds(options.ClockSkewSeconds),
             LifetimeValidator = (notBefore, expires, token, parameters) =>
-                ValidateLifetime(notBefore, expires, parameters.ClockSkew, clock.GetUtcNow().UtcDateTime),
+                ValidateLifetime(notBefore, expires, options.AccessTokenLifetime, parameters.ClockSkew, clock.GetUtcNow().UtcDateTime),
             TypeValidator = ValidateType,
             NameClaimType = AccessTokenClaims.Name,
             RoleClaimType = AccessTokenClaims.Role,
         };
     }
 
-    // Same rules and exceptions as the library's own validator, but on TimeProvider's clock.
-    private static bool ValidateLifetime(DateTime? notBefore, DateTime? expires, TimeSpan skew, DateTime now)
+    // Same rules and exceptions as the library's own validator, but on TimeProvider's clock; and no token
+    // this server issues outlives the access-token lifetime, so a later 'exp' (a forged or leaked key's
+    // token meant to last forever, or one past DateTime.MaxValue) is refused too.
+    private static bool ValidateLifetime(DateTime? notBefore, DateTime? expires, TimeSpan lifetime, TimeSpan skew, DateTime now)
     {
         if (expires is null)
         {
@@ -54,6 +56,11 @@ public static class AccessTokenValidation
         if (expires.Value < now - skew)
         {
             throw new SecurityTokenExpiredException($"The token expired at {expires.Value:O}.") { Expires = expires.Value };
+        }
+
+        if (expires.Value > now + lifetime + skew)
+        {
+            throw new SecurityTokenInvalidLifetimeException("The token's 'exp' is later than any token issued now could be.") { NotBefore = notBefore, Expires = expires };
         }
 
         return true;

@@ -9,7 +9,4 @@ public sealed record AuthUser(
     IReadOnlyList<string> Roles);
 
 /// <summary>Where a request came from; kept with a session for the admin page.</summary>
-public sealed record ClientInfo(string? IpAddress, string? UserAgent)
-{
-    public static readonly ClientInfo Unknown = new(null, null);
-}
+public sealed record ClientInfo(string? IpAddress, string? UserAgent);

@@ -1,6 +1,11 @@
+using JwtMvc.Core.Validation;
+
 namespace JwtMvc.Core.Auth;
 
-/// <summary>The users, as the token server sees them. Implemented over ASP.NET Core Identity in JwtMvc.Data.</summary>
+/// <summary>
+/// Signing in and changing one's own account, under Identity's rules. Implemented over ASP.NET Core Identity in
+/// JwtMvc.Data. Reading a user's record is <see cref="IUserReader"/>.
+/// </summary>
 public interface IUserDirectory
 {
     /// <summary>
@@ -9,11 +14,9 @@ public interface IUserDirectory
     /// </summary>
     Task<PasswordCheck> CheckPasswordAsync(string userNameOrEmail, string password, CancellationToken cancellationToken);
 
-    Task<AuthUser?> FindByIdAsync(string userId, CancellationToken cancellationToken);
+    Task<ValidationOutcome> ChangePasswordAsync(string userId, string currentPassword, string newPassword, CancellationToken cancellationToken);
 
-    Task<IdentityOutcome> ChangePasswordAsync(string userId, string currentPassword, string newPassword, CancellationToken cancellationToken);
-
-    Task<IdentityOutcome<AuthUser>> RegisterAsync(string userName, string email, string password, CancellationToken cancellationToken);
+    Task<ValidationOutcome<AuthUser>> RegisterAsync(string userName, string email, string password, CancellationToken cancellationToken);
 }
 
 public abstract record PasswordCheck
@@ -29,24 +32,4 @@ public abstract record PasswordCheck
     public sealed record InvalidCredentials(string? UserId = null, bool NowLockedOut = false) : PasswordCheck;
 
     public sealed record LockedOut(DateTimeOffset? Until, string? UserId = null) : PasswordCheck;
-}
-
-/// <summary>One failed rule, keyed by the input field it belongs to (camelCase).</summary>
-public sealed record IdentityError(string Field, string Code, string Description);
-
-/// <summary>The outcome of an Identity operation that may break rules.</summary>
-public record IdentityOutcome(IReadOnlyList<IdentityError> Errors)
-{
-    public static readonly IdentityOutcome Ok = new([]);
-
-    public bool Succeeded => Errors.Count == 0;
-
-    public static IdentityOutcome Failed(params IdentityError[] errors) => new(errors);
-}
-
-public sealed record IdentityOutcome<T>(T? Value, IReadOnlyList<IdentityError> Errors) : IdentityOutcome(Errors)
-{
-    public static IdentityOutcome<T> Success(T value) => new(value, []);
-
-    public static new IdentityOutcome<T> Failed(params IdentityError[] errors) => new(default, errors);
 }

@@ -49,10 +49,6 @@ public sealed class JwtOptions
     [Range(0, 300)]
     public int RefreshRetrySeconds { get; set; } = 30;
 
-    public bool AllowFormToken { get; set; }
-
-    public bool AllowQueryToken { get; set; }
-
     public TimeSpan AccessTokenLifetime => TimeSpan.FromMinutes(AccessTokenMinutes);
 
     public TimeSpan RefreshTokenLifetime => TimeSpan.FromDays(RefreshTokenDays);

@@ -10,26 +10,30 @@ public sealed class SessionCache(IOptions<JwtOptions> options)
 {
     private readonly FreshnessCache<Guid, SessionState> states = new(TimeSpan.FromSeconds(options.Value.SessionCheckSeconds));
 
-    /// <summary>True when a fresh entry answered; <paramref name="active"/> is then the session's state at <paramref name="now"/>.</summary>
-    public bool TryGet(Guid sessionId, DateTimeOffset now, out bool active)
+    /// <summary>
+    /// True when a fresh entry answered; <paramref name="active"/> is then whether the session is active at
+    /// <paramref name="now"/> and belongs to <paramref name="userId"/>.
+    /// </summary>
+    public bool TryGet(Guid sessionId, string userId, DateTimeOffset now, out bool active)
     {
         var found = states.TryGet(sessionId, now, out var state);
-        active = found && state.IsActiveAt(now);
+        active = found && state.IsActiveFor(userId, now);
         return found;
     }
 
-    /// <summary>Remembers what the store said of a session (null: unknown) and answers whether it is active.</summary>
-    public bool Set(Guid sessionId, Session? session, DateTimeOffset now)
+    /// <summary>Remembers what the store said of a session (null: unknown) and answers whether it is active for <paramref name="userId"/>.</summary>
+    public bool Set(Guid sessionId, string userId, Session? session, DateTimeOffset now)
     {
-        var state = new SessionState(session is null || session.RevokedAt is not null, session?.ExpiresAt ?? DateTimeOffset.MinValue);
+        var state = new SessionState(session?.UserId, session is null || session.RevokedAt is not null, session?.ExpiresAt ?? DateTimeOffset.MinValue);
         states.Set(sessionId, state, now);
-        return state.IsActiveAt(now);
+        return state.IsActiveFor(userId, now);
     }
 
     public void Evict(Guid sessionId) => states.Evict(sessionId);
 
-    private readonly record struct SessionState(bool Revoked, DateTimeOffset ExpiresAt)
+    private readonly record struct SessionState(string? UserId, bool Revoked, DateTimeOffset ExpiresAt)
     {
-        public bool IsActiveAt(DateTimeOffset now) => !Revoked && now < ExpiresAt;
+        public bool IsActiveFor(string userId, DateTimeOffset now) =>
+            !Revoked && now < ExpiresAt && UserId is not null && string.Equals(UserId, userId, StringComparison.Ordinal);
     }
 }

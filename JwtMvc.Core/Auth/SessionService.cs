@@ -10,12 +10,17 @@ namespace JwtMvc.Core.Auth;
 /// </summary>
 public sealed class SessionService(ISessionStore store, SessionCache cache, TimeProvider clock, JwtMvcMetrics metrics, ISecurityEventLog events)
 {
-    public ValueTask<bool> IsActiveAsync(Guid sessionId, CancellationToken cancellationToken)
+    /// <summary>
+    /// True when the session is active and belongs to <paramref name="userId"/>: a token whose <c>sid</c> names
+    /// another user's session is refused as if the session had ended.
+    /// </summary>
+    public ValueTask<bool> IsActiveAsync(Guid sessionId, string userId, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(userId);
         var now = clock.GetUtcNow();
-        return cache.TryGet(sessionId, now, out var active)
+        return cache.TryGet(sessionId, userId, now, out var active)
             ? ValueTask.FromResult(active)
-            : new ValueTask<bool>(LoadAsync(sessionId, now, cancellationToken));
+            : new ValueTask<bool>(LoadAsync(sessionId, userId, now, cancellationToken));
     }
 
     public async Task<bool> RevokeAsync(Guid sessionId, string reason, CancellationToken cancellationToken)
@@ -52,6 +57,6 @@ public sealed class SessionService(ISessionStore store, SessionCache cache, Time
     public Task<IReadOnlyList<Session>> ListActiveAsync(string userId, CancellationToken cancellationToken) =>
         store.ListActiveSessionsAsync(userId, clock.GetUtcNow(), cancellationToken);
 
-    private async Task<bool> LoadAsync(Guid sessionId, DateTimeOffset now, CancellationToken cancellationToken) =>
-        cache.Set(sessionId, await store.FindSessionAsync(sessionId, cancellationToken), now);
+    private async Task<bool> LoadAsync(Guid sessionId, string userId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        cache.Set(sessionId, userId, await store.FindSessionAsync(sessionId, cancellationToken), now);
 }

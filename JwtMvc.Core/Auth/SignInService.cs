@@ -12,6 +12,14 @@ public sealed class SignInService(IUserDirectory users, TokenService tokens, Jwt
         ArgumentException.ThrowIfNullOrEmpty(password);
         ArgumentNullException.ThrowIfNull(client);
         using var activity = JwtMvcMetrics.ActivitySource.StartActivity("jwtmvc.sign_in");
+        if (Passwords.IsTooLong(password))
+        {
+            // No password that long exists, so it is not worth hashing; still a failed sign-in.
+            metrics.Login(LoginResult.Failure);
+            await events.RecordAsync(SecurityEventTypes.SignInFailed, null, userNameOrEmail, client.IpAddress, "password too long", cancellationToken);
+            return SignInOutcome.InvalidCredentials;
+        }
+
         switch (await users.CheckPasswordAsync(userNameOrEmail, password, cancellationToken))
         {
             case PasswordCheck.Success success:

@@ -19,7 +19,7 @@ public sealed partial class TokenService(
     IOptions<JwtOptions> options,
     SigningKeys keys,
     ISessionStore store,
-    IUserDirectory users,
+    IUserReader users,
     SessionService sessions,
     TimeProvider clock,
     ILogger<TokenService> logger,
@@ -27,6 +27,9 @@ public sealed partial class TokenService(
     ISecurityEventLog events)
 {
     private const int RefreshTokenBytes = 32;
+
+    // Ours are well under 1 KiB; a longer string is not worth parsing.
+    private const int MaxAccessTokenLength = 8 * 1024;
     private static readonly JsonWebTokenHandler Handler = new() { SetDefaultTimesOnTokenCreation = false };
 
     private readonly JwtOptions settings = options.Value;
@@ -161,6 +164,37 @@ public sealed partial class TokenService(
 
         var token = await store.FindTokenByHashAsync(Hash(refreshToken), cancellationToken);
         return token is not null && await sessions.RevokeAsync(token.SessionId, reason, cancellationToken);
+    }
+
+    /// <summary>
+    /// RFC 7009 revocation of either kind of token: a refresh token's session, or the session of a valid access
+    /// token (signature, lifetime, and a <c>sid</c> that is its <c>sub</c>'s own). Anything else is ignored.
+    /// </summary>
+    public async Task<bool> RevokeAnyAsync(string token, string reason, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        if (IsWellFormed(token))
+        {
+            return await RevokeAsync(token, reason, cancellationToken);
+        }
+
+        if (token.Length > MaxAccessTokenLength)
+        {
+            return false;
+        }
+
+        var validation = await Handler.ValidateTokenAsync(token, AccessTokenValidation.CreateParameters(settings, keys, clock));
+        if (!validation.IsValid
+            || validation.ClaimsIdentity.FindFirst(AccessTokenClaims.Subject)?.Value is not { Length: > 0 } subject
+            || !Guid.TryParse(validation.ClaimsIdentity.FindFirst(AccessTokenClaims.SessionId)?.Value, out var sessionId))
+        {
+            return false;
+        }
+
+        var session = await store.FindSessionAsync(sessionId, cancellationToken);
+        return session is not null
+            && string.Equals(session.UserId, subject, StringComparison.Ordinal)
+            && await sessions.RevokeAsync(sessionId, reason, cancellationToken);
     }
 
     /// <summary>Lower-case hex SHA-256 of a refresh token: the only form in which it is stored.</summary>

@@ -1,3 +1,5 @@
+using JwtMvc.Core.Validation;
+
 namespace JwtMvc.Core.Orders;
 
 /// <summary>What an order list is sorted by.</summary>
@@ -26,31 +28,31 @@ public sealed record OrderListQuery(int Page, int PageSize, OrderSortField SortB
     /// <summary>Newest first, the first <see cref="DefaultPageSize"/>.</summary>
     public static OrderListQuery Default { get; } = new(1, DefaultPageSize, OrderSortField.CreatedAt, Descending: true);
 
-    /// <summary>How many rows come before this page.</summary>
-    public int Skip => (Page - 1) * PageSize;
+    /// <summary>How many rows come before this page; a long, so no page number makes it wrap to a small one.</summary>
+    public long Skip => (Page - 1L) * PageSize;
 
     /// <summary>
     /// Checks a page request: <paramref name="page"/> &gt;= 1, <paramref name="pageSize"/> 1..100,
     /// <paramref name="sort"/> <c>createdAt</c> or <c>total</c>, a leading <c>-</c> for descending (null: <c>-createdAt</c>).
     /// </summary>
-    public static bool TryCreate(int page, int pageSize, string? sort, out OrderListQuery query, out IReadOnlyList<FieldError> errors)
+    public static bool TryCreate(int page, int pageSize, string? sort, out OrderListQuery query, out IReadOnlyList<ValidationError> errors)
     {
-        var found = new List<FieldError>();
+        var found = new List<ValidationError>();
         if (page < 1)
         {
-            found.Add(new FieldError("page", "page must be 1 or more."));
+            found.Add(new ValidationError("page", "OutOfRange", "page must be 1 or more."));
         }
 
         if (pageSize is < 1 or > MaxPageSize)
         {
-            found.Add(new FieldError("pageSize", $"pageSize must be between 1 and {MaxPageSize}."));
+            found.Add(new ValidationError("pageSize", "OutOfRange", $"pageSize must be between 1 and {MaxPageSize}."));
         }
 
         sort = string.IsNullOrWhiteSpace(sort) ? DefaultSort : sort.Trim();
         var descending = sort.StartsWith('-');
         if (!s_sortFields.TryGetValue(descending ? sort[1..] : sort, out var field))
         {
-            found.Add(new FieldError("sort", "sort must be createdAt or total, with a leading '-' for descending (for example -createdAt)."));
+            found.Add(new ValidationError("sort", "UnknownSort", "sort must be createdAt or total, with a leading '-' for descending (for example -createdAt)."));
         }
 
         query = found.Count == 0 ? new OrderListQuery(page, pageSize, field, descending) : Default;
@@ -72,6 +74,3 @@ public sealed record OrderSummary(
     decimal Total,
     string Currency,
     int LineCount);
-
-/// <summary>One broken rule, keyed by the request field it concerns (<c>items[0].quantity</c>).</summary>
-public sealed record FieldError(string Field, string Message);

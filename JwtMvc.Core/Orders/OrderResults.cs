@@ -1,3 +1,5 @@
+using JwtMvc.Core.Validation;
+
 namespace JwtMvc.Core.Orders;
 
 /// <summary>One line of an order request, as the customer sent it.</summary>
@@ -13,7 +15,7 @@ public abstract record PlaceOrderResult
     public sealed record Placed(Order Order) : PlaceOrderResult;
 
     /// <summary>The request broke rules; every broken rule is listed, keyed by its field.</summary>
-    public sealed record ValidationFailed(IReadOnlyList<FieldError> Errors) : PlaceOrderResult;
+    public sealed record ValidationFailed(IReadOnlyList<ValidationError> Errors) : PlaceOrderResult;
 }
 
 /// <summary>What came of cancelling an order.</summary>
@@ -41,5 +43,5 @@ public abstract record ListOrdersResult
 
     public sealed record Listed(PagedList<OrderSummary> Page) : ListOrdersResult;
 
-    public sealed record ValidationFailed(IReadOnlyList<FieldError> Errors) : ListOrdersResult;
+    public sealed record ValidationFailed(IReadOnlyList<ValidationError> Errors) : ListOrdersResult;
 }

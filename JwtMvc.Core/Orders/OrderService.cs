@@ -1,3 +1,4 @@
+using JwtMvc.Core.Validation;
 using Microsoft.Extensions.Logging;
 
 namespace JwtMvc.Core.Orders;
@@ -24,16 +25,16 @@ public sealed partial class OrderService(
         ArgumentException.ThrowIfNullOrEmpty(userId);
         if (items is null || items.Count == 0)
         {
-            return new PlaceOrderResult.ValidationFailed([new FieldError("items", "An order needs at least one line.")]);
+            return new PlaceOrderResult.ValidationFailed([new ValidationError("items", "NoLines", "An order needs at least one line.")]);
         }
 
         if (items.Count > Order.MaxLines)
         {
-            return new PlaceOrderResult.ValidationFailed([new FieldError("items", $"An order has at most {Order.MaxLines} lines.")]);
+            return new PlaceOrderResult.ValidationFailed([new ValidationError("items", "TooManyLines", $"An order has at most {Order.MaxLines} lines.")]);
         }
 
         var known = await products.FindAsync([.. items.Select(static i => i.ProductId).Distinct()], cancellationToken);
-        var errors = new List<FieldError>();
+        var errors = new List<ValidationError>();
         var lines = new List<(Product Product, int Quantity)>(items.Count);
         var firstLineOf = new Dictionary<Guid, int>();
         string? currency = null;
@@ -43,18 +44,18 @@ public sealed partial class OrderService(
             var prefix = $"items[{index}].";
             if (item.Quantity is < OrderLine.MinQuantity or > OrderLine.MaxQuantity)
             {
-                errors.Add(new FieldError(prefix + "quantity", $"quantity must be between {OrderLine.MinQuantity} and {OrderLine.MaxQuantity}."));
+                errors.Add(new ValidationError(prefix + "quantity", "QuantityOutOfRange", $"quantity must be between {OrderLine.MinQuantity} and {OrderLine.MaxQuantity}."));
             }
 
             if (!known.TryGetValue(item.ProductId, out var product))
             {
-                errors.Add(new FieldError(prefix + "productId", $"There is no product {item.ProductId}."));
+                errors.Add(new ValidationError(prefix + "productId", "UnknownProduct", $"There is no product {item.ProductId}."));
                 continue;
             }
 
             if (!firstLineOf.TryAdd(product.Id, index))
             {
-                errors.Add(new FieldError(prefix + "productId",
+                errors.Add(new ValidationError(prefix + "productId", "DuplicateProduct",
                     $"{product.Name} is already in items[{firstLineOf[product.Id]}]; put the whole quantity in one line."));
                 continue;
             }
@@ -62,7 +63,7 @@ public sealed partial class OrderService(
             currency ??= product.Currency;
             if (!string.Equals(product.Currency, currency, StringComparison.Ordinal))
             {
-                errors.Add(new FieldError(prefix + "productId",
+                errors.Add(new ValidationError(prefix + "productId", "MixedCurrency",
                     $"{product.Name} is priced in {product.Currency}, but this order is in {currency}; one order has one currency."));
                 continue;
             }

@@ -1,3 +1,5 @@
+using JwtMvc.Core.Auth;
+
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;

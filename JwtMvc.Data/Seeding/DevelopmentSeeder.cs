@@ -1,3 +1,4 @@
+using JwtMvc.Core.Auth;
 using JwtMvc.Core.Orders;
 
 using Microsoft.AspNetCore.Identity;

@@ -65,8 +65,13 @@ internal sealed class OrderRepository(AppDbContext db) : IOrderRepository
             (_, true) => orders.OrderByDescending(o => o.CreatedAt).ThenByDescending(o => o.Id),
         };
 
+        if (query.Skip >= totalCount)
+        {
+            return new PagedList<OrderSummary>([], query.Page, query.PageSize, totalCount); // a page past the end
+        }
+
         var items = await sorted
-            .Skip(query.Skip)
+            .Skip((int)query.Skip)
             .Take(query.PageSize)
             .Select(o => new OrderSummary(
                 o.Id,

@@ -1,17 +1,15 @@
 using JwtMvc.Core.Admin;
-using JwtMvc.Core.Auth;
+using JwtMvc.Core.Validation;
 
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
-
-using CoreIdentityError = JwtMvc.Core.Auth.IdentityError;
 
 namespace JwtMvc.Data.Stores;
 
 /// <summary>The admin page's view of the users, over Identity's managers with their validation rules.</summary>
 internal sealed class UserAdministration(UserManager<AppUser> users, RoleManager<IdentityRole> roles, AppDbContext db) : IUserAdministration
 {
-    public async Task<UserPage> ListAsync(string? search, int skip, int take, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<UserPage> ListAsync(string? search, long skip, int take, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var query = db.Users.AsNoTracking();
         if (!string.IsNullOrEmpty(search))
@@ -23,7 +21,12 @@ internal sealed class UserAdministration(UserManager<AppUser> users, RoleManager
         }
 
         var total = await query.CountAsync(cancellationToken);
-        var items = await LoadAsync(query.OrderBy(u => u.NormalizedUserName).Skip(skip).Take(take), now, cancellationToken);
+        if (skip >= total)
+        {
+            return new UserPage([], total); // a page past the end
+        }
+
+        var items = await LoadAsync(query.OrderBy(u => u.NormalizedUserName).Skip((int)skip).Take(take), now, cancellationToken);
         return new UserPage(items, total);
     }
 
@@ -34,7 +37,7 @@ internal sealed class UserAdministration(UserManager<AppUser> users, RoleManager
         return found.Count == 0 ? null : found[0];
     }
 
-    public async Task<IdentityOutcome<string>> CreateAsync(NewUser user, CancellationToken cancellationToken)
+    public async Task<ValidationOutcome<string>> CreateAsync(NewUser user, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
         var strategy = db.Database.CreateExecutionStrategy();
@@ -56,28 +59,24 @@ internal sealed class UserAdministration(UserManager<AppUser> users, RoleManager
                     {
                         await transaction.RollbackAsync(ct);
                         db.ChangeTracker.Clear();
-                        return IdentityOutcome<string>.Failed(Map(result, "password"));
+                        return ValidationOutcome<string>.Failed(result.ToValidationErrors(passwordField: "password"));
                     }
 
                     await transaction.CommitAsync(ct);
-                    return IdentityOutcome<string>.Success(created.Id);
+                    return ValidationOutcome<string>.Success(created.Id);
                 }
                 catch (DbUpdateException)
                 {
                     // A concurrent create won the unique index after Identity's own duplicate check passed.
                     await transaction.RollbackAsync(ct);
                     db.ChangeTracker.Clear();
-                    var describer = users.ErrorDescriber;
-                    var error = await users.FindByNameAsync(user.UserName) is not null
-                        ? describer.DuplicateUserName(user.UserName)
-                        : describer.DuplicateEmail(user.Email);
-                    return IdentityOutcome<string>.Failed(new CoreIdentityError(UserDirectory.FieldOf(error.Code, "password"), error.Code, error.Description));
+                    return ValidationOutcome<string>.Failed(await users.DuplicateErrorAsync(user.UserName, user.Email));
                 }
             },
             cancellationToken);
     }
 
-    public async Task<IdentityOutcome?> UpdateProfileAsync(string userId, string? displayName, string email, CancellationToken cancellationToken)
+    public async Task<ValidationOutcome?> UpdateProfileAsync(string userId, string? displayName, string email, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(email);
         var user = await FindUserAsync(userId, cancellationToken);
@@ -92,7 +91,7 @@ internal sealed class UserAdministration(UserManager<AppUser> users, RoleManager
         var result = string.Equals(user.Email, email, StringComparison.Ordinal)
             ? await users.UpdateAsync(user)
             : await users.SetEmailAsync(user, email);
-        return result.Succeeded ? IdentityOutcome.Ok : IdentityOutcome.Failed(Map(result, "password"));
+        return result.ToValidationOutcome(passwordField: "password");
     }
 
     public async Task<bool> SetRolesAsync(string userId, IReadOnlyList<string> wanted, CancellationToken cancellationToken)
@@ -158,7 +157,7 @@ internal sealed class UserAdministration(UserManager<AppUser> users, RoleManager
         return true;
     }
 
-    public async Task<IdentityOutcome?> ResetPasswordAsync(string userId, string newPassword, CancellationToken cancellationToken)
+    public async Task<ValidationOutcome?> ResetPasswordAsync(string userId, string newPassword, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(newPassword);
         var user = await FindUserAsync(userId, cancellationToken);
@@ -169,8 +168,7 @@ internal sealed class UserAdministration(UserManager<AppUser> users, RoleManager
 
         // Identity's own reset: the password rules apply, the hash and the security stamp change together.
         var token = await users.GeneratePasswordResetTokenAsync(user);
-        var result = await users.ResetPasswordAsync(user, token, newPassword);
-        return result.Succeeded ? IdentityOutcome.Ok : IdentityOutcome.Failed(Map(result, "newPassword"));
+        return (await users.ResetPasswordAsync(user, token, newPassword)).ToValidationOutcome(passwordField: "newPassword");
     }
 
     public async Task<bool> DeleteAsync(string userId, CancellationToken cancellationToken)
@@ -243,9 +241,6 @@ internal sealed class UserAdministration(UserManager<AppUser> users, RoleManager
                 r.ActiveSessions)),
         ];
     }
-
-    private static CoreIdentityError[] Map(IdentityResult result, string passwordField) =>
-        [.. result.Errors.Select(e => new CoreIdentityError(UserDirectory.FieldOf(e.Code, passwordField), e.Code, e.Description))];
 
     private static void ThrowIfFailed(IdentityResult result, string what)
     {

@@ -1,11 +1,10 @@
 using System.Security.Cryptography;
 
 using JwtMvc.Core.Auth;
+using JwtMvc.Core.Validation;
 
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
-
-using CoreIdentityError = JwtMvc.Core.Auth.IdentityError;
 
 namespace JwtMvc.Data.Stores;
 
@@ -53,11 +52,7 @@ internal sealed class UserDirectory(UserManager<AppUser> users, AppDbContext db)
         return new PasswordCheck.Success(await ToAuthUserAsync(user));
     }
 
-    // Every refresh reads the user: one no-tracking query instead of the user manager's two (user, then roles).
-    public Task<AuthUser?> FindByIdAsync(string userId, CancellationToken cancellationToken) =>
-        new UserLookup(db).FindByIdAsync(userId, cancellationToken);
-
-    public async Task<IdentityOutcome> ChangePasswordAsync(string userId, string currentPassword, string newPassword, CancellationToken cancellationToken)
+    public async Task<ValidationOutcome> ChangePasswordAsync(string userId, string currentPassword, string newPassword, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(userId);
         ArgumentNullException.ThrowIfNull(currentPassword);
@@ -67,14 +62,30 @@ internal sealed class UserDirectory(UserManager<AppUser> users, AppDbContext db)
         var user = await users.FindByIdAsync(userId);
         if (user is null)
         {
-            return IdentityOutcome.Failed(UserNotFound);
+            return ValidationOutcome.Failed(UserNotFound);
+        }
+
+        // A wrong current password is a password guess like a failed login: it counts toward the lockout, and
+        // while locked out no guess is checked at all.
+        if (await users.IsLockedOutAsync(user))
+        {
+            return ValidationOutcome.Failed(LockedOut);
         }
 
         var result = await users.ChangePasswordAsync(user, currentPassword, newPassword);
-        return result.Succeeded ? IdentityOutcome.Ok : IdentityOutcome.Failed(Map(result, "newPassword"));
+        if (result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.PasswordMismatch)))
+        {
+            await users.AccessFailedAsync(user);
+        }
+        else if (result.Succeeded && await users.GetAccessFailedCountAsync(user) > 0)
+        {
+            await users.ResetAccessFailedCountAsync(user);
+        }
+
+        return result.ToValidationOutcome(passwordField: "newPassword");
     }
 
-    public async Task<IdentityOutcome<AuthUser>> RegisterAsync(string userName, string email, string password, CancellationToken cancellationToken)
+    public async Task<ValidationOutcome<AuthUser>> RegisterAsync(string userName, string email, string password, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(userName);
         ArgumentNullException.ThrowIfNull(email);
@@ -92,7 +103,7 @@ internal sealed class UserDirectory(UserManager<AppUser> users, AppDbContext db)
                     var created = await users.CreateAsync(user, password);
                     if (!created.Succeeded)
                     {
-                        return IdentityOutcome<AuthUser>.Failed(Map(created, "password"));
+                        return ValidationOutcome<AuthUser>.Failed(ConcealDuplicates(created.ToValidationErrors(passwordField: "password")));
                     }
 
                     var inRole = await users.AddToRoleAsync(user, AppRoles.User);
@@ -100,7 +111,7 @@ internal sealed class UserDirectory(UserManager<AppUser> users, AppDbContext db)
                     {
                         await transaction.RollbackAsync(ct);
                         db.ChangeTracker.Clear();
-                        return IdentityOutcome<AuthUser>.Failed(Map(inRole, "password"));
+                        return ValidationOutcome<AuthUser>.Failed(inRole.ToValidationErrors(passwordField: "password"));
                     }
 
                     await transaction.CommitAsync(ct);
@@ -110,37 +121,30 @@ internal sealed class UserDirectory(UserManager<AppUser> users, AppDbContext db)
                     // A concurrent registration won the unique index after Identity's own duplicate check passed.
                     await transaction.RollbackAsync(ct);
                     db.ChangeTracker.Clear();
-                    return IdentityOutcome<AuthUser>.Failed(await DuplicateOfAsync(userName, email));
+                    return ValidationOutcome<AuthUser>.Failed(NameOrEmailUnavailable);
                 }
 
-                return IdentityOutcome<AuthUser>.Success(await ToAuthUserAsync(user));
+                return ValidationOutcome<AuthUser>.Success(await ToAuthUserAsync(user));
             },
             cancellationToken);
     }
 
-    /// <summary>The input field an Identity error belongs to, by its code.</summary>
-    internal static string FieldOf(string code, string passwordField) => code switch
-    {
-        nameof(IdentityErrorDescriber.PasswordMismatch) => "currentPassword",
-        nameof(IdentityErrorDescriber.DuplicateUserName) or nameof(IdentityErrorDescriber.InvalidUserName) => "userName",
-        nameof(IdentityErrorDescriber.DuplicateEmail) or nameof(IdentityErrorDescriber.InvalidEmail) => "email",
-        _ when code.StartsWith("Password", StringComparison.Ordinal) => passwordField,
-        _ => "",
-    };
+    private static ValidationError UserNotFound { get; } = new("", "UserNotFound", "The user does not exist.");
 
-    private static CoreIdentityError UserNotFound { get; } = new("", "UserNotFound", "The user does not exist.");
+    private static ValidationError LockedOut { get; } =
+        new("currentPassword", "LockedOut", "Too many wrong passwords: the account is locked for a while. Try again later.");
 
-    private static CoreIdentityError[] Map(IdentityResult result, string passwordField) =>
-        [.. result.Errors.Select(e => new CoreIdentityError(FieldOf(e.Code, passwordField), e.Code, e.Description))];
+    /// <summary>Registration's one answer for a taken user name or email: it must not tell which accounts exist.</summary>
+    internal static ValidationError NameOrEmailUnavailable { get; } =
+        new("", "NameOrEmailUnavailable", "This user name or email cannot be used. Choose another user name or email.");
 
-    private async Task<CoreIdentityError> DuplicateOfAsync(string userName, string email)
-    {
-        var describer = users.ErrorDescriber;
-        var error = await users.FindByNameAsync(userName) is not null
-            ? describer.DuplicateUserName(userName)
-            : describer.DuplicateEmail(email);
-        return new CoreIdentityError(FieldOf(error.Code, "password"), error.Code, error.Description);
-    }
+    private static readonly string[] s_duplicateCodes =
+        [nameof(IdentityErrorDescriber.DuplicateUserName), nameof(IdentityErrorDescriber.DuplicateEmail)];
+
+    private static ValidationError[] ConcealDuplicates(ValidationError[] errors) =>
+        errors.Any(e => s_duplicateCodes.Contains(e.Code))
+            ? [.. errors.Where(e => !s_duplicateCodes.Contains(e.Code)), NameOrEmailUnavailable]
+            : errors;
 
     private async Task<AppUser?> FindByNameOrEmailAsync(string userNameOrEmail) =>
         await users.FindByNameAsync(userNameOrEmail)

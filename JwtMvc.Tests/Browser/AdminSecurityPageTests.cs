@@ -35,9 +35,10 @@ public sealed class AdminSecurityPageTests : BrowserTest
         Assert.That(drawn, Is.GreaterThanOrEqualTo(5), "the chart itself draws the failed sign-ins");
 
         await Page.SelectOptionAsync("#events-type", "lockout");
-        await Page.ClickAsync("#events-filter button[type=submit]");
-        var victimRow = Page.Locator("#events-table tbody tr", new PageLocatorOptions { HasText = victim });
-        await victimRow.WaitForAsync();
+        await Page.RunAndWaitForResponseAsync(
+            () => Page.ClickAsync("#events-filter button[type=submit]"),
+            response => response.Url.Contains("/api/admin/security/events?", StringComparison.Ordinal) && response.Url.Contains("type=lockout", StringComparison.Ordinal));
+        await Page.Locator("#events-table tbody tr[data-type=lockout]", new PageLocatorOptions { HasText = victim }).WaitForAsync();
         Assert.That(await Page.Locator("#events-table tbody tr").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.type)"),
             Is.All.EqualTo("lockout"), "the type filter leaves lockouts only");
     }

@@ -19,7 +19,7 @@ public sealed class TokenServiceBuilder
 
     public Mock<ISessionStore> Store { get; } = new(MockBehavior.Strict);
 
-    public Mock<IUserDirectory> Users { get; } = new(MockBehavior.Strict);
+    public Mock<IUserReader> Users { get; } = new(MockBehavior.Strict);
 
     /// <summary>Loose: records whatever it is told.</summary>
     public Mock<ISecurityEventLog> Events { get; } = new();

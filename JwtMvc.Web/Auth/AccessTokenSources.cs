@@ -1,4 +1,3 @@
-using JwtMvc.Core.Auth;
 using Microsoft.Net.Http.Headers;
 
 namespace JwtMvc.Web.Auth;
@@ -13,7 +12,7 @@ internal static class AccessTokenSources
     public const string AccessTokenParameter = "access_token";
     private const string BearerPrefix = "Bearer ";
 
-    public static async ValueTask<string?> FindAsync(HttpRequest request, JwtOptions options)
+    public static async ValueTask<string?> FindAsync(HttpRequest request, AccessTokenSourceOptions options)
     {
         var authorization = request.Headers[HeaderNames.Authorization].ToString();
         if (authorization.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase))

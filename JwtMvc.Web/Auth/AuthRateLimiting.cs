@@ -21,11 +21,11 @@ public sealed class AuthRateLimitOptions
 
 internal static class AuthRateLimiting
 {
-    /// <summary>Password endpoints: /api/auth/login and /api/auth/token.</summary>
+    /// <summary>
+    /// Everything that guesses at accounts or passwords, on one budget per client IP: /api/auth/login,
+    /// /api/auth/token, /api/account/register and /api/account/password.
+    /// </summary>
     public const string Policy = "auth";
-
-    /// <summary>Account creation; counted apart from sign-in attempts.</summary>
-    public const string RegistrationPolicy = "registration";
 
     public static IServiceCollection AddAuthRateLimiting(this IServiceCollection services, IConfiguration configuration)
     {
@@ -37,7 +37,6 @@ internal static class AuthRateLimiting
         return services.AddRateLimiter(options =>
         {
             options.AddPolicy(Policy, PerClientIp);
-            options.AddPolicy(RegistrationPolicy, PerClientIp);
             options.OnRejected = WriteRejectionAsync;
         });
     }

@@ -5,8 +5,11 @@ using Microsoft.Extensions.Options;
 
 namespace JwtMvc.Web.Auth;
 
-/// <summary>Strict JwtBearer validation from <see cref="JwtOptions"/>, where the token may come from, and the session check.</summary>
-internal sealed class JwtBearerSetup(IOptions<JwtOptions> jwtOptions, SigningKeys keys, TimeProvider clock)
+/// <summary>
+/// Strict JwtBearer validation from <see cref="JwtOptions"/>, where the token may come from
+/// (<see cref="AccessTokenSourceOptions"/>), and the session check.
+/// </summary>
+internal sealed class JwtBearerSetup(IOptions<JwtOptions> jwtOptions, IOptions<AccessTokenSourceOptions> sourceOptions, SigningKeys keys, TimeProvider clock)
     : IConfigureNamedOptions<JwtBearerOptions>
 {
     public void Configure(JwtBearerOptions options) => Configure(JwtBearerDefaults.AuthenticationScheme, options);
@@ -19,20 +22,29 @@ internal sealed class JwtBearerSetup(IOptions<JwtOptions> jwtOptions, SigningKey
         }
 
         var settings = jwtOptions.Value;
+        var sources = sourceOptions.Value;
         options.MapInboundClaims = false;
         options.RequireHttpsMetadata = false; // no metadata is fetched: keys are local
         options.TokenValidationParameters = AccessTokenValidation.CreateParameters(settings, keys, clock);
         options.Events = new JwtBearerEvents
         {
-            OnMessageReceived = async context => context.Token = await AccessTokenSources.FindAsync(context.Request, settings),
+            OnMessageReceived = async context => context.Token = await AccessTokenSources.FindAsync(context.Request, sources),
             OnTokenValidated = ValidateSessionAsync,
             OnChallenge = BearerChallenge.WriteAsync,
         };
     }
 
-    // An access token is only as good as its session: logout, reuse detection and admin actions revoke it.
+    // An access token is only as good as its session: logout, reuse detection and admin actions revoke it,
+    // and the session must be its subject's own.
     private static async Task ValidateSessionAsync(TokenValidatedContext context)
     {
+        var subject = context.Principal?.FindFirst(AccessTokenClaims.Subject)?.Value;
+        if (string.IsNullOrEmpty(subject))
+        {
+            context.Fail(new SessionRevokedException("The token has no subject ('sub')."));
+            return;
+        }
+
         var sessionClaim = context.Principal?.FindFirst(AccessTokenClaims.SessionId)?.Value;
         if (!Guid.TryParse(sessionClaim, CultureInfo.InvariantCulture, out var sessionId))
         {
@@ -41,9 +53,9 @@ internal sealed class JwtBearerSetup(IOptions<JwtOptions> jwtOptions, SigningKey
         }
 
         var sessions = context.HttpContext.RequestServices.GetRequiredService<SessionService>();
-        if (!await sessions.IsActiveAsync(sessionId, context.HttpContext.RequestAborted))
+        if (!await sessions.IsActiveAsync(sessionId, subject, context.HttpContext.RequestAborted))
         {
-            context.Fail(new SessionRevokedException("The session has ended (signed out or revoked)."));
+            context.Fail(new SessionRevokedException("The session has ended (signed out or revoked) or is not the subject's."));
         }
     }
 }

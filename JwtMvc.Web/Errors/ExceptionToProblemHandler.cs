@@ -30,7 +30,12 @@ internal sealed partial class ExceptionToProblemHandler(IProblemDetailsService p
             ProblemDetails = new ProblemDetails
             {
                 Status = status,
-                Title = status == StatusCodes.Status500InternalServerError ? "An unexpected error occurred" : "Bad request",
+                Title = status switch
+                {
+                    StatusCodes.Status500InternalServerError => "An unexpected error occurred",
+                    StatusCodes.Status413PayloadTooLarge => "Request body too large",
+                    _ => "Bad request",
+                },
                 Detail = status == StatusCodes.Status500InternalServerError ? "The error has been logged; quote the trace id when reporting it." : exception.Message,
             },
         });

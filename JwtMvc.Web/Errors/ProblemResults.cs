@@ -1,27 +1,30 @@
-using JwtMvc.Core.Auth;
-using JwtMvc.Core.Orders;
+using JwtMvc.Core.Validation;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 
 namespace JwtMvc.Web.Errors;
 
+/// <summary>
+/// The one way rules a service found broken become a 400 validation problem: each message under the field it
+/// concerns (<c>email</c>, <c>items[0].quantity</c>), in the same shape as [ApiController]'s own model validation.
+/// </summary>
 internal static class ProblemResults
 {
-    /// <summary>A 400 validation problem with Identity's failed rules listed under the field they concern.</summary>
-    public static ActionResult IdentityValidationProblem(this ControllerBase controller, IdentityOutcome outcome)
+    /// <summary>For actions with typed results.</summary>
+    public static ValidationProblem ValidationProblem(IEnumerable<ValidationError> errors)
     {
-        var modelState = new ModelStateDictionary();
-        foreach (var error in outcome.Errors)
-        {
-            modelState.AddModelError(error.Field, error.Description);
-        }
-
-        return controller.ValidationProblem(modelState);
+        ArgumentNullException.ThrowIfNull(errors);
+        return TypedResults.ValidationProblem(errors
+            .GroupBy(e => e.Field, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray(), StringComparer.Ordinal));
     }
 
-    /// <summary>A 400 validation problem listing each broken rule under its field (<c>items[0].quantity</c>).</summary>
-    public static ActionResult FieldValidationProblem(this ControllerBase controller, IEnumerable<FieldError> errors)
+    /// <summary>For actions that still return <see cref="IActionResult"/>.</summary>
+    public static ActionResult ValidationProblem(this ControllerBase controller, IEnumerable<ValidationError> errors)
     {
+        ArgumentNullException.ThrowIfNull(controller);
+        ArgumentNullException.ThrowIfNull(errors);
         var modelState = new ModelStateDictionary();
         foreach (var error in errors)
         {

@@ -4,7 +4,7 @@ namespace JwtMvc.Web.Security;
 
 /// <summary>
 /// Adds the Content-Security-Policy, <c>X-Content-Type-Options</c> and <c>Referrer-Policy</c> headers to
-/// every response. They are set when the response starts, so an error page written by the exception
+/// every response, and <c>Cache-Control: no-store</c> to every <c>/api</c> response that sets no policy itself. They are set when the response starts, so an error page written by the exception
 /// handler (which clears the headers) still carries them; a header an endpoint set itself is kept.
 /// </summary>
 internal sealed class SecurityHeadersMiddleware
@@ -25,6 +25,15 @@ internal sealed class SecurityHeadersMiddleware
         {
             var (context, policy) = ((HttpContext, string))state;
             var headers = context.Response.Headers;
+
+            // Every API answer is someone's data or credentials (or an error about them): no cache keeps it,
+            // unless the endpoint chose its own policy.
+            if (context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
+                && !headers.ContainsKey("Cache-Control"))
+            {
+                headers.CacheControl = "no-store";
+            }
+
             if (!headers.ContainsKey("Content-Security-Policy"))
             {
                 headers.ContentSecurityPolicy = context.GetEndpoint()?.Metadata.GetMetadata<RelaxedContentSecurityPolicy>()?.Build(context)

@@ -1,6 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
+using JwtMvc.Core.Auth;
+using JwtMvc.Data;
 using JwtMvc.Tests.Support;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace JwtMvc.Tests.Integration.Admin;
 
@@ -87,5 +93,24 @@ public sealed class AdminAccessTests
         var response = await admin.SendAsync(new HttpMethod(method), path.Replace("{id}", Guid.NewGuid().ToString(), StringComparison.Ordinal), body);
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NotFound), "an id that names no user");
+    }
+
+    [Test]
+    public async Task The_Admin_policy_requires_the_Admin_role_that_every_database_has()
+    {
+        // Arrange
+        await using var scope = factory.Services.CreateAsyncScope();
+
+        // Act
+        var policy = await scope.ServiceProvider.GetRequiredService<IAuthorizationPolicyProvider>().GetPolicyAsync(AppPolicies.Admin);
+        var roles = await scope.ServiceProvider.GetRequiredService<AppDbContext>().Roles.Select(r => r.Name).ToListAsync();
+
+        // Assert
+        Assert.That(policy, Is.Not.Null, "the policy the admin endpoints name is registered");
+        Assert.That(
+            policy!.Requirements.OfType<RolesAuthorizationRequirement>().SelectMany(r => r.AllowedRoles),
+            Is.EqualTo(new[] { AppRoles.Admin }),
+            "the policy asks for the role by the one spelling of its name");
+        Assert.That(roles, Does.Contain(AppRoles.Admin), "the role the policy asks for is one the database has");
     }
 }

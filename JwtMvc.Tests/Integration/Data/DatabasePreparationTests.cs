@@ -1,3 +1,4 @@
+using JwtMvc.Core.Auth;
 using JwtMvc.Data;
 using JwtMvc.Data.Providers;
 using JwtMvc.Tests.Support;

@@ -48,7 +48,9 @@ public sealed class OrdersApiTests
     {
         Assert.That(products, Has.Count.GreaterThanOrEqualTo(10), "the Development seed has a catalogue");
         Assert.That(products.Select(p => p.Name), Is.Ordered, "by name");
-        Assert.That(products, Has.All.Matches<ProductBody>(p => p.Price > 0 && p.Currency.Length == 3 && p.Name.Length > 0));
+        Assert.That(products.Select(p => p.Price), Has.All.GreaterThan(0m), "every product has a price");
+        Assert.That(products.Select(p => p.Currency), Has.All.Length.EqualTo(3), "every price has an ISO 4217 currency");
+        Assert.That(products.Select(p => p.Name), Has.All.Not.Empty, "every product has a name");
     }
 
     [Test]

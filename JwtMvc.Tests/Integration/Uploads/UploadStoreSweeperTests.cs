@@ -35,7 +35,8 @@ public sealed class UploadStoreSweeperTests
         Assert.That(removed, Is.EqualTo(2));
         Assert.That(File.Exists(staleStaging), Is.False, "a staging file older than a day belongs to a dead upload");
         Assert.That(File.Exists(oldOrphan), Is.False, "an old file without a row is unreachable");
-        Assert.That(File.Exists(freshStaging) && File.Exists(freshOrphan), Is.True, "recent files may belong to an upload in progress");
+        Assert.That(File.Exists(freshStaging), Is.True, "a recent staging file may belong to an upload in progress");
+        Assert.That(File.Exists(freshOrphan), Is.True, "a recent file without a row may belong to an upload in progress");
         Assert.That(File.Exists(foreign), Is.True, "files the store did not name are not its to delete");
         Assert.That((await alice.GetAsync($"/api/uploads/{kept.Id}/content")).StatusCode, Is.EqualTo(HttpStatusCode.OK), "a referenced file stays, however old");
     }

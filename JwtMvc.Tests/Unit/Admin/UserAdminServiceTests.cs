@@ -1,5 +1,6 @@
 using JwtMvc.Core.Admin;
 using JwtMvc.Core.Auth;
+using JwtMvc.Core.Validation;
 using JwtMvc.Tests.Support;
 using Moq;
 
@@ -79,11 +80,11 @@ public sealed class UserAdminServiceTests
         builder.Store.Setup(s => s.RevokeUserSessionsAsync("bob-id", It.IsAny<DateTimeOffset>(), SessionRevocationReasons.UserLocked, null, It.IsAny<CancellationToken>()))
             .Callback(() => session.RevokedAt = now).ReturnsAsync([sessionId]);
         users.Setup(u => u.LockAsync("bob-id", It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>())).ReturnsAsync(true);
-        Assert.That(await sessions.IsActiveAsync(sessionId, CancellationToken.None), Is.True, "cached as active");
+        Assert.That(await sessions.IsActiveAsync(sessionId, "bob-id", CancellationToken.None), Is.True, "cached as active");
 
         await service.LockAsync(Actor, "bob-id", until: null, CancellationToken.None);
 
-        Assert.That(await sessions.IsActiveAsync(sessionId, CancellationToken.None), Is.False, "the cache entry was evicted, not left to expire");
+        Assert.That(await sessions.IsActiveAsync(sessionId, "bob-id", CancellationToken.None), Is.False, "the cache entry was evicted, not left to expire");
     }
 
     [Test]
@@ -205,7 +206,7 @@ public sealed class UserAdminServiceTests
     public async Task Creating_a_user_passes_identitys_failed_rules_through_and_audits_only_success()
     {
         users.Setup(u => u.CreateAsync(It.IsAny<NewUser>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync(IdentityOutcome<string>.Failed(new IdentityError("password", "PasswordTooShort", "Too short.")));
+            .ReturnsAsync(ValidationOutcome<string>.Failed(new ValidationError("password", "PasswordTooShort", "Too short.")));
 
         var outcome = await service.CreateAsync(Actor, new NewUser("carol", "carol@x.test", "x", null, ["User"]), CancellationToken.None);
 
@@ -217,7 +218,7 @@ public sealed class UserAdminServiceTests
     [Test]
     public async Task Resetting_a_password_revokes_every_session_and_audits_no_secret()
     {
-        users.Setup(u => u.ResetPasswordAsync("bob-id", "Secret#99999", It.IsAny<CancellationToken>())).ReturnsAsync(IdentityOutcome.Ok);
+        users.Setup(u => u.ResetPasswordAsync("bob-id", "Secret#99999", It.IsAny<CancellationToken>())).ReturnsAsync(ValidationOutcome.Ok);
 
         var outcome = await service.ResetPasswordAsync(Actor, "bob-id", "Secret#99999", CancellationToken.None);
 
@@ -231,7 +232,7 @@ public sealed class UserAdminServiceTests
     public async Task A_refused_password_keeps_the_sessions()
     {
         users.Setup(u => u.ResetPasswordAsync("bob-id", "x", It.IsAny<CancellationToken>()))
-            .ReturnsAsync(IdentityOutcome.Failed(new IdentityError("newPassword", "PasswordTooShort", "Too short.")));
+            .ReturnsAsync(ValidationOutcome.Failed(new ValidationError("newPassword", "PasswordTooShort", "Too short.")));
 
         var outcome = await service.ResetPasswordAsync(Actor, "bob-id", "x", CancellationToken.None);
 
@@ -285,10 +286,62 @@ public sealed class UserAdminServiceTests
         Assert.That(written, Is.Empty);
     }
 
+    public static IEnumerable<TestCaseData> Changes()
+    {
+        yield return Change("update profile", AuditActions.ProfileUpdated, (s, id) => s.UpdateProfileAsync(Actor, id, "Robert", "robert@x.test", CancellationToken.None));
+        yield return Change("set roles", AuditActions.RolesChanged, (s, id) => s.SetRolesAsync(Actor, id, ["Admin", "User"], CancellationToken.None));
+        yield return Change("lock", AuditActions.Locked, (s, id) => s.LockAsync(Actor, id, null, CancellationToken.None));
+        yield return Change("unlock", AuditActions.Unlocked, (s, id) => s.UnlockAsync(Actor, id, CancellationToken.None));
+        yield return Change("reset password", AuditActions.PasswordReset, (s, id) => s.ResetPasswordAsync(Actor, id, "Secret#99999", CancellationToken.None));
+        yield return Change("revoke sessions", AuditActions.SessionsRevoked, (s, id) => s.RevokeSessionsAsync(Actor, id, CancellationToken.None));
+
+        static TestCaseData Change(string name, string action, Func<UserAdminService, string, Task<AdminOutcome>> run) =>
+            new TestCaseData(action, run).SetArgDisplayNames(name);
+    }
+
+    [TestCaseSource(nameof(Changes))]
+    public async Task Every_change_audits_once_and_answers_with_the_user_as_read_after_it(string action, Func<UserAdminService, string, Task<AdminOutcome>> run)
+    {
+        // Arrange: the store answers every change; the second read of bob shows what the change did.
+        ArrangeStoreAccepts();
+        var after = Bob with { DisplayName = "Bob, after the change" };
+        var reads = 0;
+        users.Setup(u => u.FindAsync("bob-id", It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(() => Interlocked.Increment(ref reads) == 1 ? Bob : after);
+
+        // Act
+        var outcome = await run(service, "bob-id");
+
+        // Assert
+        Assert.That(outcome, Is.EqualTo(new AdminOutcome.Done(after)), "the answer is the user read after the change, not the one read before");
+        Assert.That(written, Has.Count.EqualTo(1), "one audit entry per change");
+        Assert.That(
+            (written[0].Action, written[0].ActorId, written[0].TargetUserId, written[0].TargetUserName),
+            Is.EqualTo((action, Actor.Id, "bob-id", "bob")));
+    }
+
+    // Revoking sessions changes nothing in the user store, so the store cannot refuse it.
+    public static IEnumerable<TestCaseData> StoreChanges() => Changes().Where(c => !Equals(c.Arguments[0], AuditActions.SessionsRevoked));
+
+    [TestCaseSource(nameof(StoreChanges))]
+    public async Task A_change_the_store_cannot_make_is_not_found_and_neither_revokes_nor_audits(string action, Func<UserAdminService, string, Task<AdminOutcome>> run)
+    {
+        // Arrange: bob is found, then gone before the change is made (deleted meanwhile).
+        ArrangeStoreAccepts(accepts: false);
+
+        // Act
+        var outcome = await run(service, "bob-id");
+
+        // Assert
+        Assert.That(outcome, Is.EqualTo(AdminOutcome.NotFound), action + " of a user who is gone");
+        builder.Store.Verify(s => s.RevokeUserSessionsAsync(It.IsAny<string>(), It.IsAny<DateTimeOffset>(), It.IsAny<string>(), It.IsAny<Guid?>(), It.IsAny<CancellationToken>()), Times.Never, "sessions end only once the change is made");
+        Assert.That(written, Is.Empty, "nothing was done, so nothing is audited");
+    }
+
     [Test]
     public async Task Updating_the_profile_audits_the_email_change_but_not_the_display_name_text()
     {
-        users.Setup(u => u.UpdateProfileAsync("bob-id", "Robert", "robert@x.test", It.IsAny<CancellationToken>())).ReturnsAsync(IdentityOutcome.Ok);
+        users.Setup(u => u.UpdateProfileAsync("bob-id", "Robert", "robert@x.test", It.IsAny<CancellationToken>())).ReturnsAsync(ValidationOutcome.Ok);
 
         var outcome = await service.UpdateProfileAsync(Actor, "bob-id", "  Robert ", "robert@x.test", CancellationToken.None);
 
@@ -309,7 +362,7 @@ public sealed class UserAdminServiceTests
         var admins = new List<string> { "admin-id", "other-id" };
         var secondCheckStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var checks = 0;
-        users.Setup(u => u.ListActiveMembersAsync(AdminRoles.Admin, It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
+        users.Setup(u => u.ListActiveMembersAsync(AppRoles.Admin, It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
             .Returns(() =>
             {
                 if (Interlocked.Increment(ref checks) == 2)
@@ -346,5 +399,15 @@ public sealed class UserAdminServiceTests
     }
 
     private void ActiveAdmins(params string[] ids) =>
-        users.Setup(u => u.ListActiveMembersAsync(AdminRoles.Admin, It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>())).ReturnsAsync(ids);
+        users.Setup(u => u.ListActiveMembersAsync(AppRoles.Admin, It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>())).ReturnsAsync(ids);
+
+    private void ArrangeStoreAccepts(bool accepts = true)
+    {
+        var outcome = accepts ? ValidationOutcome.Ok : null;
+        users.Setup(u => u.UpdateProfileAsync(It.IsAny<string>(), It.IsAny<string?>(), It.IsAny<string>(), It.IsAny<CancellationToken>())).ReturnsAsync(outcome);
+        users.Setup(u => u.ResetPasswordAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>())).ReturnsAsync(outcome);
+        users.Setup(u => u.SetRolesAsync(It.IsAny<string>(), It.IsAny<IReadOnlyList<string>>(), It.IsAny<CancellationToken>())).ReturnsAsync(accepts);
+        users.Setup(u => u.LockAsync(It.IsAny<string>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>())).ReturnsAsync(accepts);
+        users.Setup(u => u.UnlockAsync(It.IsAny<string>(), It.IsAny<CancellationToken>())).ReturnsAsync(accepts);
+    }
 }

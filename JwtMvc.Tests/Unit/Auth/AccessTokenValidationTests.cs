@@ -41,7 +41,9 @@ public sealed class AccessTokenValidationTests
             Assert.That((string?)payload["name"], Is.EqualTo("alice"));
             Assert.That((string?)payload["sid"], Is.EqualTo(sessionId.ToString()));
             Assert.That((string?)payload["jti"], Is.Not.Empty);
-            Assert.That(payload.ContainsKey("iat") && payload.ContainsKey("nbf") && payload.ContainsKey("exp"), Is.True, "iat, nbf and exp are required");
+            Assert.That(payload.ContainsKey("iat"), Is.True, "iat is required");
+            Assert.That(payload.ContainsKey("nbf"), Is.True, "nbf is required");
+            Assert.That(payload.ContainsKey("exp"), Is.True, "exp is required");
             Assert.That((long)payload["exp"]! - (long)payload["iat"]!, Is.EqualTo(15 * 60), "default lifetime is 15 minutes");
         });
     }
@@ -156,6 +158,19 @@ public sealed class AccessTokenValidationTests
 
         Assert.That(result.IsValid, Is.False, "a token that never expires must be refused");
         Assert.That(result.Exception, Is.InstanceOf<SecurityTokenNoExpirationException>());
+    }
+
+    [TestCase(1e20)]
+    [TestCase(253402300800d)] // one second past DateTime.MaxValue
+    [TestCase(4102444800d)] // 2100-01-01: representable, but longer than any token issued now lives
+    public async Task A_token_with_an_exp_later_than_the_access_token_lifetime_allows_is_refused(double exp)
+    {
+        var (header, payload) = JwtForge.Decode(builder.Build().CreateAccessToken(TokenServiceBuilder.Alice, sessionId).Token);
+        payload["exp"] = exp;
+
+        var result = await ValidateAsync(Resign(header, payload));
+
+        Assert.That(result.IsValid, Is.False, $"exp {exp} outlives any token this server issues");
     }
 
     [TestCase("JWT")]

@@ -54,7 +54,6 @@ public sealed class JwtOptionsValidationTests
             Assert.That(options.ClockSkewSeconds, Is.EqualTo(30));
             Assert.That(options.AccessTokenMinutes, Is.EqualTo(15));
             Assert.That(options.RefreshTokenDays, Is.EqualTo(14));
-            Assert.That(options.AllowFormToken || options.AllowQueryToken, Is.False, "form and query tokens are off by default");
         });
     }
 

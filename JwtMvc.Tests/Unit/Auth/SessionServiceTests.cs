@@ -24,10 +24,11 @@ public sealed class SessionServiceTests
     {
         var sessions = builder.BuildSessions();
 
-        var first = await sessions.IsActiveAsync(session.Id, CancellationToken.None);
-        var second = await sessions.IsActiveAsync(session.Id, CancellationToken.None);
+        var first = await sessions.IsActiveAsync(session.Id, session.UserId, CancellationToken.None);
+        var second = await sessions.IsActiveAsync(session.Id, session.UserId, CancellationToken.None);
 
-        Assert.That(first && second, Is.True);
+        Assert.That(first, Is.True, "the first check reads the active session from the store");
+        Assert.That(second, Is.True, "the second check answers active from the cache");
         builder.Store.Verify(s => s.FindSessionAsync(session.Id, It.IsAny<CancellationToken>()), Times.Once, "the second check is a cache hit");
     }
 
@@ -35,13 +36,13 @@ public sealed class SessionServiceTests
     public async Task A_revocation_elsewhere_is_seen_once_the_cache_entry_is_older_than_SessionCheckSeconds()
     {
         var sessions = builder.BuildSessions();
-        await sessions.IsActiveAsync(session.Id, CancellationToken.None);
+        await sessions.IsActiveAsync(session.Id, session.UserId, CancellationToken.None);
 
         session.RevokedAt = builder.Clock.GetUtcNow();
         builder.Clock.Advance(TimeSpan.FromSeconds(29));
-        var withinWindow = await sessions.IsActiveAsync(session.Id, CancellationToken.None);
+        var withinWindow = await sessions.IsActiveAsync(session.Id, session.UserId, CancellationToken.None);
         builder.Clock.Advance(TimeSpan.FromSeconds(2));
-        var afterWindow = await sessions.IsActiveAsync(session.Id, CancellationToken.None);
+        var afterWindow = await sessions.IsActiveAsync(session.Id, session.UserId, CancellationToken.None);
 
         Assert.That(withinWindow, Is.True, "another instance's revocation may take up to 30 s to be seen");
         Assert.That(afterWindow, Is.False, "after 30 s the store is asked again");
@@ -54,11 +55,11 @@ public sealed class SessionServiceTests
         builder.Store.Setup(s => s.RevokeSessionAsync(session.Id, It.IsAny<DateTimeOffset>(), SessionRevocationReasons.Logout, It.IsAny<CancellationToken>()))
             .Callback(() => session.RevokedAt = builder.Clock.GetUtcNow())
             .ReturnsAsync(true);
-        await sessions.IsActiveAsync(session.Id, CancellationToken.None);
+        await sessions.IsActiveAsync(session.Id, session.UserId, CancellationToken.None);
 
         await sessions.RevokeAsync(session.Id, SessionRevocationReasons.Logout, CancellationToken.None);
 
-        Assert.That(await sessions.IsActiveAsync(session.Id, CancellationToken.None), Is.False, "the revoking instance evicts its cache entry");
+        Assert.That(await sessions.IsActiveAsync(session.Id, session.UserId, CancellationToken.None), Is.False, "the revoking instance evicts its cache entry");
     }
 
     [Test]
@@ -68,12 +69,26 @@ public sealed class SessionServiceTests
         builder.Store.Setup(s => s.RevokeUserSessionsAsync("alice-id", It.IsAny<DateTimeOffset>(), SessionRevocationReasons.UserLocked, null, It.IsAny<CancellationToken>()))
             .Callback(() => session.RevokedAt = builder.Clock.GetUtcNow())
             .ReturnsAsync([session.Id]);
-        await sessions.IsActiveAsync(session.Id, CancellationToken.None);
+        await sessions.IsActiveAsync(session.Id, session.UserId, CancellationToken.None);
 
         var count = await sessions.RevokeAllAsync("alice-id", SessionRevocationReasons.UserLocked, CancellationToken.None);
 
         Assert.That(count, Is.EqualTo(1));
-        Assert.That(await sessions.IsActiveAsync(session.Id, CancellationToken.None), Is.False);
+        Assert.That(await sessions.IsActiveAsync(session.Id, session.UserId, CancellationToken.None), Is.False);
+    }
+
+    [Test]
+    public async Task A_session_of_another_user_is_not_active_for_the_token_subject_cached_or_not()
+    {
+        var sessions = builder.BuildSessions();
+
+        var fromStore = await sessions.IsActiveAsync(session.Id, "mallory-id", CancellationToken.None);
+        var owner = await sessions.IsActiveAsync(session.Id, session.UserId, CancellationToken.None);
+        var fromCache = await sessions.IsActiveAsync(session.Id, "mallory-id", CancellationToken.None);
+
+        Assert.That(fromStore, Is.False, "a sid naming alice's session is refused for another sub (store read)");
+        Assert.That(owner, Is.True, "alice's own token is accepted");
+        Assert.That(fromCache, Is.False, "the cached entry remembers the owner and refuses another sub too");
     }
 
     [Test]
@@ -83,9 +98,9 @@ public sealed class SessionServiceTests
         var unknown = Guid.NewGuid();
         builder.Store.Setup(s => s.FindSessionAsync(unknown, It.IsAny<CancellationToken>())).ReturnsAsync((Session?)null);
 
-        var unknownActive = await sessions.IsActiveAsync(unknown, CancellationToken.None);
+        var unknownActive = await sessions.IsActiveAsync(unknown, "alice-id", CancellationToken.None);
         builder.Clock.Advance(TimeSpan.FromDays(14));
-        var expiredActive = await sessions.IsActiveAsync(session.Id, CancellationToken.None);
+        var expiredActive = await sessions.IsActiveAsync(session.Id, session.UserId, CancellationToken.None);
 
         Assert.That(unknownActive, Is.False, "a session the store does not know is refused");
         Assert.That(expiredActive, Is.False, "a session past its absolute expiry is refused");

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using JwtMvc.Core.Auth;
 using JwtMvc.Tests.Support;
 using Moq;
@@ -29,7 +30,8 @@ public sealed class TokenServiceTests
         {
             Assert.That(issued.RefreshToken, Has.Length.EqualTo(43), "32 random bytes in base64url");
             Assert.That(storedToken!.TokenHash, Is.EqualTo(TokenService.Hash(issued.RefreshToken)));
-            Assert.That(storedToken.TokenHash, Does.Not.Contain(issued.RefreshToken), "the token itself is never stored");
+            Assert.That(JsonSerializer.Serialize(storedToken), Does.Not.Contain(issued.RefreshToken), "no field of the stored token holds the token itself");
+            Assert.That(JsonSerializer.Serialize(storedSession), Does.Not.Contain(issued.RefreshToken), "no field of the stored session holds the token itself");
             Assert.That(storedToken.SessionId, Is.EqualTo(issued.SessionId));
             Assert.That(storedSession!.ExpiresAt, Is.EqualTo(builder.Clock.GetUtcNow().AddDays(14)), "14 days from the login");
             Assert.That(storedSession.IpAddress, Is.EqualTo("127.0.0.1"));

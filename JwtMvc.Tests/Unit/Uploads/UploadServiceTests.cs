@@ -66,7 +66,8 @@ public sealed class UploadServiceTests
             async () => await Service().UploadAsync("alice", Files(new IncomingFile("x.png", null, failing)), CancellationToken.None),
             Throws.InstanceOf<IOException>());
 
-        Assert.That(staged.Single().Disposed && !staged.Single().Committed, Is.True, "the partial file is deleted");
+        Assert.That(staged.Single().Committed, Is.False, "the partial file is not committed");
+        Assert.That(staged.Single().Disposed, Is.True, "the partial file is deleted");
         repository.Verify(r => r.AddAsync(It.IsAny<IReadOnlyCollection<StoredFile>>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
@@ -99,7 +100,8 @@ public sealed class UploadServiceTests
             new IncomingFile("3.png", null, third)), CancellationToken.None);
 
         Assert.That(result, Is.EqualTo(new UploadResult.TooManyFiles(2)));
-        Assert.That(staged.All(f => f.Disposed && !f.Committed), Is.True);
+        Assert.That(staged.Select(f => f.Committed), Has.All.False, "no staged file is committed");
+        Assert.That(staged.Select(f => f.Disposed), Has.All.True, "every staged file is deleted");
     }
 
     [Test]

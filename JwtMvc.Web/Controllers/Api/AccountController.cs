@@ -2,7 +2,9 @@ using JwtMvc.Core.Accounts;
 using JwtMvc.Core.Auth;
 using JwtMvc.Web.Auth;
 using JwtMvc.Web.Errors;
+using JwtMvc.Web.Security;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
@@ -11,32 +13,38 @@ namespace JwtMvc.Web.Controllers.Api;
 
 [ApiController]
 [Route("api/account")]
+[RequestBodyLimit(RequestBodyLimitAttribute.SmallBodyBytes)]
 public sealed class AccountController(AccountService accounts, IOptions<AccountOptions> options) : ControllerBase
 {
-    /// <summary>Changes the caller's password; every other session of theirs ends.</summary>
+    /// <summary>
+    /// Changes the caller's password; every other session of theirs ends. A wrong current password is a password
+    /// guess: rate limited with sign-in and counted toward the lockout.
+    /// </summary>
     [HttpPost("password")]
     [Authorize]
-    public async Task<IActionResult> ChangePassword(ChangePasswordRequest request, CancellationToken cancellationToken)
+    [EnableRateLimiting(AuthRateLimiting.Policy)]
+    public async Task<Results<NoContent, ValidationProblem>> ChangePassword(ChangePasswordRequest request, CancellationToken cancellationToken)
     {
         var outcome = await accounts.ChangePasswordAsync(User.GetUserId(), User.GetSessionId(), request.CurrentPassword, request.NewPassword, cancellationToken);
-        return outcome.Succeeded ? NoContent() : this.IdentityValidationProblem(outcome);
+        return outcome.Succeeded ? TypedResults.NoContent() : ProblemResults.ValidationProblem(outcome.Errors);
     }
 
+    /// <summary>Creates an account. Every attempt counts toward the sign-in rate limit: a taken name is one more guess.</summary>
     [HttpPost("register")]
     [AllowAnonymous]
-    [EnableRateLimiting(AuthRateLimiting.RegistrationPolicy)]
-    public async Task<IActionResult> Register(RegisterRequest request, CancellationToken cancellationToken)
+    [EnableRateLimiting(AuthRateLimiting.Policy)]
+    public async Task<Results<Created<UserSummary>, ValidationProblem, ProblemHttpResult>> Register(RegisterRequest request, CancellationToken cancellationToken)
     {
         if (!options.Value.AllowRegistration)
         {
-            return Problem(statusCode: StatusCodes.Status403Forbidden, title: "Registration is closed",
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Registration is closed",
                 detail: "This site does not accept new accounts; ask an administrator.");
         }
 
         var outcome = await accounts.RegisterAsync(request.UserName, request.Email, request.Password, cancellationToken);
         return outcome.Succeeded
-            ? Created((string?)null, UserSummary.From(outcome.Value!))
-            : this.IdentityValidationProblem(outcome);
+            ? TypedResults.Created((string?)null, UserSummary.From(outcome.Value!))
+            : ProblemResults.ValidationProblem(outcome.Errors);
     }
 }
 

@@ -1,6 +1,7 @@
+using JwtMvc.Core.Auth;
 using JwtMvc.Core.Orders;
-using JwtMvc.Web.Errors;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
 namespace JwtMvc.Web.Controllers.Api;
@@ -8,22 +9,14 @@ namespace JwtMvc.Web.Controllers.Api;
 /// <summary>Every user's orders, for administrators; paged and sorted as /api/orders.</summary>
 [ApiController]
 [Route("api/admin/orders")]
-[Authorize(Policy = DependencyInjection.AdminPolicy)]
+[Authorize(Policy = AppPolicies.Admin)]
 public sealed class AdminOrdersController(OrderService orders) : ControllerBase
 {
     [HttpGet]
-    public async Task<IActionResult> List(
+    public async Task<Results<Ok<PageDto<AdminOrderListItemDto>>, ValidationProblem>> List(
         int page = 1,
         int pageSize = OrderListQuery.DefaultPageSize,
         string? sort = OrderListQuery.DefaultSort,
-        CancellationToken cancellationToken = default)
-    {
-        var result = await orders.ListAllAsync(page, pageSize, sort, cancellationToken);
-        return result switch
-        {
-            ListOrdersResult.Listed listed => Ok(PageDto<AdminOrderListItemDto>.From(listed.Page, AdminOrderListItemDto.From)),
-            ListOrdersResult.ValidationFailed failed => this.FieldValidationProblem(failed.Errors),
-            _ => throw new InvalidOperationException($"Unexpected result {result}."),
-        };
-    }
+        CancellationToken cancellationToken = default) =>
+        OrderResults.ToHttp(await orders.ListAllAsync(page, pageSize, sort, cancellationToken), AdminOrderListItemDto.From);
 }

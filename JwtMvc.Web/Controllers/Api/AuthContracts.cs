@@ -10,7 +10,7 @@ public sealed class LoginRequest
     [Required, StringLength(256)]
     public string UserName { get; init; } = "";
 
-    [Required, StringLength(256)]
+    [Required, StringLength(Passwords.MaxLength)]
     public string Password { get; init; } = "";
 }
 
@@ -57,10 +57,10 @@ public sealed record MeResponse(string Id, string UserName, string? DisplayName,
 
 public sealed class ChangePasswordRequest
 {
-    [Required, StringLength(256)]
+    [Required, StringLength(Passwords.MaxLength)]
     public string CurrentPassword { get; init; } = "";
 
-    [Required, StringLength(256)]
+    [Required, StringLength(Passwords.MaxLength)]
     public string NewPassword { get; init; } = "";
 }
 
@@ -72,6 +72,6 @@ public sealed class RegisterRequest
     [Required, EmailAddress, StringLength(256)]
     public string Email { get; init; } = "";
 
-    [Required, StringLength(256)]
+    [Required, StringLength(Passwords.MaxLength)]
     public string Password { get; init; } = "";
 }

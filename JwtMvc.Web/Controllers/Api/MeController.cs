@@ -1,6 +1,7 @@
 using JwtMvc.Core.Auth;
 using JwtMvc.Web.Auth;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
 namespace JwtMvc.Web.Controllers.Api;
@@ -8,19 +9,19 @@ namespace JwtMvc.Web.Controllers.Api;
 [ApiController]
 [Route("api/me")]
 [Authorize]
-public sealed class MeController(UserProfiles users) : ControllerBase
+public sealed class MeController(IUserReader users) : ControllerBase
 {
     [HttpGet]
-    public async Task<ActionResult<MeResponse>> Get(CancellationToken cancellationToken)
+    public async Task<Results<Ok<MeResponse>, NotFound>> Get(CancellationToken cancellationToken)
     {
-        var user = await users.FindByIdAsync(User.GetUserId(), cancellationToken);
+        var user = await users.FindCachedAsync(User.GetUserId(), cancellationToken);
         if (user is null)
         {
-            return NotFound();
+            return TypedResults.NotFound();
         }
 
         long? expires = long.TryParse(User.FindFirst("exp")?.Value, out var seconds) ? seconds : null;
-        return new MeResponse(user.Id, user.UserName, user.DisplayName, user.Email, user.Roles, User.GetSessionId(),
-            expires is { } exp ? DateTimeOffset.FromUnixTimeSeconds(exp) : null);
+        return TypedResults.Ok(new MeResponse(user.Id, user.UserName, user.DisplayName, user.Email, user.Roles, User.GetSessionId(),
+            expires is { } exp ? DateTimeOffset.FromUnixTimeSeconds(exp) : null));
     }
 }

@@ -5,20 +5,16 @@ using System.Text.Json.Serialization;
 namespace JwtMvc.Web.Controllers.Api;
 
 /// <summary>The flat string parameters of an OAuth request, from a form body or a JSON object.</summary>
-internal sealed class OAuthParameters(IReadOnlyDictionary<string, string> values)
+public sealed class OAuthParameters(IReadOnlyDictionary<string, string> values)
 {
-    private const int MaxBodyBytes = 16 * 1024;
-
     public string? Get(string name) => values.TryGetValue(name, out var value) ? value : null;
 
-    /// <summary>Null when the body is neither a form nor a JSON object of strings, or is too large.</summary>
+    /// <summary>
+    /// Null when the body is neither a form nor a JSON object of strings. The body's size is capped by the
+    /// endpoint (<see cref="Security.RequestBodyLimitAttribute"/>).
+    /// </summary>
     public static async Task<OAuthParameters?> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        if (request.ContentLength > MaxBodyBytes)
-        {
-            return null;
-        }
-
         if (request.HasFormContentType)
         {
             var form = await request.ReadFormAsync(cancellationToken);

@@ -2,6 +2,7 @@ using JwtMvc.Core.Orders;
 using JwtMvc.Web.Auth;
 using JwtMvc.Web.Errors;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
 namespace JwtMvc.Web.Controllers.Api;
@@ -13,54 +14,56 @@ namespace JwtMvc.Web.Controllers.Api;
 public sealed class OrdersController(OrderService orders) : ControllerBase
 {
     [HttpGet]
-    public async Task<IActionResult> List(
+    public async Task<Results<Ok<PageDto<OrderListItemDto>>, ValidationProblem>> List(
         int page = 1,
         int pageSize = OrderListQuery.DefaultPageSize,
         string? sort = OrderListQuery.DefaultSort,
-        CancellationToken cancellationToken = default)
-    {
-        var result = await orders.ListOwnAsync(User.GetUserId(), page, pageSize, sort, cancellationToken);
-        return result switch
-        {
-            ListOrdersResult.Listed listed => Ok(PageDto<OrderListItemDto>.From(listed.Page, OrderListItemDto.From)),
-            ListOrdersResult.ValidationFailed failed => this.FieldValidationProblem(failed.Errors),
-            _ => throw new InvalidOperationException($"Unexpected result {result}."),
-        };
-    }
+        CancellationToken cancellationToken = default) =>
+        OrderResults.ToHttp(await orders.ListOwnAsync(User.GetUserId(), page, pageSize, sort, cancellationToken), OrderListItemDto.From);
 
     [HttpGet("{id:guid}")]
-    public async Task<ActionResult<OrderDto>> Get(Guid id, CancellationToken cancellationToken)
-    {
-        var order = await orders.FindAsync(User.GetUserId(), id, cancellationToken);
-        return order is null ? NotFound() : OrderDto.From(order);
-    }
+    public async Task<Results<Ok<OrderDto>, NotFound>> Get(Guid id, CancellationToken cancellationToken) =>
+        await orders.FindAsync(User.GetUserId(), id, cancellationToken) is { } order
+            ? TypedResults.Ok(OrderDto.From(order))
+            : TypedResults.NotFound();
 
     [HttpPost]
-    public async Task<IActionResult> Place(PlaceOrderRequest request, CancellationToken cancellationToken)
+    public async Task<Results<Created<OrderDto>, ValidationProblem>> Place(PlaceOrderRequest request, CancellationToken cancellationToken)
     {
         var items = request.Items?.Select(i => new OrderItemRequest(i.ProductId, i.Quantity)).ToList();
-        var result = await orders.PlaceAsync(User.GetUserId(), items, cancellationToken);
-        return result switch
-        {
-            PlaceOrderResult.Placed placed => CreatedAtAction(nameof(Get), new { id = placed.Order.Id }, OrderDto.From(placed.Order)),
-            PlaceOrderResult.ValidationFailed failed => this.FieldValidationProblem(failed.Errors),
-            _ => throw new InvalidOperationException($"Unexpected result {result}."),
-        };
+        return OrderResults.ToHttp(await orders.PlaceAsync(User.GetUserId(), items, cancellationToken));
     }
 
     [HttpPost("{id:guid}/cancel")]
-    public async Task<IActionResult> Cancel(Guid id, CancellationToken cancellationToken)
+    public async Task<Results<Ok<OrderDto>, NotFound, ProblemHttpResult>> Cancel(Guid id, CancellationToken cancellationToken) =>
+        OrderResults.ToHttp(await orders.CancelAsync(User.GetUserId(), id, cancellationToken));
+}
+
+/// <summary>One mapping from each order outcome to its HTTP answer.</summary>
+internal static class OrderResults
+{
+    public static Results<Ok<PageDto<T>>, ValidationProblem> ToHttp<T>(ListOrdersResult result, Func<OrderSummary, T> map) => result switch
     {
-        var result = await orders.CancelAsync(User.GetUserId(), id, cancellationToken);
-        return result switch
-        {
-            CancelOrderResult.Cancelled cancelled => Ok(OrderDto.From(cancelled.Order)),
-            CancelOrderResult.NotFound => NotFound(),
-            CancelOrderResult.NotPending notPending => Problem(
-                statusCode: StatusCodes.Status409Conflict,
-                title: "The order is not pending",
-                detail: $"The order is {notPending.Status}; only a pending order can be cancelled."),
-            _ => throw new InvalidOperationException($"Unexpected result {result}."),
-        };
-    }
+        ListOrdersResult.Listed listed => TypedResults.Ok(PageDto<T>.From(listed.Page, map)),
+        ListOrdersResult.ValidationFailed failed => ProblemResults.ValidationProblem(failed.Errors),
+        _ => throw new InvalidOperationException($"Unexpected result {result}."),
+    };
+
+    public static Results<Created<OrderDto>, ValidationProblem> ToHttp(PlaceOrderResult result) => result switch
+    {
+        PlaceOrderResult.Placed placed => TypedResults.Created($"/api/orders/{placed.Order.Id}", OrderDto.From(placed.Order)),
+        PlaceOrderResult.ValidationFailed failed => ProblemResults.ValidationProblem(failed.Errors),
+        _ => throw new InvalidOperationException($"Unexpected result {result}."),
+    };
+
+    public static Results<Ok<OrderDto>, NotFound, ProblemHttpResult> ToHttp(CancelOrderResult result) => result switch
+    {
+        CancelOrderResult.Cancelled cancelled => TypedResults.Ok(OrderDto.From(cancelled.Order)),
+        CancelOrderResult.NotFound => TypedResults.NotFound(),
+        CancelOrderResult.NotPending notPending => TypedResults.Problem(
+            statusCode: StatusCodes.Status409Conflict,
+            title: "The order is not pending",
+            detail: $"The order is {notPending.Status}; only a pending order can be cancelled."),
+        _ => throw new InvalidOperationException($"Unexpected result {result}."),
+    };
 }

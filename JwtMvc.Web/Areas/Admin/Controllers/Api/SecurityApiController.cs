@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using JwtMvc.Core.Auth;
 using JwtMvc.Core.Security;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -10,7 +11,7 @@ namespace JwtMvc.Web.Areas.Admin.Controllers.Api;
 [ApiController]
 [Area("Admin")]
 [Route("api/admin/security")]
-[Authorize(Policy = DependencyInjection.AdminPolicy)]
+[Authorize(Policy = AppPolicies.Admin)]
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
 public sealed class SecurityApiController(SecurityDashboard dashboard) : ControllerBase
 {

@@ -43,7 +43,7 @@ public sealed class CreateUserRequest
     [Required, EmailAddress, StringLength(256)]
     public string Email { get; init; } = "";
 
-    [Required, StringLength(256)]
+    [Required, StringLength(Passwords.MaxLength)]
     public string Password { get; init; } = "";
 
     public List<string> Roles { get; init; } = [];
@@ -75,6 +75,6 @@ public sealed class LockRequest
 
 public sealed class ResetPasswordRequest
 {
-    [Required, StringLength(256)]
+    [Required, StringLength(Passwords.MaxLength)]
     public string NewPassword { get; init; } = "";
 }

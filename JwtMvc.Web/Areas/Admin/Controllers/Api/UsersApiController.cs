@@ -14,7 +14,7 @@ namespace JwtMvc.Web.Areas.Admin.Controllers.Api;
 [ApiController]
 [Area("Admin")]
 [Route("api/admin/users")]
-[Authorize(Policy = DependencyInjection.AdminPolicy)]
+[Authorize(Policy = AppPolicies.Admin)]
 public sealed class UsersApiController(UserAdminService admin, TimeProvider clock) : ControllerBase
 {
     public const int MaxPageSize = 100;
@@ -96,7 +96,7 @@ public sealed class UsersApiController(UserAdminService admin, TimeProvider cloc
         AdminOutcome.Done d => done(d.User),
         AdminOutcome.UserNotFound => NotFound(),
         AdminOutcome.Refused refused => Problem(statusCode: StatusCodes.Status409Conflict, title: refused.Title, detail: refused.Detail),
-        AdminOutcome.Invalid invalid => this.IdentityValidationProblem(new IdentityOutcome(invalid.Errors)),
+        AdminOutcome.Invalid invalid => this.ValidationProblem(invalid.Errors),
         _ => throw new UnreachableException($"Unexpected outcome {outcome.GetType().Name}."),
     };
 }

@@ -1,0 +1,80 @@
+using JwtMvc.Core.Auth;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace JwtMvc.Web.Controllers.Api;
+
+/// <summary>
+/// One OAuth grant of the token endpoint (RFC 6749 §4). The endpoint reads the parameters, picks the grant by
+/// <c>grant_type</c> and returns what the grant answers; a new grant is one more class registered in DI.
+/// </summary>
+public interface ITokenGrant
+{
+    string GrantType { get; }
+
+    Task<Results<Ok<OAuthTokenResponse>, BadRequest<OAuthError>>> HandleAsync(OAuthParameters parameters, ClientInfo client, CancellationToken cancellationToken);
+}
+
+/// <summary>The grants the token endpoint knows, by <c>grant_type</c>.</summary>
+public sealed class TokenGrants(IEnumerable<ITokenGrant> grants)
+{
+    private readonly Dictionary<string, ITokenGrant> byType = grants.ToDictionary(g => g.GrantType, StringComparer.Ordinal);
+
+    public string Supported => string.Join(", ", byType.Keys);
+
+    public ITokenGrant? Find(string grantType) => byType.GetValueOrDefault(grantType);
+
+    internal static IServiceCollection AddTokenGrants(IServiceCollection services)
+    {
+        services.AddScoped<ITokenGrant, PasswordGrant>();
+        services.AddScoped<ITokenGrant, RefreshTokenGrant>();
+        services.AddScoped<TokenGrants>();
+        return services;
+    }
+}
+
+/// <summary>RFC 6749 §4.3: <c>username</c> and <c>password</c>.</summary>
+internal sealed class PasswordGrant(SignInService signIn) : ITokenGrant
+{
+    public string GrantType => "password";
+
+    public async Task<Results<Ok<OAuthTokenResponse>, BadRequest<OAuthError>>> HandleAsync(OAuthParameters parameters, ClientInfo client, CancellationToken cancellationToken)
+    {
+        var userName = parameters.Get("username");
+        var password = parameters.Get("password");
+        if (string.IsNullOrEmpty(userName) || string.IsNullOrEmpty(password))
+        {
+            return TypedResults.BadRequest(OAuthError.InvalidRequest("The username and password parameters are required."));
+        }
+
+        if (Passwords.IsTooLong(password))
+        {
+            return TypedResults.BadRequest(OAuthError.InvalidRequest($"The password is longer than {Passwords.MaxLength} characters."));
+        }
+
+        return await signIn.PasswordSignInAsync(userName, password, client, cancellationToken) switch
+        {
+            SignInOutcome.SignedIn signedIn => TypedResults.Ok(OAuthTokenResponse.From(signedIn.Tokens)),
+            SignInOutcome.LockedOut => TypedResults.BadRequest(OAuthError.InvalidGrant("The account is locked after too many failed sign-ins.")),
+            _ => TypedResults.BadRequest(OAuthError.InvalidGrant("The user name or password is incorrect.")),
+        };
+    }
+}
+
+/// <summary>RFC 6749 §6: a refresh token, rotated on every use.</summary>
+internal sealed class RefreshTokenGrant(TokenService tokens) : ITokenGrant
+{
+    public string GrantType => "refresh_token";
+
+    public async Task<Results<Ok<OAuthTokenResponse>, BadRequest<OAuthError>>> HandleAsync(OAuthParameters parameters, ClientInfo client, CancellationToken cancellationToken)
+    {
+        var refreshToken = parameters.Get("refresh_token");
+        if (string.IsNullOrEmpty(refreshToken))
+        {
+            return TypedResults.BadRequest(OAuthError.InvalidRequest("The refresh_token parameter is required."));
+        }
+
+        return await tokens.RefreshAsync(refreshToken, client, cancellationToken) is RefreshOutcome.Success success
+            ? TypedResults.Ok(OAuthTokenResponse.From(success.Tokens))
+            : TypedResults.BadRequest(OAuthError.InvalidGrant("The refresh token is invalid, expired or revoked."));
+    }
+}
