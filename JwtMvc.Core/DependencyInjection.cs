@@ -3,6 +3,9 @@ using JwtMvc.Core.Accounts;
 using JwtMvc.Core.Admin;
 using JwtMvc.Core.Auth;
 using JwtMvc.Core.Diagnostics;
+using JwtMvc.Core.Email;
+using JwtMvc.Core.Cluster;
+using JwtMvc.Core.Auth.Keys;
 using JwtMvc.Core.Orders;
 using JwtMvc.Core.Security;
 using JwtMvc.Core.Uploads;
@@ -32,12 +35,19 @@ public static class DependencyInjection
             .ValidateOnStart();
         services.AddScoped<ISecurityEventLog, SecurityEventLog>();
         services.AddScoped<SecurityDashboard>();
-        services.AddSingleton<SigningKeys>();
+        services.AddSingleton<KeyRing>();
+        services.AddSingleton<SigningKeys>(provider =>
+            provider.GetRequiredService<IOptions<JwtOptions>>().Value.UsesSharedSecret
+                ? new SharedSecretKeys(provider.GetRequiredService<IOptions<JwtOptions>>())
+                : provider.GetRequiredService<KeyRing>());
+        services.AddScoped<SigningKeyAdminService>();
+        services.TryAddSingleton<ICacheInvalidation, InProcessCacheInvalidation>(); // Redis replaces it when configured
         services.AddSingleton<SessionCache>();
         services.AddScoped<SessionService>();
         services.AddScoped<TokenService>();
         services.AddScoped<SignInService>();
         services.AddScoped<AccountService>();
+        services.AddAccountEmail(configuration);
         services.AddSingleton<AdminChangeGate>();
         services.AddScoped<UserAdminService>();
 
@@ -49,5 +59,23 @@ public static class DependencyInjection
         services.AddScoped<UploadService>();
         services.AddScoped<OrderService>();
         return services;
+    }
+
+    private static void AddAccountEmail(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<EmailOptions>()
+            .Bind(configuration.GetSection(EmailOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddOptions<AccountEmailOptions>()
+            .Bind(configuration.GetSection(AccountEmailOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton<MailQueueSignal>();
+        services.AddSingleton<AccountLinks>();
+        services.AddScoped<AccountMailComposer>();
+        services.AddScoped<MailDelivery>();
+        services.AddScoped<AccountEmailService>();
+        services.AddScoped<AccountSessions>();
     }
 }

@@ -1,5 +1,8 @@
 using JwtMvc.Core.Admin;
 using JwtMvc.Core.Auth;
+using JwtMvc.Core.Email;
+using JwtMvc.Data.Email;
+using JwtMvc.Core.Auth.Keys;
 using JwtMvc.Core.Orders;
 using JwtMvc.Core.Security;
 using JwtMvc.Core.Uploads;
@@ -12,8 +15,8 @@ using Microsoft.EntityFrameworkCore;
 namespace JwtMvc.Data;
 
 /// <summary>
-/// Identity, sessions with their refresh tokens, the admin audit trail, the Data Protection key ring, the product
-/// catalogue with its orders, and uploaded files' metadata. Each database provider
+/// Identity, sessions with their refresh tokens, the admin audit trail, the Data Protection key ring, the JWT
+/// signing keys, the product catalogue with its orders, uploaded files' metadata, and the mail outbox. Each database provider
 /// has a derived context (<see cref="Providers.SqliteAppDbContext"/>, <see cref="Providers.SqlServerAppDbContext"/>)
 /// that owns that provider's migrations; resolve this type, never the derived ones.
 /// </summary>
@@ -32,6 +35,8 @@ public abstract class AppDbContext : IdentityDbContext<AppUser, IdentityRole, st
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
+    public DbSet<SigningKeyRecord> SigningKeys => Set<SigningKeyRecord>();
+
     public DbSet<Product> Products => Set<Product>();
 
     public DbSet<Order> Orders => Set<Order>();
@@ -39,6 +44,10 @@ public abstract class AppDbContext : IdentityDbContext<AppUser, IdentityRole, st
     public DbSet<StoredFile> StoredFiles => Set<StoredFile>();
 
     public DbSet<SecurityEvent> SecurityEvents => Set<SecurityEvent>();
+
+    public DbSet<MailJob> MailJobs => Set<MailJob>();
+
+    internal DbSet<MailThrottle> MailThrottles => Set<MailThrottle>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -1,13 +1,18 @@
+using JwtMvc.Core.Accounts;
 using JwtMvc.Core.Admin;
 using JwtMvc.Core.Auth;
+using JwtMvc.Core.Email;
+using JwtMvc.Data.Email;
+using JwtMvc.Core.Cluster;
+using JwtMvc.Core.Auth.Keys;
 using JwtMvc.Core.Orders;
 using JwtMvc.Core.Security;
 using JwtMvc.Core.Uploads;
+using JwtMvc.Data.Protection;
 using JwtMvc.Data.Providers;
 using JwtMvc.Data.Seeding;
 using JwtMvc.Data.Stores;
 
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -23,7 +28,7 @@ public static class DependencyInjection
 
     /// <summary>
     /// Registers the database (<c>Database:Provider</c>, <c>ConnectionStrings:Default</c>), Identity over it,
-    /// the Data Protection key ring in it, its health check, and Core's <see cref="ISessionStore"/>,
+    /// the Data Protection key ring in it (<c>DataProtection:*</c>), the signing-key store, its health check, and Core's <see cref="ISessionStore"/>,
     /// <see cref="IUserDirectory"/>, <see cref="IUserReader"/>, <see cref="IOrderRepository"/>, <see cref="IProductCatalogue"/>, <see cref="IUserAdministration"/>,
     /// <see cref="IAuditLog"/>, <see cref="IStoredFileRepository"/> and the folder behind <see cref="IFileStore"/>. Resolve <see cref="AppDbContext"/>; call
     /// <see cref="DatabasePreparation.PrepareDatabaseAsync"/> after building the host.
@@ -56,15 +61,21 @@ public static class DependencyInjection
                 options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
                 options.Lockout.AllowedForNewUsers = true;
                 options.User.RequireUniqueEmail = true;
+                options.Tokens.EmailConfirmationTokenProvider = AccountCodeTokenProvider.Name;
+                options.Tokens.PasswordResetTokenProvider = AccountCodeTokenProvider.Name;
+                options.Tokens.ChangeEmailTokenProvider = AccountCodeTokenProvider.Name;
             })
             .AddRoles<IdentityRole>()
             .AddUserManager<AppUserManager>()
             .AddEntityFrameworkStores<AppDbContext>()
-            .AddDefaultTokenProviders();
+            .AddDefaultTokenProviders()
+            .AddTokenProvider<AccountCodeTokenProvider>(AccountCodeTokenProvider.Name);
+        services.Configure<IdentityOptions>(options => options.SignIn.RequireConfirmedEmail =
+            configuration.GetValue<bool>(AccountEmailOptions.Section + ":" + nameof(AccountEmailOptions.RequireConfirmedEmail)));
 
-        services.AddDataProtection()
-            .PersistKeysToDbContext<AppDbContext>()
-            .SetApplicationName(ApplicationName);
+        services.AddJwtMvcDataProtection(configuration, ApplicationName);
+        services.AddSingleton<IPrivateKeyProtector, DataProtectionKeyProtector>();
+        services.AddScoped<ISigningKeyStore, SigningKeyStore>();
 
         services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database");
 
@@ -81,9 +92,14 @@ public static class DependencyInjection
         services.AddHostedService<UploadStoreSweepService>();
         services.AddScoped<IOrderRepository, OrderRepository>();
         services.AddScoped<IProductCatalogue, ProductCatalogue>();
+        services.AddScoped<IMailOutbox, MailOutbox>();
+        services.AddScoped<IUserAccounts, UserAccounts>();
         services.AddScoped<IUserReader, UserReader>();
         services.AddSingleton<UserRecordCache>();
-        services.AddSingleton<IUserChangeNotifier>(provider => provider.GetRequiredService<UserRecordCache>());
+        services.TryAddSingleton<ICacheInvalidation, InProcessCacheInvalidation>(); // AddJwtMvcCore registers the same
+        services.AddSingleton<UserChangeBroadcast>();
+        services.AddSingleton<IUserChangeNotifier>(provider => provider.GetRequiredService<UserChangeBroadcast>());
+        services.AddHostedService(provider => provider.GetRequiredService<UserChangeBroadcast>());
         services.AddScoped<DevelopmentSeeder>();
         return services;
     }

@@ -2,7 +2,9 @@ using JwtMvc.Core.Auth;
 using JwtMvc.Web.ApiDocs;
 using JwtMvc.Core.Uploads;
 using JwtMvc.Web.Auth;
+using JwtMvc.Web.Cluster;
 using JwtMvc.Web.Controllers.Api;
+using JwtMvc.Web.Email;
 using JwtMvc.Web.Errors;
 using JwtMvc.Web.Security;
 using JwtMvc.Web.Telemetry;
@@ -18,7 +20,11 @@ public static class DependencyInjection
 {
     public static IServiceCollection AddJwtMvcWeb(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton<IPostConfigureOptions<JwtOptions>, DevelopmentSigningKey>();
+        services.AddHostedService<KeyRotationService>();
+        services.AddOptions<PublicUrlOptions>()
+            .Bind(configuration.GetSection(PublicUrlOptions.Section))
+            .Validate(o => o.PublicBaseUrl is null || PublicUrlOptions.IsValid(o.PublicBaseUrl), "App:PublicBaseUrl must be an absolute http(s) URL without query or fragment, e.g. https://auth.example.com.")
+            .ValidateOnStart();
         services.AddOptions<AccessTokenSourceOptions>().Bind(configuration.GetSection(AccessTokenSourceOptions.Section));
         services.AddSingleton<IConfigureOptions<JwtBearerOptions>, JwtBearerSetup>();
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
@@ -28,8 +34,11 @@ public static class DependencyInjection
             .AddPolicy(AppPolicies.Admin, policy => policy.RequireRole(AppRoles.Admin));
 
         services.AddOptions<AccountOptions>().Bind(configuration.GetSection(AccountOptions.Section));
+        services.AddCluster(configuration);
+        services.AddTrustedProxies(configuration);
         services.AddAuthRateLimiting(configuration);
         TokenGrants.AddTokenGrants(services);
+        services.AddJwtMvcEmail(configuration);
         services.AddSingleton<IValidateOptions<UploadOptions>, UploadRootValidator>();
 
         services.AddSecurityHeaders();
@@ -44,6 +53,7 @@ public static class DependencyInjection
 
     public static WebApplication UseJwtMvcPipeline(this WebApplication app)
     {
+        app.UseTrustedProxies(); // first: everything after sees the client's address and scheme
         app.UseExceptionHandler();
         app.UseSecurityHeaders(); // HSTS and HTTPS outside Development; CSP, nosniff, Referrer-Policy everywhere
 
@@ -56,7 +66,7 @@ public static class DependencyInjection
 
         // Scripts, styles and page shells are public; every read and write of data goes through the API with a token.
         app.MapStaticAssets().AllowAnonymous();
-        app.MapHealthChecks("/health").AllowAnonymous();
+        app.MapHealthChecks("/health", new() { ResponseWriter = HealthReportWriter.WriteAsync }).AllowAnonymous();
         app.MapControllers();
         app.MapApiDocs();
         app.MapControllerRoute("areas", "{area:exists}/{controller=Home}/{action=Index}/{id?}").WithStaticAssets();

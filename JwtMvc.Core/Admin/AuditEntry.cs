@@ -35,6 +35,9 @@ public static class AuditActions
     public const string PasswordReset = "password-reset";
     public const string SessionsRevoked = "sessions-revoked";
     public const string Deleted = "user-deleted";
+    public const string ResetMailSent = "reset-mail-sent";
+    public const string KeyRotated = "signing-key-rotated";
+    public const string KeyRevoked = "signing-key-revoked";
 }
 
 /// <summary>Where audit entries are kept. Implemented in JwtMvc.Data.</summary>

@@ -20,7 +20,11 @@ public interface IUserAdministration
     /// <summary>Null when the user does not exist.</summary>
     Task<ValidationOutcome?> UpdateProfileAsync(string userId, string? displayName, string email, CancellationToken cancellationToken);
 
-    /// <summary>Makes the user's roles exactly <paramref name="roles"/> and renews their security stamp. False when the user does not exist.</summary>
+    /// <summary>
+    /// Makes the user's roles exactly <paramref name="roles"/> and renews their security stamp. False when the user does not exist.
+    /// Throws <see cref="LastAdminException"/> when it would demote the last admin who can sign in (checked atomically
+    /// with the change, across instances); so do <see cref="LockAsync"/> and <see cref="DeleteAsync"/>.
+    /// </summary>
     Task<bool> SetRolesAsync(string userId, IReadOnlyList<string> roles, CancellationToken cancellationToken);
 
     /// <summary>Locks the user out until <paramref name="until"/> and renews their security stamp.</summary>

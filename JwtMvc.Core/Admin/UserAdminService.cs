@@ -191,9 +191,16 @@ public sealed class UserAdminService(IUserAdministration users, IAuditLog audit,
         }
 
         var revoked = change.RevokeBeforeApply ? await RevokeAsync(change, userId, cancellationToken) : 0;
-        if (await change.Apply(user) is { } failed)
+        try
         {
-            return failed;
+            if (await change.Apply(user) is { } failed)
+            {
+                return failed;
+            }
+        }
+        catch (LastAdminException) when (change.LastAdmin is ({ } removal, _))
+        {
+            return LastAdmin(removal); // another instance removed the other admin since the check above
         }
 
         if (!change.RevokeBeforeApply)

@@ -6,21 +6,22 @@ namespace JwtMvc.Core.Auth;
 /// <summary>The one definition of what makes an access token valid, shared by JwtBearer, tests and benchmarks.</summary>
 public static class AccessTokenValidation
 {
+    private static readonly string[] EmbeddedKeyHeaders = ["jwk", "jku", "x5u", "x5c"];
+
     public static TokenValidationParameters CreateParameters(JwtOptions options, SigningKeys keys, TimeProvider clock)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(keys);
         ArgumentNullException.ThrowIfNull(clock);
-        return new TokenValidationParameters
+        var parameters = new TokenValidationParameters
         {
-            ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+            ValidAlgorithms = [options.SigningAlgorithm],
             ValidTypes = [JwtOptions.AccessTokenType],
             ValidateIssuer = true,
             ValidIssuer = options.Issuer,
             ValidateAudience = true,
             ValidAudience = options.Audience,
             ValidateIssuerSigningKey = true,
-            IssuerSigningKeys = keys.ValidationKeys,
             RequireSignedTokens = true,
             RequireExpirationTime = true,
             ValidateLifetime = true,
@@ -31,6 +32,8 @@ public static class AccessTokenValidation
             NameClaimType = AccessTokenClaims.Name,
             RoleClaimType = AccessTokenClaims.Role,
         };
+        keys.ApplyTo(parameters);
+        return parameters;
     }
 
     // Same rules and exceptions as the library's own validator, but on TimeProvider's clock; and no token
@@ -67,11 +70,23 @@ public static class AccessTokenValidation
     }
 
     // Explicit typing (RFC 9068), and no critical header extensions: none are understood here (RFC 7515 §4.1.11).
+    // Nor keys that travel with the token (jwk, jku, x5u, x5c): only our own keys verify.
     private static string ValidateType(string? type, SecurityToken token, TokenValidationParameters parameters)
     {
-        if (token is JsonWebToken jwt && jwt.TryGetHeaderValue<object>("crit", out _))
+        if (token is JsonWebToken jwt)
         {
-            throw new SecurityTokenInvalidTypeException("The token has a 'crit' header, which is not supported.") { InvalidType = type };
+            if (jwt.TryGetHeaderValue<object>("crit", out _))
+            {
+                throw new SecurityTokenInvalidTypeException("The token has a 'crit' header, which is not supported.") { InvalidType = type };
+            }
+
+            foreach (var header in EmbeddedKeyHeaders)
+            {
+                if (jwt.TryGetHeaderValue<object>(header, out _))
+                {
+                    throw new SecurityTokenInvalidTypeException($"The token has a '{header}' header; keys are never taken from the token.") { InvalidType = type };
+                }
+            }
         }
 
         if (!string.Equals(type, JwtOptions.AccessTokenType, StringComparison.OrdinalIgnoreCase)

@@ -32,4 +32,7 @@ public abstract record PasswordCheck
     public sealed record InvalidCredentials(string? UserId = null, bool NowLockedOut = false) : PasswordCheck;
 
     public sealed record LockedOut(DateTimeOffset? Until, string? UserId = null) : PasswordCheck;
+
+    /// <summary>The password was right, but <c>Accounts:RequireConfirmedEmail</c> is on and the email is not confirmed.</summary>
+    public sealed record EmailNotConfirmed : PasswordCheck;
 }

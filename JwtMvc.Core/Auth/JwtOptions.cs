@@ -7,8 +7,14 @@ public sealed class JwtOptions
 {
     public const string Section = "Jwt";
 
-    /// <summary>The only algorithm issued and accepted.</summary>
-    public const string Algorithm = "HS256";
+    /// <summary>The key ring's default algorithm (ECDSA P-256 with SHA-256).</summary>
+    public const string EcdsaAlgorithm = "ES256";
+
+    /// <summary>The key ring's RSA algorithm (RSASSA-PKCS1-v1_5 with SHA-256).</summary>
+    public const string RsaAlgorithm = "RS256";
+
+    /// <summary>The shared-secret algorithm, implied by <see cref="SigningKey"/>.</summary>
+    public const string SharedSecretAlgorithm = "HS256";
 
     /// <summary>RFC 9068 explicit type of an access token.</summary>
     public const string AccessTokenType = "at+jwt";
@@ -21,8 +27,20 @@ public sealed class JwtOptions
     [Required]
     public string Audience { get; set; } = "jwtmvc";
 
-    /// <summary>Base64, at least 256 bits. From user secrets or the environment, never committed.</summary>
+    /// <summary>
+    /// The key ring's algorithm, <c>ES256</c> (default) or <c>RS256</c>. Ignored when <see cref="SigningKey"/> is set:
+    /// then tokens are HS256.
+    /// </summary>
+    public string Algorithm { get; set; } = EcdsaAlgorithm;
+
+    /// <summary>
+    /// Base64, at least 256 bits: switches to shared-secret mode (HS256). Unset: the key ring in the database.
+    /// From user secrets or the environment, never committed.
+    /// </summary>
     public string? SigningKey { get; set; }
+
+    /// <summary>How the key ring rotates (key-ring mode only).</summary>
+    public KeyRingOptions KeyRing { get; set; } = new();
 
     /// <summary>The <c>kid</c> of <see cref="SigningKey"/>; derived from the key when empty.</summary>
     public string? SigningKeyId { get; set; }
@@ -51,9 +69,34 @@ public sealed class JwtOptions
 
     public TimeSpan AccessTokenLifetime => TimeSpan.FromMinutes(AccessTokenMinutes);
 
+    /// <summary>True when <c>Jwt:SigningKey</c> is set: HS256 with that key, no key ring.</summary>
+    public bool UsesSharedSecret => !string.IsNullOrEmpty(SigningKey);
+
+    /// <summary>The one algorithm tokens are signed with and the only one validation accepts.</summary>
+    public string SigningAlgorithm => UsesSharedSecret ? SharedSecretAlgorithm : Algorithm;
+
+    /// <summary>How long a token signed at the last moment stays acceptable: lifetime plus clock skew.</summary>
+    public TimeSpan LongestTokenLife => AccessTokenLifetime + TimeSpan.FromSeconds(ClockSkewSeconds);
+
     public TimeSpan RefreshTokenLifetime => TimeSpan.FromDays(RefreshTokenDays);
 
     public TimeSpan RefreshRetryWindow => TimeSpan.FromSeconds(RefreshRetrySeconds);
+}
+
+/// <summary>The key ring's schedule, the <c>Jwt:KeyRing</c> section.</summary>
+public sealed class KeyRingOptions
+{
+    /// <summary>How long before it signs a new key is published, so verifiers that cache the JWKS know it.</summary>
+    [Range(0, 720)]
+    public int AnnounceHours { get; set; } = 24;
+
+    /// <summary>How long a key signs before its successor takes over.</summary>
+    [Range(1, 365)]
+    public int RotationDays { get; set; } = 30;
+
+    public TimeSpan AnnounceLead => TimeSpan.FromHours(AnnounceHours);
+
+    public TimeSpan RotationPeriod => TimeSpan.FromDays(RotationDays);
 }
 
 /// <summary>A key accepted for validation only.</summary>

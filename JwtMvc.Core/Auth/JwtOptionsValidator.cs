@@ -1,14 +1,40 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 
 namespace JwtMvc.Core.Auth;
 
-/// <summary>Checks what data annotations cannot: that the keys are base64 and long enough.</summary>
+/// <summary>
+/// Checks what data annotations cannot: that a configured key is base64 and long enough, that the key ring's
+/// algorithm is one it can make, and that its schedule announces a key before the current one retires.
+/// </summary>
 internal sealed class JwtOptionsValidator : IValidateOptions<JwtOptions>
 {
     public ValidateOptionsResult Validate(string? name, JwtOptions options)
     {
         var failures = new List<string>();
-        CheckKey(options.SigningKey, "Jwt:SigningKey", failures);
+        if (options.UsesSharedSecret)
+        {
+            CheckKey(options.SigningKey, "Jwt:SigningKey", failures);
+        }
+        else
+        {
+            if (options.Algorithm is not (JwtOptions.EcdsaAlgorithm or JwtOptions.RsaAlgorithm))
+            {
+                failures.Add($"Jwt:Algorithm must be {JwtOptions.EcdsaAlgorithm} or {JwtOptions.RsaAlgorithm} (HS256 is used by setting Jwt:SigningKey).");
+            }
+
+            // Data annotations do not reach into the nested section.
+            var results = new List<ValidationResult>();
+            if (!Validator.TryValidateObject(options.KeyRing, new ValidationContext(options.KeyRing), results, validateAllProperties: true))
+            {
+                failures.AddRange(results.Select(r => $"Jwt:KeyRing:{string.Join(',', r.MemberNames)}: {r.ErrorMessage}"));
+            }
+            else if (options.KeyRing.AnnounceLead >= options.KeyRing.RotationPeriod)
+            {
+                failures.Add("Jwt:KeyRing:AnnounceHours must be shorter than Jwt:KeyRing:RotationDays.");
+            }
+        }
+
         for (var i = 0; i < options.PreviousKeys.Count; i++)
         {
             CheckKey(options.PreviousKeys[i].Key, $"Jwt:PreviousKeys:{i}:Key", failures);

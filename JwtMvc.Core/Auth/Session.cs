@@ -80,4 +80,5 @@ public static class SessionRevocationReasons
     public const string AdminRevoked = "admin-revoked";
     public const string TokenRevoked = "token-revoked";
     public const string UserGone = "user-gone";
+    public const string SignedOutByUser = "signed-out-by-user";
 }

@@ -1,14 +1,16 @@
 using JwtMvc.Core.Diagnostics;
 using JwtMvc.Core.Security;
+using JwtMvc.Core.Cluster;
 
 namespace JwtMvc.Core.Auth;
 
 /// <summary>
 /// Answers "is this session still active?" for every authenticated request, through this instance's
-/// <see cref="SessionCache"/>, and revokes sessions, evicting them from that cache at once.
-/// Other instances notice within <see cref="JwtOptions.SessionCheckSeconds"/>.
+/// <see cref="SessionCache"/>, and revokes sessions, evicting them from that cache at once and telling the other
+/// instances through <see cref="ICacheInvalidation"/>. Without Redis (or while it is down) other instances notice
+/// within <see cref="JwtOptions.SessionCheckSeconds"/>.
 /// </summary>
-public sealed class SessionService(ISessionStore store, SessionCache cache, TimeProvider clock, JwtMvcMetrics metrics, ISecurityEventLog events)
+public sealed class SessionService(ISessionStore store, SessionCache cache, TimeProvider clock, ICacheInvalidation invalidation, JwtMvcMetrics metrics, ISecurityEventLog events)
 {
     /// <summary>
     /// True when the session is active and belongs to <paramref name="userId"/>: a token whose <c>sid</c> names
@@ -27,6 +29,7 @@ public sealed class SessionService(ISessionStore store, SessionCache cache, Time
     {
         var revoked = await store.RevokeSessionAsync(sessionId, clock.GetUtcNow(), reason, cancellationToken);
         cache.Evict(sessionId);
+        invalidation.Publish(CacheInvalidation.SessionsRevoked([sessionId]));
         if (revoked)
         {
             metrics.Revoked(reason, 1);
@@ -47,6 +50,7 @@ public sealed class SessionService(ISessionStore store, SessionCache cache, Time
 
         if (revoked.Count > 0)
         {
+            invalidation.Publish(CacheInvalidation.SessionsRevoked(revoked));
             metrics.Revoked(reason, revoked.Count);
             await events.RecordAsync(SecurityEventTypes.SessionRevoked, userId, null, null, $"{revoked.Count} session(s): {reason}", cancellationToken);
         }

@@ -43,6 +43,11 @@ public sealed class SignInService(IUserDirectory users, TokenService tokens, Jwt
 
                 activity?.SetTag("jwtmvc.result", "failure");
                 return SignInOutcome.InvalidCredentials;
+            case PasswordCheck.EmailNotConfirmed:
+                metrics.Login(LoginResult.Failure);
+                await events.RecordAsync(SecurityEventTypes.SignInFailed, null, userNameOrEmail, client.IpAddress, "email not confirmed", cancellationToken);
+                activity?.SetTag("jwtmvc.result", "email_not_confirmed");
+                return new SignInOutcome.EmailNotConfirmed();
             default:
                 throw new InvalidOperationException("Unknown password check outcome.");
         }
@@ -62,4 +67,6 @@ public abstract record SignInOutcome
     public sealed record Invalid : SignInOutcome;
 
     public sealed record LockedOut(DateTimeOffset? Until) : SignInOutcome;
+
+    public sealed record EmailNotConfirmed : SignInOutcome;
 }

@@ -1,35 +1,23 @@
-using System.Security.Cryptography;
-using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 
 namespace JwtMvc.Core.Auth;
 
 /// <summary>
-/// The key that signs new access tokens and every key that may still validate one. Rotating keys:
-/// put a new <c>Jwt:SigningKey</c> in place and move the old one to <c>Jwt:PreviousKeys</c> until its
-/// tokens have expired.
+/// The key that signs new access tokens and the keys that may still validate one. Two modes:
+/// <see cref="Keys.KeyRing"/> (asymmetric keys in the database, the default) and <see cref="SharedSecretKeys"/>
+/// (<c>Jwt:SigningKey</c>).
 /// </summary>
-public sealed class SigningKeys
+public abstract class SigningKeys
 {
-    public SigningKeys(IOptions<JwtOptions> options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        var settings = options.Value;
-        var current = CreateKey(settings.SigningKey!, settings.SigningKeyId);
-        Current = new SigningCredentials(current, SecurityAlgorithms.HmacSha256);
-        ValidationKeys = [current, .. settings.PreviousKeys.Select(k => CreateKey(k.Key, k.KeyId))];
-    }
+    /// <summary>True for <see cref="SharedSecretKeys"/>: keys come from configuration and cannot be rotated here.</summary>
+    public abstract bool FromConfiguration { get; }
 
-    public SigningCredentials Current { get; }
+    /// <summary>The credentials of the key that signs now. Call <see cref="EnsureFreshAsync"/> first.</summary>
+    public abstract SigningCredentials Current { get; }
 
-    public IReadOnlyList<SecurityKey> ValidationKeys { get; }
+    /// <summary>Makes the keys current (loads or reloads them when needed); a no-op when nothing can change.</summary>
+    public virtual ValueTask EnsureFreshAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
-    private static SymmetricSecurityKey CreateKey(string base64, string? keyId)
-    {
-        var bytes = Convert.FromBase64String(base64);
-        return new SymmetricSecurityKey(bytes) { KeyId = string.IsNullOrEmpty(keyId) ? DeriveKeyId(bytes) : keyId };
-    }
-
-    // A stable, non-secret id: the first 8 bytes of the key's SHA-256, so that rotating keys get new ids.
-    private static string DeriveKeyId(byte[] key) => Base64UrlEncoder.Encode(SHA256.HashData(key).AsSpan(0, 8).ToArray());
+    /// <summary>Tells validation where its keys come from.</summary>
+    public abstract void ApplyTo(TokenValidationParameters parameters);
 }

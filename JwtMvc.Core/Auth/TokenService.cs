@@ -82,6 +82,7 @@ public sealed partial class TokenService(
             UserAgent = client.UserAgent,
         };
         var (refreshToken, stored) = NewRefreshToken(session, client, now);
+        await keys.EnsureFreshAsync(cancellationToken);
         await store.CreateAsync(session, stored, cancellationToken);
         return new IssuedTokens(CreateAccessToken(user, session.Id), refreshToken, session.ExpiresAt, user, session.Id);
     }
@@ -141,6 +142,7 @@ public sealed partial class TokenService(
 
         var (newToken, replacement) = NewRefreshToken(session, client, now);
         var sealedReplacement = RetryWindowOn ? SuccessorSeal.Seal(refreshToken, newToken, session.Id) : null;
+        await keys.EnsureFreshAsync(cancellationToken);
         if (!await store.TryRotateAsync(token, replacement, sealedReplacement, now, cancellationToken))
         {
             // Another request rotated this token first: the same credential was presented twice. Within the window
@@ -251,6 +253,7 @@ public sealed partial class TokenService(
         }
 
         Log.RefreshRetried(logger, session.Id);
+        await keys.EnsureFreshAsync(cancellationToken);
         return new RefreshOutcome.Success(new IssuedTokens(CreateAccessToken(user, session.Id), successorToken, session.ExpiresAt, user, session.Id));
     }
 

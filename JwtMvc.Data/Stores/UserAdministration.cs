@@ -1,4 +1,5 @@
 using JwtMvc.Core.Admin;
+using JwtMvc.Core.Auth;
 using JwtMvc.Core.Validation;
 
 using Microsoft.AspNetCore.Identity;
@@ -6,9 +7,28 @@ using Microsoft.EntityFrameworkCore;
 
 namespace JwtMvc.Data.Stores;
 
-/// <summary>The admin page's view of the users, over Identity's managers with their validation rules.</summary>
-internal sealed class UserAdministration(UserManager<AppUser> users, RoleManager<IdentityRole> roles, AppDbContext db) : IUserAdministration
+/// <summary>
+/// The admin page's view of the users, over Identity's managers with their validation rules. Changes that can take
+/// an admin away (demote, lock, delete) re-check the last-admin rule inside one transaction that holds the
+/// database's lock, so it holds across instances sharing the database.
+/// </summary>
+internal sealed class UserAdministration(
+    UserManager<AppUser> users,
+    RoleManager<IdentityRole> roles,
+    AppDbContext db,
+    TimeProvider clock,
+    IUserChangeNotifier changes) : IUserAdministration
 {
+    /// <summary>
+    /// SQL Server: an exclusive application lock owned by the transaction, taken before the admins are counted, so
+    /// such changes run one at a time on every instance and each counts what the previous one committed.
+    /// </summary>
+    internal const string SqlServerAdminChangeLock = """
+        DECLARE @result int;
+        EXEC @result = sp_getapplock @Resource = N'JwtMvc.AdminChange', @LockMode = N'Exclusive', @LockOwner = N'Transaction', @LockTimeout = 30000;
+        IF @result < 0 THROW 51000, N'Timed out waiting for the admin-change lock.', 1;
+        """;
+
     public async Task<UserPage> ListAsync(string? search, long skip, int take, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var query = db.Users.AsNoTracking();
@@ -103,11 +123,12 @@ internal sealed class UserAdministration(UserManager<AppUser> users, RoleManager
             return false;
         }
 
-        var strategy = db.Database.CreateExecutionStrategy();
-        await strategy.ExecuteAsync(
-            async ct =>
+        var removesAdmin = !wanted.Contains(AppRoles.Admin, StringComparer.OrdinalIgnoreCase);
+        await ChangeKeepingAnAdminAsync(
+            userId,
+            removesAdmin,
+            async () =>
             {
-                await using var transaction = await db.Database.BeginTransactionAsync(ct);
                 var current = await users.GetRolesAsync(user);
                 var remove = current.Except(wanted, StringComparer.OrdinalIgnoreCase).ToList();
                 var add = wanted.Except(current, StringComparer.OrdinalIgnoreCase).ToList();
@@ -123,7 +144,6 @@ internal sealed class UserAdministration(UserManager<AppUser> users, RoleManager
 
                 // What the user may do has changed: anything keyed to the old stamp must be reissued.
                 ThrowIfFailed(await users.UpdateSecurityStampAsync(user), "renewing the security stamp");
-                await transaction.CommitAsync(ct);
             },
             cancellationToken);
         return true;
@@ -137,9 +157,16 @@ internal sealed class UserAdministration(UserManager<AppUser> users, RoleManager
             return false;
         }
 
-        user.LockoutEnabled = true;
-        user.LockoutEnd = until;
-        ThrowIfFailed(await users.UpdateSecurityStampAsync(user), "locking the user"); // saves the lockout with the new stamp
+        await ChangeKeepingAnAdminAsync(
+            userId,
+            removesAdmin: true,
+            async () =>
+            {
+                user.LockoutEnabled = true;
+                user.LockoutEnd = until;
+                ThrowIfFailed(await users.UpdateSecurityStampAsync(user), "locking the user"); // saves the lockout with the new stamp
+            },
+            cancellationToken);
         return true;
     }
 
@@ -180,7 +207,11 @@ internal sealed class UserAdministration(UserManager<AppUser> users, RoleManager
         }
 
         // Sessions and their refresh tokens go with the user (cascade).
-        ThrowIfFailed(await users.DeleteAsync(user), "deleting the user");
+        await ChangeKeepingAnAdminAsync(
+            userId,
+            removesAdmin: true,
+            async () => ThrowIfFailed(await users.DeleteAsync(user), "deleting the user"),
+            cancellationToken);
         return true;
     }
 
@@ -197,6 +228,43 @@ internal sealed class UserAdministration(UserManager<AppUser> users, RoleManager
                 where r.NormalizedName == normalized && !(user.LockoutEnabled && user.LockoutEnd != null && user.LockoutEnd > now)
                 select user.Id)
             .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="change"/> in one transaction that first takes the database's write lock (SQLite: the
+    /// transaction begins IMMEDIATE, the one writer; SQL Server: <see cref="SqlServerAdminChangeLock"/>), then, when
+    /// the change takes <paramref name="userId"/>'s admin rights away, counts the admins who can sign in. Being the
+    /// only one throws <see cref="LastAdminException"/> and changes nothing.
+    /// </summary>
+    private async Task ChangeKeepingAnAdminAsync(string userId, bool removesAdmin, Func<Task> change, CancellationToken cancellationToken)
+    {
+        await db.Database.CreateExecutionStrategy().ExecuteAsync(
+            async ct =>
+            {
+                using var gate = await SqliteWriteGate.EnterAsync(db, ct);
+                await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                if (db.Database.IsSqlServer())
+                {
+                    await db.Database.ExecuteSqlRawAsync(SqlServerAdminChangeLock, ct);
+                }
+
+                if (removesAdmin)
+                {
+                    var admins = await ListActiveMembersAsync(AppRoles.Admin, clock.GetUtcNow(), ct);
+                    if (admins.Count == 1 && admins[0] == userId)
+                    {
+                        throw new LastAdminException(); // disposing the transaction rolls it back
+                    }
+                }
+
+                await change();
+                await transaction.CommitAsync(ct);
+            },
+            cancellationToken);
+
+        // The user manager evicted and published inside the transaction; a read made before the commit may have
+        // cached the old record again, here or on another instance.
+        await changes.UserChangedAsync(userId, cancellationToken);
     }
 
     private async Task<AppUser?> FindUserAsync(string userId, CancellationToken cancellationToken)

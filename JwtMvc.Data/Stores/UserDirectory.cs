@@ -49,6 +49,11 @@ internal sealed class UserDirectory(UserManager<AppUser> users, AppDbContext db)
             await users.ResetAccessFailedCountAsync(user);
         }
 
+        if (users.Options.SignIn.RequireConfirmedEmail && !await users.IsEmailConfirmedAsync(user))
+        {
+            return new PasswordCheck.EmailNotConfirmed();
+        }
+
         return new PasswordCheck.Success(await ToAuthUserAsync(user));
     }
 

@@ -54,6 +54,25 @@ public sealed class AdminUsersPageTests : BrowserTest
     }
 
     [Test]
+    public async Task A_confirm_clicked_while_the_dialog_is_still_fading_in_is_not_lost()
+    {
+        var (userName, _) = await Server.RegisterUserAsync("hasty");
+        await SignInAsync(Page, "admin", "Admin#12345", "/admin/users");
+        await Page.FillAsync("#user-search", userName);
+        await Page.ClickAsync("#user-search-form button[type=submit]");
+        await Page.Locator($"#users-table tbody tr:has(td[data-field=userName]:text-is('{userName}')) button[data-action=details]").ClickAsync();
+        await Page.Locator($"#detail-user-name:text-is('{userName}')").WaitForAsync();
+
+        // Both clicks in one task: Confirm lands while Bootstrap is still fading the dialog in, where it ignores hide().
+        await Page.EvaluateAsync("() => { document.getElementById('lock-user').click(); document.getElementById('confirm-ok').click(); }");
+
+        await Page.Locator("#detail-lockout:text-is('Locked indefinitely')").WaitForAsync();
+        await Page.Locator("#confirm-modal").WaitForAsync(new() { State = WaitForSelectorState.Hidden });
+        Assert.That(await Page.Locator("#detail-alert").TextContentAsync(), Does.Contain("is locked out"), "the lock went through");
+        Assert.That(await Page.Locator("#confirm-modal").IsVisibleAsync(), Is.False, "and the dialog closed");
+    }
+
+    [Test]
     public async Task A_display_name_with_markup_is_shown_as_text_in_the_table_the_detail_panel_and_the_users_nav_bar()
     {
         var userName = "markup" + Guid.NewGuid().ToString("N")[..8];

@@ -7,7 +7,7 @@ namespace JwtMvc.Tests.Browser;
 public sealed class PageTests : BrowserTest
 {
     private static readonly string[] PublicPages = ["/", "/account/login", "/account/register"];
-    private static readonly string[] SessionPages = ["/orders", "/upload", "/admin/users", "/account/password"];
+    private static readonly string[] SessionPages = ["/orders", "/upload", "/admin/users", "/admin/keys", "/account/password"];
 
     [Test]
     public async Task No_page_logs_a_csp_violation_or_a_script_error()

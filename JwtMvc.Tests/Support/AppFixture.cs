@@ -15,9 +15,18 @@ public abstract class AppFixture
     public void StopApp() => Factory.Dispose();
 }
 
+/// <summary>One app in key-ring mode (no <c>Jwt:SigningKey</c>): ES256 keys in its database.</summary>
+public abstract class KeyRingAppFixture : AppFixture
+{
+    protected override JwtMvcFactory CreateFactory() => new() { SigningKey = null };
+}
+
 /// <summary>Two app instances on one database, one signing key and one clock: the multi-instance setup.</summary>
 public abstract class TwoInstanceFixture
 {
+    /// <summary>Override to start the first instance with other settings; the second shares its key, database and clock.</summary>
+    protected virtual JwtMvcFactory CreateFirst() => new();
+
     protected JwtMvcFactory First { get; private set; } = null!;
 
     protected JwtMvcFactory Second { get; private set; } = null!;
@@ -25,7 +34,7 @@ public abstract class TwoInstanceFixture
     [OneTimeSetUp]
     public void StartApps()
     {
-        First = new JwtMvcFactory();
+        First = CreateFirst();
         Second = new JwtMvcFactory(databasePath: First.DatabasePath) { SigningKey = First.SigningKey, Clock = First.Clock };
     }
 

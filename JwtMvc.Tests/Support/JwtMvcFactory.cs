@@ -66,6 +66,7 @@ public class JwtMvcFactory(IReadOnlyDictionary<string, string?>? settings = null
 
         builder.UseSetting("RateLimiting:Auth:PermitLimit", "10000");
         builder.UseSetting("Uploads:Root", Path.Combine(directory, "uploads"));
+        builder.UseSetting("Email:PickupDirectory", Path.Combine(directory, "mail"));
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);
@@ -101,6 +102,14 @@ public sealed record SignedInClient(HttpClient Client, string AccessToken, Cooki
         return Client.SendAsync(request);
     }
 
+    /// <summary>POST /api/auth/logout as the browser client sends it (with the refresh cookie, if this client keeps one).</summary>
+    public Task<HttpResponseMessage> LogoutAsync()
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/auth/logout");
+        request.Headers.Add("X-Requested-With", "XMLHttpRequest");
+        return Client.SendAsync(request);
+    }
+
     public HttpRequestMessage Request(HttpMethod method, string url, string? accessToken = null)
     {
         var request = new HttpRequestMessage(method, url);
@@ -120,6 +129,8 @@ public sealed record SignedInClient(HttpClient Client, string AccessToken, Cooki
     }
 
     public Task<HttpResponseMessage> GetAsync(string url) => SendAsync(HttpMethod.Get, url);
+
+    public Task<HttpResponseMessage> GetAsync(string url, string accessToken) => SendAsync(HttpMethod.Get, url, accessToken: accessToken);
 }
 
 public sealed record SessionBody(

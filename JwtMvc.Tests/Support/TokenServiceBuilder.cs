@@ -1,6 +1,7 @@
 using JwtMvc.Core.Auth;
 using JwtMvc.Core.Diagnostics;
 using JwtMvc.Core.Security;
+using JwtMvc.Core.Cluster;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -26,20 +27,22 @@ public sealed class TokenServiceBuilder
 
     public JwtMvcMetrics Metrics { get; } = new(null);
 
+    public Mock<ICacheInvalidation> Invalidation { get; } = new();
+
     public static AuthUser Alice { get; } = new("alice-id", "alice", "alice@jwtmvc.local", "Alice", ["User"]);
 
-    public SigningKeys Keys => new(Microsoft.Extensions.Options.Options.Create(Options));
+    public SharedSecretKeys Keys => new(Microsoft.Extensions.Options.Options.Create(Options));
 
     public SessionCache Cache => cache ??= new SessionCache(Microsoft.Extensions.Options.Options.Create(Options));
 
-    public SessionService BuildSessions() => new(Store.Object, Cache, Clock, Metrics, Events.Object);
+    public SessionService BuildSessions() => new(Store.Object, Cache, Clock, Invalidation.Object, Metrics, Events.Object);
 
     public TokenService Build() => Build(BuildSessions());
 
     public TokenService Build(SessionService sessions)
     {
         var options = Microsoft.Extensions.Options.Options.Create(Options);
-        return new TokenService(options, new SigningKeys(options), Store.Object, Users.Object, sessions, Clock, NullLogger<TokenService>.Instance, Metrics, Events.Object);
+        return new TokenService(options, new SharedSecretKeys(options), Store.Object, Users.Object, sessions, Clock, NullLogger<TokenService>.Instance, Metrics, Events.Object);
     }
 
     public Microsoft.IdentityModel.Tokens.TokenValidationParameters ValidationParameters() =>

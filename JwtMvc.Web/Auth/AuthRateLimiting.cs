@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Threading.RateLimiting;
+using JwtMvc.Web.Cluster;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
@@ -36,22 +37,40 @@ internal static class AuthRateLimiting
 
         return services.AddRateLimiter(options =>
         {
-            options.AddPolicy(Policy, PerClientIp);
+            options.AddPolicy(Policy, context => PerClientIp(context, Policy));
             options.OnRejected = WriteRejectionAsync;
         });
     }
 
-    private static RateLimitPartition<string> PerClientIp(HttpContext context)
+    /// <summary>
+    /// One fixed window per client IP (after forwarded headers from a known proxy). With Redis it is counted across
+    /// every instance, falling back to this instance's own count while Redis is down.
+    /// </summary>
+    private static RateLimitPartition<string> PerClientIp(HttpContext context, string policy)
     {
-        var settings = context.RequestServices.GetRequiredService<IOptions<AuthRateLimitOptions>>().Value;
-        return RateLimitPartition.GetFixedWindowLimiter(
-            context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-            _ => new FixedWindowRateLimiterOptions
+        var services = context.RequestServices;
+        var settings = services.GetRequiredService<IOptions<AuthRateLimitOptions>>().Value;
+        var clientIp = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        var redis = services.GetService<RedisConnection>();
+        return RateLimitPartition.Get(clientIp, ip =>
+        {
+            var window = TimeSpan.FromSeconds(settings.WindowSeconds);
+            var local = new FixedWindowRateLimiter(new FixedWindowRateLimiterOptions
             {
                 PermitLimit = settings.PermitLimit,
-                Window = TimeSpan.FromSeconds(settings.WindowSeconds),
+                Window = window,
                 QueueLimit = 0,
             });
+            return redis is null
+                ? local
+                : new ClusterRateLimiter(
+                    $"{redis.KeyPrefix}ratelimit:{policy}:{ip}",
+                    settings.PermitLimit,
+                    window,
+                    redis,
+                    services.GetRequiredService<TimeProvider>(),
+                    local);
+        });
     }
 
     private static async ValueTask WriteRejectionAsync(OnRejectedContext context, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using JwtMvc.Core.Auth;
+using JwtMvc.Core.Auth.Keys;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 
@@ -24,11 +25,25 @@ internal sealed class JwtBearerSetup(IOptions<JwtOptions> jwtOptions, IOptions<A
         var settings = jwtOptions.Value;
         var sources = sourceOptions.Value;
         options.MapInboundClaims = false;
-        options.RequireHttpsMetadata = false; // no metadata is fetched: keys are local
+        options.RequireHttpsMetadata = false; // no metadata is fetched: keys are local (the key ring or the shared secret)
         options.TokenValidationParameters = AccessTokenValidation.CreateParameters(settings, keys, clock);
+        if (keys is KeyRing ring)
+        {
+            // ECDSA and RSA verification cost far more than one HMAC: a token seen before is looked up instead.
+            options.TokenHandlers.Clear();
+            options.TokenHandlers.Add(new CachingTokenHandler(ring, clock));
+        }
+
         options.Events = new JwtBearerEvents
         {
-            OnMessageReceived = async context => context.Token = await AccessTokenSources.FindAsync(context.Request, sources),
+            OnMessageReceived = async context =>
+            {
+                context.Token = await AccessTokenSources.FindAsync(context.Request, sources);
+                if (context.Token is not null)
+                {
+                    await keys.EnsureFreshAsync(context.HttpContext.RequestAborted); // a revocation elsewhere is seen within Jwt:SessionCheckSeconds
+                }
+            },
             OnTokenValidated = ValidateSessionAsync,
             OnChallenge = BearerChallenge.WriteAsync,
         };

@@ -1,3 +1,4 @@
+using JwtMvc.Core.Email;
 using JwtMvc.Web.Controllers.Api;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -8,9 +9,27 @@ namespace JwtMvc.Web.Controllers;
 /// <summary>The account pages. They are shells: their scripts talk to /api/auth and /api/account.</summary>
 [AllowAnonymous] // shells: their scripts call the API
 [Route("account")]
-public sealed class AccountController(IOptions<AccountOptions> options) : Controller
+public sealed class AccountController(IOptions<AccountOptions> options, IOptions<EmailOptions> email) : Controller
 {
     private bool RegistrationAllowed => options.Value.AllowRegistration;
+
+    private bool EmailEnabled => email.Value.Enabled;
+
+    /// <summary>My account: profile, email, sessions.</summary>
+    [HttpGet("")]
+    public IActionResult Index() => View(new MyAccountPageModel(EmailEnabled));
+
+    [HttpGet("forgot-password")]
+    public IActionResult ForgotPassword() => EmailEnabled ? View() : NotFound();
+
+    [HttpGet("reset-password")]
+    public IActionResult ResetPassword() => EmailEnabled ? View() : NotFound();
+
+    [HttpGet("confirm-email")]
+    public IActionResult ConfirmEmail() => EmailEnabled ? View() : NotFound();
+
+    [HttpGet("confirm-email-change")]
+    public IActionResult ConfirmEmailChange() => EmailEnabled ? View() : NotFound();
 
     [HttpGet("login")]
     public IActionResult Login() => View(new AccountPageModel(RegistrationAllowed));
@@ -23,3 +42,5 @@ public sealed class AccountController(IOptions<AccountOptions> options) : Contro
 }
 
 public sealed record AccountPageModel(bool RegistrationAllowed);
+
+public sealed record MyAccountPageModel(bool EmailEnabled);

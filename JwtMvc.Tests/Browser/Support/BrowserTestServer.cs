@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
+using JwtMvc.Tests.Support;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -21,9 +22,10 @@ internal sealed class BrowserTestServer : IAsyncDisposable
     private readonly string dataFolder;
     private int registered;
 
-    private BrowserTestServer(JwtMvcKestrelFactory factory, RecordingServer otherOrigin, string dataFolder, byte[] signingKey)
+    private BrowserTestServer(JwtMvcKestrelFactory factory, RecordingServer otherOrigin, SmtpTestServer mail, string dataFolder, byte[] signingKey)
     {
         this.factory = factory;
+        Mail = mail;
         this.dataFolder = dataFolder;
         OtherOrigin = otherOrigin;
         SigningKey = signingKey;
@@ -36,25 +38,39 @@ internal sealed class BrowserTestServer : IAsyncDisposable
 
     public RecordingServer OtherOrigin { get; }
 
-    /// <summary>The app's <c>Jwt:SigningKey</c>, so a test can sign a token the app accepts as genuine.</summary>
+    /// <summary>The SMTP server the app mails to (links start with the app's own URL: no App:PublicBaseUrl in Development).</summary>
+    public SmtpTestServer Mail { get; }
+
+    /// <summary>The app's <c>Jwt:SigningKey</c>, so a test can sign a token the app accepts as genuine; empty in key-ring mode.</summary>
     public byte[] SigningKey { get; }
 
-    public static async Task<BrowserTestServer> StartAsync()
+    /// <summary>Starts a server; with <paramref name="keyRing"/>, in key-ring mode (ES256, no <see cref="SigningKey"/>).</summary>
+    public static async Task<BrowserTestServer> StartAsync(bool keyRing = false)
     {
         var otherOrigin = await RecordingServer.StartAsync();
+        var mail = SmtpTestServer.Start();
         var dataFolder = Directory.CreateTempSubdirectory("jwtmvc-browser-").FullName;
-        var signingKey = RandomNumberGenerator.GetBytes(32);
+        var signingKey = keyRing ? [] : RandomNumberGenerator.GetBytes(32);
         var settings = new Dictionary<string, string>
         {
             ["ConnectionStrings:Default"] = $"Data Source={Path.Combine(dataFolder, "jwtmvc.db")}",
             ["Uploads:Root"] = Path.Combine(dataFolder, "uploads"),
-            ["Jwt:SigningKey"] = Convert.ToBase64String(signingKey),
             // Every test signs in from 127.0.0.1; the per-client login limit is not what these tests are about.
             ["RateLimiting:Auth:PermitLimit"] = "10000",
             // The page may talk to this other origin (CSP connect-src), so the test sees what the browser sends there.
             ["SecurityHeaders:ConnectSources:0"] = otherOrigin.Origin,
             ["Logging:LogLevel:Default"] = "Warning",
+            ["Email:MinSecondsBetweenMails"] = "0",
         };
+        foreach (var (key, value) in mail.Settings)
+        {
+            settings[key] = value!;
+        }
+
+        if (!keyRing)
+        {
+            settings["Jwt:SigningKey"] = Convert.ToBase64String(signingKey);
+        }
 
         var factory = new JwtMvcKestrelFactory(settings);
         try
@@ -65,10 +81,11 @@ internal sealed class BrowserTestServer : IAsyncDisposable
         {
             await factory.DisposeAsync();
             await otherOrigin.DisposeAsync();
+            await mail.DisposeAsync();
             throw;
         }
 
-        return new BrowserTestServer(factory, otherOrigin, dataFolder, signingKey);
+        return new BrowserTestServer(factory, otherOrigin, mail, dataFolder, signingKey);
     }
 
     /// <summary>An HTTP client for the app's API, for arranging what a test needs without the browser.</summary>
@@ -90,6 +107,7 @@ internal sealed class BrowserTestServer : IAsyncDisposable
     {
         await factory.DisposeAsync();
         await OtherOrigin.DisposeAsync();
+        await Mail.DisposeAsync();
         try
         {
             Directory.Delete(dataFolder, recursive: true);

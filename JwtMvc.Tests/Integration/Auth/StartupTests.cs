@@ -7,9 +7,19 @@ namespace JwtMvc.Tests.Integration.Auth;
 public sealed class StartupTests
 {
     [Test]
-    public void Outside_development_a_missing_signing_key_stops_the_start_naming_the_setting()
+    public async Task Outside_development_without_a_signing_key_the_app_starts_in_key_ring_mode()
     {
         using var factory = new JwtMvcFactory { SigningKey = null, Environment = "Production" };
+
+        var response = await factory.CreateClient().GetAsync("/health");
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), "no Jwt:SigningKey is not an error: the key ring signs");
+    }
+
+    [Test]
+    public void A_malformed_signing_key_stops_the_start_naming_the_setting()
+    {
+        using var factory = new JwtMvcFactory { SigningKey = "not base64!", Environment = "Production" };
 
         var exception = Assert.Catch(() => factory.CreateClient());
 

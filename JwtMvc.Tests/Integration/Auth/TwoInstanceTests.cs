@@ -1,5 +1,8 @@
 using System.Net;
+using JwtMvc.Data;
 using JwtMvc.Tests.Support;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace JwtMvc.Tests.Integration.Auth;
 
@@ -61,5 +64,24 @@ public sealed class TwoInstanceTests : TwoInstanceFixture
         First.Clock.Advance(TimeSpan.FromSeconds(31));
 
         Assert.That((await onSecond.GetAsync("/api/me")).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "after Jwt:SessionCheckSeconds the other instance refuses it");
+    }
+
+    /// <summary>A reset link mailed by one instance must work on whichever instance the click lands on: one Data Protection key ring in the database.</summary>
+    [Test]
+    public async Task A_password_reset_token_made_by_one_instance_validates_on_the_other()
+    {
+        string token;
+        await using (var scope = First.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+            token = await users.GeneratePasswordResetTokenAsync((await users.FindByNameAsync("bob"))!);
+        }
+
+        await using var other = Second.Services.CreateAsyncScope();
+        var otherUsers = other.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        var bob = (await otherUsers.FindByNameAsync("bob"))!;
+        var valid = await otherUsers.VerifyUserTokenAsync(bob, otherUsers.Options.Tokens.PasswordResetTokenProvider, UserManager<AppUser>.ResetPasswordTokenPurpose, token);
+
+        Assert.That(valid, Is.True, "the second instance reads the first's Data Protection keys from the shared database");
     }
 }

@@ -47,6 +47,17 @@ public sealed class SqlServerTests
     }
 
     [Test]
+    public void On_sql_server_an_admin_change_takes_an_exclusive_transaction_lock_before_counting_the_admins()
+    {
+        var sql = JwtMvc.Data.Stores.UserAdministration.SqlServerAdminChangeLock;
+
+        Assert.That(sql, Does.Contain("sp_getapplock"), "an application lock serialises admin changes on every instance");
+        Assert.That(sql, Does.Contain("@LockMode = N'Exclusive'"));
+        Assert.That(sql, Does.Contain("@LockOwner = N'Transaction'"), "held until the change commits or rolls back");
+        Assert.That(sql, Does.Contain("IF @result < 0 THROW"), "a lock not granted fails the change instead of running it unlocked");
+    }
+
+    [Test]
     public async Task Concurrent_rotations_on_a_live_sql_server_have_exactly_one_winner()
     {
         var connectionString = Environment.GetEnvironmentVariable(ConnectionVariable);

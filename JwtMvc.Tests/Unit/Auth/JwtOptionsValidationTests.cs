@@ -10,9 +10,45 @@ namespace JwtMvc.Tests.Unit.Auth;
 public sealed class JwtOptionsValidationTests
 {
     [Test]
-    public void A_missing_signing_key_fails_naming_the_setting()
+    public void Without_a_signing_key_the_key_ring_signs_ES256()
     {
-        var exception = Assert.Throws<OptionsValidationException>(() => Resolve(new Dictionary<string, string?>()));
+        var options = Resolve(new Dictionary<string, string?>());
+
+        Assert.That(options.UsesSharedSecret, Is.False, "no Jwt:SigningKey means key-ring mode, not a failed start");
+        Assert.That(options.SigningAlgorithm, Is.EqualTo("ES256"));
+    }
+
+    [Test]
+    public void With_a_signing_key_tokens_are_HS256_whatever_Jwt_Algorithm_says()
+    {
+        var options = Resolve(new() { ["Jwt:SigningKey"] = TestKeys.NewSigningKey(), ["Jwt:Algorithm"] = "RS256" });
+
+        Assert.That(options.SigningAlgorithm, Is.EqualTo("HS256"));
+    }
+
+    [TestCase("HS256")]
+    [TestCase("none")]
+    [TestCase("es256")]
+    public void A_key_ring_algorithm_other_than_ES256_or_RS256_fails_naming_the_setting(string algorithm)
+    {
+        var exception = Assert.Throws<OptionsValidationException>(() => Resolve(new() { ["Jwt:Algorithm"] = algorithm }));
+
+        Assert.That(exception!.Message, Does.Contain("Jwt:Algorithm"));
+    }
+
+    [Test]
+    public void An_announce_lead_as_long_as_the_rotation_period_fails()
+    {
+        var exception = Assert.Throws<OptionsValidationException>(() =>
+            Resolve(new() { ["Jwt:KeyRing:AnnounceHours"] = "48", ["Jwt:KeyRing:RotationDays"] = "2" }));
+
+        Assert.That(exception!.Message, Does.Contain("Jwt:KeyRing:AnnounceHours"));
+    }
+
+    [Test]
+    public void A_blank_signing_key_fails_naming_the_setting()
+    {
+        var exception = Assert.Throws<OptionsValidationException>(() => Resolve(new() { ["Jwt:SigningKey"] = "   " }));
 
         Assert.That(exception!.Message, Does.Contain("Jwt:SigningKey"));
     }

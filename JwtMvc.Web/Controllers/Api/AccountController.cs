@@ -14,7 +14,7 @@ namespace JwtMvc.Web.Controllers.Api;
 [ApiController]
 [Route("api/account")]
 [RequestBodyLimit(RequestBodyLimitAttribute.SmallBodyBytes)]
-public sealed class AccountController(AccountService accounts, IOptions<AccountOptions> options) : ControllerBase
+public sealed class AccountController(AccountService accounts, AccountEmailService accountEmail, IOptions<AccountOptions> options) : ControllerBase
 {
     /// <summary>
     /// Changes the caller's password; every other session of theirs ends. A wrong current password is a password
@@ -33,7 +33,7 @@ public sealed class AccountController(AccountService accounts, IOptions<AccountO
     [HttpPost("register")]
     [AllowAnonymous]
     [EnableRateLimiting(AuthRateLimiting.Policy)]
-    public async Task<Results<Created<UserSummary>, ValidationProblem, ProblemHttpResult>> Register(RegisterRequest request, CancellationToken cancellationToken)
+    public async Task<Results<Created<UserSummary>, Accepted<RegistrationPendingResponse>, ValidationProblem, ProblemHttpResult>> Register(RegisterRequest request, CancellationToken cancellationToken)
     {
         if (!options.Value.AllowRegistration)
         {
@@ -42,6 +42,11 @@ public sealed class AccountController(AccountService accounts, IOptions<AccountO
         }
 
         var outcome = await accounts.RegisterAsync(request.UserName, request.Email, request.Password, cancellationToken);
+        if (await accountEmail.AfterRegistrationAsync(outcome, request.Email, cancellationToken))
+        {
+            return TypedResults.Accepted((string?)null, new RegistrationPendingResponse(ConfirmationRequired: true));
+        }
+
         return outcome.Succeeded
             ? TypedResults.Created((string?)null, UserSummary.From(outcome.Value!))
             : ProblemResults.ValidationProblem(outcome.Errors);

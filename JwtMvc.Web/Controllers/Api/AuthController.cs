@@ -30,6 +30,10 @@ public sealed class AuthController(SignInService signIn, TokenService tokens) : 
             case SignInOutcome.LockedOut:
                 return TypedResults.Problem(statusCode: StatusCodes.Status423Locked, title: "Account locked",
                     detail: "This account is locked after too many failed sign-ins. Try again later.");
+            case SignInOutcome.EmailNotConfirmed:
+                return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Email not confirmed",
+                    detail: "Confirm your email address with the link we mailed you, then sign in. You can ask for a new link.",
+                    extensions: new Dictionary<string, object?> { ["code"] = "email_not_confirmed" });
             default:
                 return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed",
                     detail: "The user name or password is incorrect.");

@@ -55,6 +55,7 @@ internal sealed class PasswordGrant(SignInService signIn) : ITokenGrant
         {
             SignInOutcome.SignedIn signedIn => TypedResults.Ok(OAuthTokenResponse.From(signedIn.Tokens)),
             SignInOutcome.LockedOut => TypedResults.BadRequest(OAuthError.InvalidGrant("The account is locked after too many failed sign-ins.")),
+            SignInOutcome.EmailNotConfirmed => TypedResults.BadRequest(OAuthError.InvalidGrant("Confirm your email address first.")),
             _ => TypedResults.BadRequest(OAuthError.InvalidGrant("The user name or password is incorrect.")),
         };
     }

@@ -41,7 +41,8 @@
     // How long a tab that waited for another tab's refresh waits for that tab's token to reach it.
     var HANDOFF_MS = 2000;
     // Pages where being signed out is the normal state: no redirect to the login page from there.
-    var SIGNED_OUT_PAGES = ['/account/login', '/account/register'];
+    var SIGNED_OUT_PAGES = ['/account/login', '/account/register', '/account/forgot-password', '/account/reset-password',
+        '/account/confirm-email', '/account/confirm-email-change'];
     var TOKEN_CHANGED_EVENT = 'jwtmvc:token-changed';
 
     var storage = window.localStorage;

@@ -57,23 +57,47 @@
         ui.showAlert('#detail-alert', message, kind || 'success');
     }
 
+    // Bootstrap ignores show() and hide() while a modal is still fading in or out, so a click that lands
+    // during the fade (a quick user, a busy machine) would be lost: Confirm would leave the dialog open and
+    // the action undone. Every modal's fade is tracked here, and setModalShown defers a call made during a
+    // fade to its end.
+    $('.modal')
+        .on('show.bs.modal hide.bs.modal', function (e) { $(this).data('jwtmvc-fading', e.type === 'show' ? 'shown' : 'hidden'); })
+        .on('shown.bs.modal hidden.bs.modal', function () { $(this).removeData('jwtmvc-fading'); });
+
+    function setModalShown(element, shown) {
+        var fadingTo = $(element).data('jwtmvc-fading');
+        if (fadingTo) {
+            $(element).one(fadingTo + '.bs.modal', function () { setModalShown(element, shown); });
+            return;
+        }
+        var modal = window.bootstrap.Modal.getOrCreateInstance(element);
+        if (shown) {
+            modal.show();
+        } else {
+            modal.hide();
+        }
+    }
+
     /** A Bootstrap modal asking to confirm; resolves true on Confirm, false when dismissed. */
     function confirmAction(message, confirmLabel) {
         var element = document.getElementById('confirm-modal');
-        var modal = window.bootstrap.Modal.getOrCreateInstance(element);
         $('#confirm-message').text(message);
         $('#confirm-ok').text(confirmLabel || 'Confirm');
         return new Promise(function (resolve) {
             var confirmed = false;
             $('#confirm-ok').off('click.confirm').on('click.confirm', function () {
                 confirmed = true;
-                modal.hide();
+                setModalShown(element, false);
             });
-            $(element).one('hidden.bs.modal', function () {
-                $('#confirm-ok').off('click.confirm');
-                resolve(confirmed);
+            // Bound when this dialog starts to open, so that the end of an earlier one's fade-out is not taken for its answer.
+            $(element).one('show.bs.modal', function () {
+                $(element).one('hidden.bs.modal', function () {
+                    $('#confirm-ok').off('click.confirm');
+                    resolve(confirmed);
+                });
             });
-            modal.show();
+            setModalShown(element, true);
         });
     }
 
@@ -216,7 +240,7 @@
         var $form = $('#create-user-form');
         $form[0].reset();
         forms.clearErrors($form);
-        window.bootstrap.Modal.getOrCreateInstance(document.getElementById('create-user-modal')).show();
+        setModalShown(document.getElementById('create-user-modal'), true);
     });
 
     $('#create-user-form').on('submit', function (e) {
@@ -226,7 +250,7 @@
         var body = forms.values($form, ['userName', 'email', 'displayName', 'password']);
         body.roles = $form.find('input[name=roles]:checked').map(function () { return this.value; }).get();
         api('POST', '', body).done(function (user) {
-            window.bootstrap.Modal.getOrCreateInstance(document.getElementById('create-user-modal')).hide();
+            setModalShown(document.getElementById('create-user-modal'), false);
             state.search = user.userName;
             state.page = 1;
             $('#user-search').val(user.userName);
@@ -305,6 +329,14 @@
                     })
                     .fail(function (xhr) { forms.showProblem($form, xhr, 'The password could not be reset'); });
             });
+    });
+
+    $('#send-reset').on('click', function () {
+        var name = $('#detail-user-name').text();
+        // 202 with no body: not through api(), which expects JSON.
+        $.ajax({ url: API + userPath(state.selectedId, '/send-reset'), method: 'POST' })
+            .done(function () { refreshAfterChange('A password reset link is on its way to ' + name + '.'); })
+            .fail(function (xhr) { showDetailMessage(ui.problemText(xhr, 'The reset mail could not be sent'), 'danger'); });
     });
 
     $('#revoke-sessions').on('click', function () {

@@ -22,6 +22,9 @@
         switch (xhr.status) {
             case 401:
                 return 'The user name or password is incorrect.';
+            case 403:
+                $('#resend-confirmation').removeClass('d-none');
+                return 'Confirm your email address first: open the link we mailed you.';
             case 423:
                 return 'This account is locked after too many failed attempts. Try again later, or ask an administrator to unlock it.';
             case 429: {

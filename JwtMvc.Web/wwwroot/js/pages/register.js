@@ -16,7 +16,13 @@
         }
 
         forms.setBusy($form, true);
-        forms.postJson('/api/account/register', body).then(function () {
+        forms.postJson('/api/account/register', body).then(function (created) {
+            if (created && created.confirmationRequired) {
+                forms.setBusy($form, false);
+                $form.trigger('reset');
+                forms.showAlert($form, 'Almost done: we sent a confirmation link to ' + body.email + '. Open it, then log in.', 'success');
+                return $.Deferred().promise();
+            }
             return ui.login(body.userName, body.password);
         }).done(ui.followReturnUrl).fail(function (xhr) {
             forms.setBusy($form, false);

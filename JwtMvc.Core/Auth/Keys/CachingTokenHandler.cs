@@ -1,0 +1,99 @@
+using System.Collections.Concurrent;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace JwtMvc.Core.Auth.Keys;
+
+/// <summary>
+/// A <see cref="JsonWebTokenHandler"/> that remembers the tokens it found valid until their <c>exp</c>, so a
+/// token presented again costs a dictionary lookup instead of an ECDSA verification. Bounded in size; a revoked
+/// key's entries go at once (<see cref="KeyRing.KeyRevoked"/>). Only the signature and claims checks are
+/// cached: the session check runs on every request after this.
+/// </summary>
+public sealed class CachingTokenHandler : JsonWebTokenHandler
+{
+    public const int DefaultCapacity = 10_000;
+
+    // Keyed by the token itself: it is in memory for the request anyway, and a hash would cost what it saves.
+    private readonly ConcurrentDictionary<string, Entry> entries = new(StringComparer.Ordinal);
+    private readonly TimeProvider clock;
+    private readonly int capacity;
+
+    public CachingTokenHandler(KeyRing ring, TimeProvider clock, int capacity = DefaultCapacity)
+    {
+        ArgumentNullException.ThrowIfNull(ring);
+        this.clock = clock;
+        this.capacity = capacity;
+        MapInboundClaims = false;
+        ring.KeyRevoked += Evict;
+    }
+
+    public int Count => entries.Count;
+
+    public override async Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        var now = clock.GetUtcNow();
+        if (entries.TryGetValue(token, out var hit))
+        {
+            if (now < hit.ExpiresAt)
+            {
+                return Copy(hit.Result);
+            }
+
+            entries.TryRemove(token, out _);
+        }
+
+        var result = await base.ValidateTokenAsync(token, validationParameters);
+        if (result.IsValid && result.SecurityToken is JsonWebToken jwt && jwt.Kid is { } keyId)
+        {
+            Remember(token, new Entry(keyId, new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero), result), now);
+        }
+
+        return result;
+    }
+
+    private void Remember(string token, Entry entry, DateTimeOffset now)
+    {
+        if (entries.Count >= capacity)
+        {
+            foreach (var (key, value) in entries)
+            {
+                if (now >= value.ExpiresAt)
+                {
+                    entries.TryRemove(key, out _);
+                }
+            }
+
+            if (entries.Count >= capacity)
+            {
+                return; // full of live tokens: validate the rest every time rather than grow
+            }
+        }
+
+        entries[token] = entry;
+    }
+
+    private void Evict(string keyId)
+    {
+        foreach (var (key, value) in entries)
+        {
+            if (value.KeyId == keyId)
+            {
+                entries.TryRemove(key, out _);
+            }
+        }
+    }
+
+    // Each request gets its own identity: later code may add claims to it.
+    private static TokenValidationResult Copy(TokenValidationResult cached) => new()
+    {
+        IsValid = true,
+        ClaimsIdentity = cached.ClaimsIdentity.Clone(),
+        SecurityToken = cached.SecurityToken,
+        Issuer = cached.Issuer,
+        TokenType = cached.TokenType,
+    };
+
+    private sealed record Entry(string KeyId, DateTimeOffset ExpiresAt, TokenValidationResult Result);
+}

@@ -1,0 +1,299 @@
+using System.Collections.Frozen;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+
+namespace JwtMvc.Core.Auth.Keys;
+
+/// <summary>
+/// Key-ring mode: asymmetric keys in the database (<see cref="ISigningKeyStore"/>), rotated on the schedule of
+/// <see cref="KeyLifecycle"/>. Keeps an in-memory snapshot for signing and validation, reloaded every
+/// <c>Jwt:SessionCheckSeconds</c> (so a revocation on another instance is seen within that time) and at once after
+/// a change made here.
+/// </summary>
+public sealed partial class KeyRing : SigningKeys, IDisposable
+{
+    private readonly JwtOptions settings;
+    private readonly KeyLifecycle lifecycle;
+    private readonly IServiceScopeFactory scopes;
+    private readonly IPrivateKeyProtector protector;
+    private readonly TimeProvider clock;
+    private readonly ILogger<KeyRing> logger;
+    private readonly SemaphoreSlim gate = new(1, 1);
+    private volatile Snapshot? snapshot;
+
+    public KeyRing(IOptions<JwtOptions> options, IServiceScopeFactory scopes, IPrivateKeyProtector protector, TimeProvider clock, ILogger<KeyRing> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        settings = options.Value;
+        lifecycle = new KeyLifecycle(settings);
+        this.scopes = scopes;
+        this.protector = protector;
+        this.clock = clock;
+        this.logger = logger;
+    }
+
+    /// <summary>Raised when a key this instance knew is found revoked, so caches of what it verified can drop it.</summary>
+    public event Action<string>? KeyRevoked;
+
+    public override bool FromConfiguration => false;
+
+    public override SigningCredentials Current
+    {
+        get
+        {
+            var current = snapshot ?? throw new InvalidOperationException("The key ring has not been loaded; call EnsureFreshAsync first.");
+            var signer = lifecycle.SignerAt(current.Keys, clock.GetUtcNow());
+            return signer is not null && current.Signing.TryGetValue(signer.KeyId, out var credentials)
+                ? credentials
+                : throw new InvalidOperationException("No signing key is active; call EnsureFreshAsync first.");
+        }
+    }
+
+    /// <summary>The keys published in the JWKS: announced, active and retired keys of the configured algorithm.</summary>
+    public IReadOnlyList<SigningKeyRecord> PublishedKeys
+    {
+        get
+        {
+            var now = clock.GetUtcNow();
+            return snapshot?.Keys.Where(k => k.Algorithm == settings.Algorithm && KeyLifecycle.Verifies(k, now)).OrderByDescending(k => k.Generation).ToList() ?? [];
+        }
+    }
+
+    public override async ValueTask EnsureFreshAsync(CancellationToken cancellationToken)
+    {
+        var current = snapshot;
+        var now = clock.GetUtcNow();
+        if (current is not null && lifecycle.SignerAt(current.Keys, now) is not null)
+        {
+            if (now - current.LoadedAt < ReloadInterval || !await gate.WaitAsync(0, cancellationToken))
+            {
+                return; // fresh, or another request is reloading: the current keys serve meanwhile
+            }
+        }
+        else
+        {
+            await gate.WaitAsync(cancellationToken);
+        }
+
+        try
+        {
+            if (!ReferenceEquals(current, snapshot) && snapshot is { } loaded && lifecycle.SignerAt(loaded.Keys, clock.GetUtcNow()) is not null)
+            {
+                return; // reloaded while this call waited
+            }
+
+            await ReloadAsync(rotate: true, cancellationToken);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>The background rotation: creates a key when one is due (safe with many instances), then reloads.</summary>
+    public async Task RotateIfDueAsync(CancellationToken cancellationToken)
+    {
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            await ReloadAsync(rotate: true, cancellationToken);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>Every key not yet removed, revoked ones included, newest first, as the database has them now.</summary>
+    public async Task<IReadOnlyList<SigningKeyRecord>> ListAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var (keys, _) = await scope.ServiceProvider.GetRequiredService<ISigningKeyStore>().LoadAsync(clock.GetUtcNow(), cancellationToken);
+        return [.. keys.OrderByDescending(k => k.Generation)];
+    }
+
+    /// <summary>"Rotate now": a new key signs at once and the keys before it retire now. Answers the new key.</summary>
+    public async Task<SigningKeyRecord> RotateNowAsync(CancellationToken cancellationToken)
+    {
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var store = scope.ServiceProvider.GetRequiredService<ISigningKeyStore>();
+            var created = await CreateImmediateAsync(store, cancellationToken);
+            await ReloadAsync(rotate: false, cancellationToken);
+            return created;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Revokes a key: it leaves the JWKS and validation at once. Revoking the signing key first makes a new one
+    /// sign. Null when no such key exists (or it was removed already).
+    /// </summary>
+    public async Task<SigningKeyRecord?> RevokeAsync(string keyId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(keyId);
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var store = scope.ServiceProvider.GetRequiredService<ISigningKeyStore>();
+            var now = clock.GetUtcNow();
+            var (keys, _) = await store.LoadAsync(now, cancellationToken);
+            var key = keys.FirstOrDefault(k => k.KeyId == keyId);
+            if (key is null)
+            {
+                return null;
+            }
+
+            if (key.RevokedAt is null)
+            {
+                if (lifecycle.SignerAt(keys, now)?.KeyId == keyId)
+                {
+                    await CreateImmediateAsync(store, cancellationToken);
+                }
+
+                await store.RevokeAsync(keyId, now, cancellationToken);
+                key.RevokedAt = now;
+                Log.KeyRevoked(logger, keyId);
+            }
+
+            await ReloadAsync(rotate: false, cancellationToken);
+            return key;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    public override void ApplyTo(TokenValidationParameters parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        parameters.TryAllIssuerSigningKeys = false;
+        parameters.IssuerSigningKeyResolver = (_, _, keyId, _) => Resolve(keyId);
+    }
+
+    public void Dispose() => gate.Dispose();
+
+    /// <summary>The key a token names by <c>kid</c>, if it verifies now; nothing otherwise (an unknown kid fails).</summary>
+    internal IEnumerable<SecurityKey> Resolve(string? keyId)
+    {
+        var current = snapshot;
+        if (keyId is null || current is null || !current.Verification.TryGetValue(keyId, out var entry) || !KeyLifecycle.Verifies(entry.Record, clock.GetUtcNow()))
+        {
+            return [];
+        }
+
+        return [entry.Key];
+    }
+
+    private TimeSpan ReloadInterval => TimeSpan.FromSeconds(Math.Max(settings.SessionCheckSeconds, 1));
+
+    private async Task<SigningKeyRecord> CreateImmediateAsync(ISigningKeyStore store, CancellationToken cancellationToken)
+    {
+        // Another instance may store the next generation between our read and our write: read again and retry.
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var now = clock.GetUtcNow();
+            var (keys, maxGeneration) = await store.LoadAsync(now, cancellationToken);
+            var schedule = lifecycle.PlanImmediate(keys, maxGeneration, now);
+            if (await TryCreateAsync(store, schedule, now, cancellationToken) is { } created)
+            {
+                return created;
+            }
+        }
+
+        throw new InvalidOperationException("Could not store a new signing key: other instances kept creating keys at the same time.");
+    }
+
+    private async Task<SigningKeyRecord?> TryCreateAsync(ISigningKeyStore store, KeySchedule schedule, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var (keyId, publicJwk, privateKey) = KeyMaterial.Create(settings.Algorithm);
+        var key = new SigningKeyRecord
+        {
+            KeyId = keyId,
+            Generation = schedule.Generation,
+            Algorithm = settings.Algorithm,
+            CreatedAt = now,
+            ActivatesAt = schedule.ActivatesAt,
+            RetiresAt = schedule.RetiresAt,
+            RemovedAt = schedule.RemovedAt,
+            PublicJwk = publicJwk,
+            ProtectedPrivateKey = protector.Protect(privateKey),
+        };
+        System.Security.Cryptography.CryptographicOperations.ZeroMemory(privateKey);
+        if (!await store.TryAddAsync(key, schedule.Retirements, cancellationToken))
+        {
+            return null;
+        }
+
+        Log.KeyCreated(logger, keyId, key.Algorithm, key.ActivatesAt);
+        return key;
+    }
+
+    private async Task ReloadAsync(bool rotate, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var store = scope.ServiceProvider.GetRequiredService<ISigningKeyStore>();
+        var now = clock.GetUtcNow();
+        var (keys, maxGeneration) = await store.LoadAsync(now, cancellationToken);
+        if (rotate && lifecycle.PlanScheduled(keys, maxGeneration, now) is { } schedule)
+        {
+            // Losing the race to another instance is fine: its key is the one this reload then finds.
+            await TryCreateAsync(store, schedule, now, cancellationToken);
+            (keys, _) = await store.LoadAsync(now, cancellationToken);
+        }
+
+        var previous = snapshot;
+        snapshot = Build(keys, previous, now);
+        if (previous is not null)
+        {
+            foreach (var revoked in keys.Where(k => k.RevokedAt is not null && previous.Verification.ContainsKey(k.KeyId)))
+            {
+                KeyRevoked?.Invoke(revoked.KeyId);
+            }
+        }
+    }
+
+    private Snapshot Build(IReadOnlyList<SigningKeyRecord> keys, Snapshot? previous, DateTimeOffset now)
+    {
+        var usable = keys.Where(k => k.Algorithm == settings.Algorithm && k.RevokedAt is null).ToList();
+
+        // Keys already built are reused, so the token handler's per-key crypto caches survive a reload.
+        var verification = usable.ToFrozenDictionary(
+            k => k.KeyId,
+            k => previous?.Verification.TryGetValue(k.KeyId, out var known) == true ? known with { Record = k } : new VerificationKey(k, KeyMaterial.PublicKey(k)),
+            StringComparer.Ordinal);
+        var signing = usable
+            .Where(k => KeyLifecycle.StatusAt(k, now) is SigningKeyStatus.Active or SigningKeyStatus.Announced)
+            .ToFrozenDictionary(
+                k => k.KeyId,
+                k => previous?.Signing.TryGetValue(k.KeyId, out var known) == true ? known : KeyMaterial.Signing(k, protector.Unprotect(k.ProtectedPrivateKey)),
+                StringComparer.Ordinal);
+        return new Snapshot(keys, verification, signing, now);
+    }
+
+    private sealed record VerificationKey(SigningKeyRecord Record, SecurityKey Key);
+
+    private sealed record Snapshot(
+        IReadOnlyList<SigningKeyRecord> Keys,
+        FrozenDictionary<string, VerificationKey> Verification,
+        FrozenDictionary<string, SigningCredentials> Signing,
+        DateTimeOffset LoadedAt);
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Information, Message = "Created signing key {KeyId} ({Algorithm}); it signs from {ActivatesAt:O}")]
+        public static partial void KeyCreated(ILogger logger, string keyId, string algorithm, DateTimeOffset activatesAt);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Signing key {KeyId} revoked")]
+        public static partial void KeyRevoked(ILogger logger, string keyId);
+    }
+}

@@ -1,0 +1,121 @@
+using JwtMvc.Core.Email;
+using JwtMvc.Data.Stores;
+
+using Microsoft.EntityFrameworkCore;
+
+namespace JwtMvc.Data.Email;
+
+/// <summary>The mail outbox in the database: it survives restarts and mail server outages, and instances share it.</summary>
+internal sealed class MailOutbox(AppDbContext db) : IMailOutbox
+{
+    public async Task EnqueueAsync(MailJob job, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        using var gate = await SqliteWriteGate.EnterAsync(db, cancellationToken);
+        db.MailJobs.Add(job);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        finally
+        {
+            db.Entry(job).State = EntityState.Detached;
+        }
+    }
+
+    public async Task<IReadOnlyList<MailJob>> ClaimDueAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int max, CancellationToken cancellationToken)
+    {
+        var due = await db.MailJobs.AsNoTracking()
+            .Where(j => j.NextAttemptAt <= now)
+            .OrderBy(j => j.NextAttemptAt)
+            .Take(max)
+            .ToListAsync(cancellationToken);
+
+        var claimed = new List<MailJob>(due.Count);
+        foreach (var job in due)
+        {
+            // Conditional on the due time read above: of several instances claiming one job, one changes the row.
+            int changed;
+            using (await SqliteWriteGate.EnterAsync(db, cancellationToken))
+            {
+                changed = await db.MailJobs
+                    .Where(j => j.Id == job.Id && j.NextAttemptAt == job.NextAttemptAt && j.Attempts == job.Attempts)
+                    .ExecuteUpdateAsync(set => set.SetProperty(j => j.NextAttemptAt, leaseUntil).SetProperty(j => j.Attempts, j => j.Attempts + 1), cancellationToken);
+            }
+
+            if (changed == 1)
+            {
+                job.NextAttemptAt = leaseUntil;
+                job.Attempts++;
+                claimed.Add(job);
+            }
+        }
+
+        return claimed;
+    }
+
+    public async Task CompleteAsync(Guid jobId, CancellationToken cancellationToken)
+    {
+        using var gate = await SqliteWriteGate.EnterAsync(db, cancellationToken);
+        await db.MailJobs.Where(j => j.Id == jobId).ExecuteDeleteAsync(cancellationToken);
+    }
+
+    public async Task RetryAsync(Guid jobId, DateTimeOffset nextAttemptAt, string error, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        var stored = error.Length > Configurations.MailJobConfiguration.LastErrorMaxLength ? error[..Configurations.MailJobConfiguration.LastErrorMaxLength] : error;
+        using var gate = await SqliteWriteGate.EnterAsync(db, cancellationToken);
+        await db.MailJobs.Where(j => j.Id == jobId)
+            .ExecuteUpdateAsync(set => set.SetProperty(j => j.NextAttemptAt, nextAttemptAt).SetProperty(j => j.LastError, stored), cancellationToken);
+    }
+
+    public async Task MarkAdmittedAsync(Guid jobId, CancellationToken cancellationToken)
+    {
+        using var gate = await SqliteWriteGate.EnterAsync(db, cancellationToken);
+        await db.MailJobs.Where(j => j.Id == jobId).ExecuteUpdateAsync(set => set.SetProperty(j => j.Admitted, true), cancellationToken);
+    }
+
+    public async Task<bool> TryAdmitAsync(string normalizedAddress, DateTimeOffset now, TimeSpan minInterval, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(normalizedAddress);
+        if (minInterval <= TimeSpan.Zero)
+        {
+            return true;
+        }
+
+        var address = normalizedAddress.Length > Configurations.MailJobConfiguration.AddressMaxLength
+            ? normalizedAddress[..Configurations.MailJobConfiguration.AddressMaxLength]
+            : normalizedAddress;
+        var openedBefore = now - minInterval;
+        using var gate = await SqliteWriteGate.EnterAsync(db, cancellationToken);
+        var taken = await db.MailThrottles
+            .Where(t => t.NormalizedAddress == address && t.LastMailAt <= openedBefore)
+            .ExecuteUpdateAsync(set => set.SetProperty(t => t.LastMailAt, now), cancellationToken);
+        if (taken == 1)
+        {
+            return true;
+        }
+
+        if (await db.MailThrottles.AnyAsync(t => t.NormalizedAddress == address, cancellationToken))
+        {
+            return false;
+        }
+
+        var throttle = new MailThrottle { NormalizedAddress = address, LastMailAt = now };
+        db.MailThrottles.Add(throttle);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateException)
+        {
+            // Another instance took the address's first slot a moment ago.
+            return false;
+        }
+        finally
+        {
+            db.Entry(throttle).State = EntityState.Detached;
+        }
+    }
+}

@@ -1,0 +1,118 @@
+using JwtMvc.Core.Auth;
+using JwtMvc.Core.Auth.Keys;
+using JwtMvc.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace JwtMvc.Tests.Unit.Auth.Keys;
+
+/// <summary>The per-token validation cache in front of ECDSA verification.</summary>
+public sealed class CachingTokenHandlerTests
+{
+    private readonly JwtOptions options = new();
+    private FakeTimeProvider clock = null!;
+    private KeyRing ring = null!;
+    private TokenValidationParameters parameters = null!;
+    private int keyLookups;
+
+    [SetUp]
+    public async Task SetUp()
+    {
+        keyLookups = 0;
+        clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 1, 12, 0, 0, TimeSpan.Zero));
+        ring = new InMemorySigningKeyStore().CreateRing(options, clock);
+        await ring.RotateIfDueAsync(CancellationToken.None);
+        parameters = AccessTokenValidation.CreateParameters(options, ring, clock);
+        var resolve = parameters.IssuerSigningKeyResolver;
+        parameters.IssuerSigningKeyResolver = (token, securityToken, kid, p) =>
+        {
+            keyLookups++;
+            return resolve(token, securityToken, kid, p);
+        };
+    }
+
+    [TearDown]
+    public void TearDown() => ring.Dispose();
+
+    [Test]
+    public async Task A_token_seen_before_is_not_verified_again_and_yields_its_claims()
+    {
+        var handler = new CachingTokenHandler(ring, clock);
+        var token = Sign();
+
+        var first = await handler.ValidateTokenAsync(token, parameters);
+        var second = await handler.ValidateTokenAsync(token, parameters);
+
+        Assert.That(first.IsValid && second.IsValid, Is.True);
+        Assert.That(keyLookups, Is.EqualTo(1), "the second validation is served from the cache");
+        Assert.That(second.ClaimsIdentity.FindFirst("sub")?.Value, Is.EqualTo("alice-id"));
+        Assert.That(second.ClaimsIdentity, Is.Not.SameAs(first.ClaimsIdentity), "each request gets its own identity");
+    }
+
+    [Test]
+    public async Task A_cached_token_is_refused_once_its_exp_has_passed()
+    {
+        var handler = new CachingTokenHandler(ring, clock);
+        var token = Sign();
+        await handler.ValidateTokenAsync(token, parameters);
+
+        clock.Advance(options.AccessTokenLifetime + TimeSpan.FromSeconds(options.ClockSkewSeconds + 1));
+        var later = await handler.ValidateTokenAsync(token, parameters);
+
+        Assert.That(later.IsValid, Is.False, "an expired token is validated again, and refused");
+    }
+
+    [Test]
+    public async Task Revoking_a_key_drops_its_cached_tokens_at_once()
+    {
+        var handler = new CachingTokenHandler(ring, clock);
+        var token = Sign();
+        await handler.ValidateTokenAsync(token, parameters);
+
+        await ring.RevokeAsync(ring.Current.Key.KeyId!, CancellationToken.None);
+        var after = await handler.ValidateTokenAsync(token, parameters);
+
+        Assert.That(after.IsValid, Is.False, "a revoked key's tokens must not be served from the cache");
+    }
+
+    [Test]
+    public async Task A_full_cache_stops_growing_but_still_validates()
+    {
+        var handler = new CachingTokenHandler(ring, clock, capacity: 2);
+
+        var results = new List<bool>();
+        for (var i = 0; i < 4; i++)
+        {
+            results.Add((await handler.ValidateTokenAsync(Sign(), parameters)).IsValid);
+        }
+
+        Assert.That(results, Is.All.True);
+        Assert.That(handler.Count, Is.EqualTo(2), "bounded in size");
+    }
+
+    [Test]
+    public async Task An_invalid_token_is_not_cached()
+    {
+        var handler = new CachingTokenHandler(ring, clock);
+        var forged = JwtForge.TamperPayload(Sign(), "sub", "mallory");
+
+        await handler.ValidateTokenAsync(forged, parameters);
+        var again = await handler.ValidateTokenAsync(forged, parameters);
+
+        Assert.That(again.IsValid, Is.False);
+        Assert.That(handler.Count, Is.Zero);
+    }
+
+    private string Sign() => new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
+    {
+        Issuer = options.Issuer,
+        Audience = options.Audience,
+        IssuedAt = clock.GetUtcNow().UtcDateTime,
+        NotBefore = clock.GetUtcNow().UtcDateTime,
+        Expires = (clock.GetUtcNow() + options.AccessTokenLifetime).UtcDateTime,
+        TokenType = JwtOptions.AccessTokenType,
+        Claims = new Dictionary<string, object> { ["sub"] = "alice-id", ["jti"] = Guid.NewGuid().ToString("N") },
+        SigningCredentials = ring.Current,
+    });
+}
