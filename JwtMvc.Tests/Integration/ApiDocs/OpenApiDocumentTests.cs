@@ -13,7 +13,7 @@ public sealed partial class OpenApiDocumentTests : AppFixture
 {
     private OpenApiDocument document = null!;
 
-    protected override JwtMvcFactory CreateFactory() => new(new Dictionary<string, string?> { ["Api:Docs"] = "true" }) { Environment = "Production" };
+    protected override JwtMvcFactory CreateFactory() => new(new Dictionary<string, string?> { ["Api:Docs"] = "true", ["Email:Enabled"] = "false" }) { Environment = "Production" };
 
     [OneTimeSetUp]
     public async Task ReadDocumentAsync()
