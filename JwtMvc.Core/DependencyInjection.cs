@@ -1,11 +1,14 @@
+using System.Diagnostics.Metrics;
 using JwtMvc.Core.Accounts;
 using JwtMvc.Core.Admin;
 using JwtMvc.Core.Auth;
 using JwtMvc.Core.Auth.TwoFactor;
+using JwtMvc.Core.Diagnostics;
 using JwtMvc.Core.Email;
 using JwtMvc.Core.Cluster;
 using JwtMvc.Core.Auth.Keys;
 using JwtMvc.Core.Orders;
+using JwtMvc.Core.Security;
 using JwtMvc.Core.Uploads;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,6 +29,13 @@ public static class DependencyInjection
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<JwtOptions>, JwtOptionsValidator>());
 
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(provider => new JwtMvcMetrics(provider.GetService<IMeterFactory>()));
+        services.AddOptions<SecurityOptions>()
+            .Bind(configuration.GetSection(SecurityOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddScoped<ISecurityEventLog, SecurityEventLog>();
+        services.AddScoped<SecurityDashboard>();
         services.AddSingleton<KeyRing>();
         services.AddSingleton<SigningKeys>(provider =>
             provider.GetRequiredService<IOptions<JwtOptions>>().Value.UsesSharedSecret

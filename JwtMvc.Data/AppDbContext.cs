@@ -5,6 +5,7 @@ using JwtMvc.Core.Email;
 using JwtMvc.Data.Email;
 using JwtMvc.Core.Auth.Keys;
 using JwtMvc.Core.Orders;
+using JwtMvc.Core.Security;
 using JwtMvc.Core.Uploads;
 
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
@@ -46,6 +47,8 @@ public abstract class AppDbContext : IdentityDbContext<AppUser, IdentityRole, st
     public DbSet<AuthChallenge> AuthChallenges => Set<AuthChallenge>();
 
     public DbSet<TotpTimeStep> TotpTimeSteps => Set<TotpTimeStep>();
+    public DbSet<SecurityEvent> SecurityEvents => Set<SecurityEvent>();
+
     public DbSet<MailJob> MailJobs => Set<MailJob>();
 
     internal DbSet<MailThrottle> MailThrottles => Set<MailThrottle>();

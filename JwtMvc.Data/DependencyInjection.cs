@@ -7,6 +7,7 @@ using JwtMvc.Data.Email;
 using JwtMvc.Core.Cluster;
 using JwtMvc.Core.Auth.Keys;
 using JwtMvc.Core.Orders;
+using JwtMvc.Core.Security;
 using JwtMvc.Core.Uploads;
 using JwtMvc.Data.Protection;
 using JwtMvc.Data.Providers;
@@ -85,6 +86,8 @@ public static class DependencyInjection
         services.AddScoped<IAuthChallengeStore, AuthChallengeStore>();
         services.AddScoped<IUserAdministration, UserAdministration>();
         services.AddScoped<IAuditLog, AuditLog>();
+        services.AddScoped<ISecurityEventStore, SecurityEventStore>();
+        services.AddHostedService<SecurityEventSweepService>();
         services.AddScoped<IStoredFileRepository, StoredFileStore>();
         services.AddSingleton<LocalFolderFileStore>();
         services.AddSingleton<IFileStore>(provider => provider.GetRequiredService<LocalFolderFileStore>());

@@ -1,4 +1,5 @@
 using JwtMvc.Core.Auth;
+using JwtMvc.Web.ApiDocs;
 using JwtMvc.Core.Uploads;
 using JwtMvc.Web.Auth;
 using JwtMvc.Web.Cluster;
@@ -6,6 +7,7 @@ using JwtMvc.Web.Controllers.Api;
 using JwtMvc.Web.Email;
 using JwtMvc.Web.Errors;
 using JwtMvc.Web.Security;
+using JwtMvc.Web.Telemetry;
 using JwtMvc.Web.Uploads;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
@@ -44,6 +46,8 @@ public static class DependencyInjection
         services.AddExceptionHandler<ExceptionToProblemHandler>();
         services.AddControllersWithViews(options =>
             options.ModelMetadataDetailsProviders.Add(new SystemTextJsonValidationMetadataProvider()));
+        services.AddApiDocs(configuration);
+        services.AddTelemetry(configuration);
         return services;
     }
 
@@ -53,6 +57,7 @@ public static class DependencyInjection
         app.UseExceptionHandler();
         app.UseSecurityHeaders(); // HSTS and HTTPS outside Development; CSP, nosniff, Referrer-Policy everywhere
 
+        app.UseMetricsEndpoint();
         app.UseStatusCodePages();
         app.UseRouting();
         app.UseRateLimiter();
@@ -63,6 +68,7 @@ public static class DependencyInjection
         app.MapStaticAssets().AllowAnonymous();
         app.MapHealthChecks("/health", new() { ResponseWriter = HealthReportWriter.WriteAsync }).AllowAnonymous();
         app.MapControllers();
+        app.MapApiDocs();
         app.MapControllerRoute("areas", "{area:exists}/{controller=Home}/{action=Index}/{id?}").WithStaticAssets();
         app.MapControllerRoute("default", "{controller=Home}/{action=Index}/{id?}").WithStaticAssets();
         app.MapFallback("{*path}", context =>

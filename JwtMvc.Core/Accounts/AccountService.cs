@@ -1,10 +1,11 @@
 using JwtMvc.Core.Auth;
+using JwtMvc.Core.Security;
 using JwtMvc.Core.Validation;
 
 namespace JwtMvc.Core.Accounts;
 
 /// <summary>What a user does to their own account.</summary>
-public sealed class AccountService(IUserDirectory users, SessionService sessions)
+public sealed class AccountService(IUserDirectory users, SessionService sessions, ISecurityEventLog events)
 {
     /// <summary>Changes the password and ends every other session of the user; the current one stays.</summary>
     public async Task<ValidationOutcome> ChangePasswordAsync(string userId, Guid currentSessionId, string currentPassword, string newPassword, CancellationToken cancellationToken)
@@ -12,6 +13,7 @@ public sealed class AccountService(IUserDirectory users, SessionService sessions
         var outcome = await users.ChangePasswordAsync(userId, currentPassword, newPassword, cancellationToken);
         if (outcome.Succeeded)
         {
+            await events.RecordAsync(SecurityEventTypes.PasswordChanged, userId, null, null, null, cancellationToken);
             await sessions.RevokeAllAsync(userId, SessionRevocationReasons.PasswordChanged, cancellationToken, exceptSessionId: currentSessionId);
         }
 

@@ -27,9 +27,11 @@ public abstract record PasswordCheck
 
     public sealed record Success(AuthUser User) : PasswordCheck;
 
-    public sealed record InvalidCredentials : PasswordCheck;
+    /// <param name="UserId">The user the name belongs to; null when there is none.</param>
+    /// <param name="NowLockedOut">This failure locked the account.</param>
+    public sealed record InvalidCredentials(string? UserId = null, bool NowLockedOut = false) : PasswordCheck;
 
-    public sealed record LockedOut(DateTimeOffset? Until) : PasswordCheck;
+    public sealed record LockedOut(DateTimeOffset? Until, string? UserId = null) : PasswordCheck;
 
     /// <summary>The password was right, but <c>Accounts:RequireConfirmedEmail</c> is on and the email is not confirmed.</summary>
     public sealed record EmailNotConfirmed : PasswordCheck;

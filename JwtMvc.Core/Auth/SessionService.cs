@@ -1,3 +1,5 @@
+using JwtMvc.Core.Diagnostics;
+using JwtMvc.Core.Security;
 using JwtMvc.Core.Cluster;
 
 namespace JwtMvc.Core.Auth;
@@ -8,7 +10,7 @@ namespace JwtMvc.Core.Auth;
 /// instances through <see cref="ICacheInvalidation"/>. Without Redis (or while it is down) other instances notice
 /// within <see cref="JwtOptions.SessionCheckSeconds"/>.
 /// </summary>
-public sealed class SessionService(ISessionStore store, SessionCache cache, TimeProvider clock, ICacheInvalidation invalidation)
+public sealed class SessionService(ISessionStore store, SessionCache cache, TimeProvider clock, ICacheInvalidation invalidation, JwtMvcMetrics metrics, ISecurityEventLog events)
 {
     /// <summary>
     /// True when the session is active and belongs to <paramref name="userId"/>: a token whose <c>sid</c> names
@@ -28,6 +30,12 @@ public sealed class SessionService(ISessionStore store, SessionCache cache, Time
         var revoked = await store.RevokeSessionAsync(sessionId, clock.GetUtcNow(), reason, cancellationToken);
         cache.Evict(sessionId);
         invalidation.Publish(CacheInvalidation.SessionsRevoked([sessionId]));
+        if (revoked)
+        {
+            metrics.Revoked(reason, 1);
+            await events.RecordAsync(SecurityEventTypes.SessionRevoked, null, null, null, $"session {sessionId}: {reason}", cancellationToken);
+        }
+
         return revoked;
     }
 
@@ -43,6 +51,8 @@ public sealed class SessionService(ISessionStore store, SessionCache cache, Time
         if (revoked.Count > 0)
         {
             invalidation.Publish(CacheInvalidation.SessionsRevoked(revoked));
+            metrics.Revoked(reason, revoked.Count);
+            await events.RecordAsync(SecurityEventTypes.SessionRevoked, userId, null, null, $"{revoked.Count} session(s): {reason}", cancellationToken);
         }
 
         return revoked.Count;

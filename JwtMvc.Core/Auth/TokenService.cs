@@ -1,6 +1,8 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
+using JwtMvc.Core.Diagnostics;
+using JwtMvc.Core.Security;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -20,7 +22,9 @@ public sealed partial class TokenService(
     IUserReader users,
     SessionService sessions,
     TimeProvider clock,
-    ILogger<TokenService> logger)
+    ILogger<TokenService> logger,
+    JwtMvcMetrics metrics,
+    ISecurityEventLog events)
 {
     private const int RefreshTokenBytes = 32;
 
@@ -103,6 +107,21 @@ public sealed partial class TokenService(
     public async Task<RefreshOutcome> RefreshAsync(string? refreshToken, ClientInfo client, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
+        using var activity = JwtMvcMetrics.ActivitySource.StartActivity("jwtmvc.refresh");
+        var outcome = await RotateAsync(refreshToken, client, cancellationToken);
+        var result = outcome switch
+        {
+            RefreshOutcome.Success => RefreshResult.Success,
+            RefreshOutcome.Rejected { ReuseDetected: true } => RefreshResult.Reuse,
+            _ => RefreshResult.Invalid,
+        };
+        metrics.Refresh(result);
+        activity?.SetTag("jwtmvc.result", result.ToString());
+        return outcome;
+    }
+
+    private async Task<RefreshOutcome> RotateAsync(string? refreshToken, ClientInfo client, CancellationToken cancellationToken)
+    {
         if (!IsWellFormed(refreshToken))
         {
             return RefreshOutcome.Invalid;
@@ -117,7 +136,7 @@ public sealed partial class TokenService(
 
         if (token.UsedAt is not null)
         {
-            return await RetryOrReuseAsync(refreshToken, token, now, cancellationToken);
+            return await RetryOrReuseAsync(refreshToken, token, client, now, cancellationToken);
         }
 
         var session = await store.FindSessionAsync(token.SessionId, cancellationToken);
@@ -143,7 +162,7 @@ public sealed partial class TokenService(
             var rotated = RetryWindowOn ? await store.FindTokenByHashAsync(token.TokenHash, cancellationToken) : token;
             return rotated is null || rotated.RevokedAt is not null
                 ? RefreshOutcome.Invalid
-                : await RetryOrReuseAsync(refreshToken, rotated, now, cancellationToken);
+                : await RetryOrReuseAsync(refreshToken, rotated, client, now, cancellationToken);
         }
 
         return new RefreshOutcome.Success(new IssuedTokens(CreateAccessToken(user, session.Id, AuthenticationMethods.Parse(session.AuthenticationMethods)), newToken, session.ExpiresAt, user, session.Id));
@@ -207,7 +226,7 @@ public sealed partial class TokenService(
     /// <paramref name="rotated"/> (the token <paramref name="presented"/> names) was already rotated: a retry within
     /// the window while its successor is unused gets that successor again; anything else is reuse.
     /// </summary>
-    private async Task<RefreshOutcome> RetryOrReuseAsync(string presented, RefreshToken rotated, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<RefreshOutcome> RetryOrReuseAsync(string presented, RefreshToken rotated, ClientInfo client, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (!RetryWindowOn
             || rotated.UsedAt is not { } usedAt
@@ -215,13 +234,13 @@ public sealed partial class TokenService(
             || rotated.ReplacedByHash is null
             || rotated.SealedReplacement is null)
         {
-            return await ReuseDetectedAsync(rotated.SessionId, cancellationToken);
+            return await ReuseDetectedAsync(rotated, client, cancellationToken);
         }
 
         var successor = await store.FindTokenByHashAsync(rotated.ReplacedByHash, cancellationToken);
         if (successor is null || successor.UsedAt is not null)
         {
-            return await ReuseDetectedAsync(rotated.SessionId, cancellationToken);
+            return await ReuseDetectedAsync(rotated, client, cancellationToken);
         }
 
         // A retry never brings a revoked or ended family back, nor outlives it.
@@ -250,10 +269,12 @@ public sealed partial class TokenService(
         return new RefreshOutcome.Success(new IssuedTokens(CreateAccessToken(user, session.Id, AuthenticationMethods.Parse(session.AuthenticationMethods)), successorToken, session.ExpiresAt, user, session.Id));
     }
 
-    private async Task<RefreshOutcome> ReuseDetectedAsync(Guid sessionId, CancellationToken cancellationToken)
+    private async Task<RefreshOutcome> ReuseDetectedAsync(RefreshToken token, ClientInfo client, CancellationToken cancellationToken)
     {
-        Log.RefreshTokenReuse(logger, sessionId);
-        await sessions.RevokeAsync(sessionId, SessionRevocationReasons.Reuse, cancellationToken);
+        Log.RefreshTokenReuse(logger, token.SessionId);
+        await events.RecordAsync(SecurityEventTypes.RefreshReuse, token.UserId, null, client.IpAddress,
+            $"session {token.SessionId} revoked", cancellationToken);
+        await sessions.RevokeAsync(token.SessionId, SessionRevocationReasons.Reuse, cancellationToken);
         return RefreshOutcome.Reused;
     }
 

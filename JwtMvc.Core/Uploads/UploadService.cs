@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Security.Cryptography;
+using JwtMvc.Core.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -16,7 +17,8 @@ public sealed partial class UploadService(
     IStoredFileRepository repository,
     IOptions<UploadOptions> options,
     TimeProvider clock,
-    ILogger<UploadService> logger)
+    ILogger<UploadService> logger,
+    JwtMvcMetrics metrics)
 {
     private const int CopyBufferBytes = 81920;
 
@@ -62,6 +64,7 @@ public sealed partial class UploadService(
             var stored = received.Select(r => r.Metadata!).ToList();
             await repository.AddAsync(stored, cancellationToken);
             kept = true;
+            metrics.Uploaded(stored.Sum(f => f.Size));
             Log.Uploaded(logger, stored.Count, ownerId);
             return new UploadResult.Uploaded(stored);
         }

@@ -35,14 +35,14 @@ internal sealed class UserDirectory(UserManager<AppUser> users, AppDbContext db)
         {
             // No failure is counted while locked out; only a right password learns that the account is locked.
             return await users.CheckPasswordAsync(user, password)
-                ? new PasswordCheck.LockedOut(await users.GetLockoutEndDateAsync(user))
-                : new PasswordCheck.InvalidCredentials();
+                ? new PasswordCheck.LockedOut(await users.GetLockoutEndDateAsync(user), user.Id)
+                : new PasswordCheck.InvalidCredentials(user.Id);
         }
 
         if (!await users.CheckPasswordAsync(user, password))
         {
             await users.AccessFailedAsync(user);
-            return new PasswordCheck.InvalidCredentials();
+            return new PasswordCheck.InvalidCredentials(user.Id, NowLockedOut: await users.IsLockedOutAsync(user));
         }
 
         if (await users.GetAccessFailedCountAsync(user) > 0)

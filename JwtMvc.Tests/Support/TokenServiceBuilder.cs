@@ -1,4 +1,6 @@
 using JwtMvc.Core.Auth;
+using JwtMvc.Core.Diagnostics;
+using JwtMvc.Core.Security;
 using JwtMvc.Core.Cluster;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -20,6 +22,11 @@ public sealed class TokenServiceBuilder
 
     public Mock<IUserReader> Users { get; } = new(MockBehavior.Strict);
 
+    /// <summary>Loose: records whatever it is told.</summary>
+    public Mock<ISecurityEventLog> Events { get; } = new();
+
+    public JwtMvcMetrics Metrics { get; } = new(null);
+
     public Mock<ICacheInvalidation> Invalidation { get; } = new();
 
     public static AuthUser Alice { get; } = new("alice-id", "alice", "alice@jwtmvc.local", "Alice", ["User"]);
@@ -28,14 +35,14 @@ public sealed class TokenServiceBuilder
 
     public SessionCache Cache => cache ??= new SessionCache(Microsoft.Extensions.Options.Options.Create(Options));
 
-    public SessionService BuildSessions() => new(Store.Object, Cache, Clock, Invalidation.Object);
+    public SessionService BuildSessions() => new(Store.Object, Cache, Clock, Invalidation.Object, Metrics, Events.Object);
 
     public TokenService Build() => Build(BuildSessions());
 
     public TokenService Build(SessionService sessions)
     {
         var options = Microsoft.Extensions.Options.Options.Create(Options);
-        return new TokenService(options, new SharedSecretKeys(options), Store.Object, Users.Object, sessions, Clock, NullLogger<TokenService>.Instance);
+        return new TokenService(options, new SharedSecretKeys(options), Store.Object, Users.Object, sessions, Clock, NullLogger<TokenService>.Instance, Metrics, Events.Object);
     }
 
     public Microsoft.IdentityModel.Tokens.TokenValidationParameters ValidationParameters() =>

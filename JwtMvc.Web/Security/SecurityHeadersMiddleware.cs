@@ -23,12 +23,12 @@ internal sealed class SecurityHeadersMiddleware
     {
         context.Response.OnStarting(static state =>
         {
-            var (response, policy) = ((HttpResponse, string))state;
-            var headers = response.Headers;
+            var (context, policy) = ((HttpContext, string))state;
+            var headers = context.Response.Headers;
 
             // Every API answer is someone's data or credentials (or an error about them): no cache keeps it,
             // unless the endpoint chose its own policy.
-            if (response.HttpContext.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
+            if (context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
                 && !headers.ContainsKey("Cache-Control"))
             {
                 headers.CacheControl = "no-store";
@@ -36,7 +36,8 @@ internal sealed class SecurityHeadersMiddleware
 
             if (!headers.ContainsKey("Content-Security-Policy"))
             {
-                headers.ContentSecurityPolicy = policy;
+                headers.ContentSecurityPolicy = context.GetEndpoint()?.Metadata.GetMetadata<RelaxedContentSecurityPolicy>()?.Build(context)
+                    ?? policy;
             }
 
             headers.XContentTypeOptions = "nosniff";
@@ -46,7 +47,7 @@ internal sealed class SecurityHeadersMiddleware
             }
 
             return Task.CompletedTask;
-        }, (context.Response, contentSecurityPolicy));
+        }, (context, contentSecurityPolicy));
 
         return next(context);
     }

@@ -53,8 +53,9 @@ public sealed class UserDirectoryTests
         var unknownUser = await CheckAsync("nobody-" + Guid.NewGuid().ToString("N"), "Wrong#12345");
 
         // Assert
-        Assert.That(wrongPassword, Is.EqualTo(new PasswordCheck.InvalidCredentials()));
-        Assert.That(unknownUser, Is.EqualTo(wrongPassword), "an unknown user must be indistinguishable from a wrong password");
+        // Only the security event log learns whose account it was; the sign-in outcome is the same.
+        Assert.That(wrongPassword, Is.EqualTo(new PasswordCheck.InvalidCredentials(registered.Id)));
+        Assert.That(unknownUser, Is.EqualTo(new PasswordCheck.InvalidCredentials()), "an unknown user must be indistinguishable from a wrong password");
     }
 
     [Test]
@@ -73,10 +74,10 @@ public sealed class UserDirectoryTests
         var wrongWhileLocked = await CheckAsync(registered.UserName, "Wrong#12345");
 
         // Assert
-        Assert.That(fifth, Is.InstanceOf<PasswordCheck.InvalidCredentials>());
+        Assert.That(fifth, Is.EqualTo(new PasswordCheck.InvalidCredentials(registered.Id, NowLockedOut: true)), "the fifth failure locks the account");
         Assert.That(
             rightWhileLocked,
-            Is.EqualTo(new PasswordCheck.LockedOut(_data.Time.GetUtcNow().AddMinutes(5))),
+            Is.EqualTo(new PasswordCheck.LockedOut(_data.Time.GetUtcNow().AddMinutes(5), registered.Id)),
             "the right password while locked out reports the lockout and its end");
         Assert.That(wrongWhileLocked, Is.InstanceOf<PasswordCheck.InvalidCredentials>(), "a wrong password while locked out learns nothing");
         Assert.That(await AccessFailedCountAsync(registered.Id), Is.Zero, "failures while locked out are not counted");

@@ -1,3 +1,4 @@
+using JwtMvc.Core.Diagnostics;
 using JwtMvc.Core.Uploads;
 using JwtMvc.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -151,7 +152,7 @@ public sealed class UploadServiceTests
     {
         var options = new UploadOptions();
         configure?.Invoke(options);
-        return new UploadService(store.Object, repository.Object, Options.Create(options), clock, NullLogger<UploadService>.Instance);
+        return new UploadService(store.Object, repository.Object, Options.Create(options), clock, NullLogger<UploadService>.Instance, new JwtMvcMetrics(null));
     }
 
     private static StoredFile StoredFileOf(string owner) => new()

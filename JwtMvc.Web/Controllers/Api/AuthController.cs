@@ -1,5 +1,6 @@
 using JwtMvc.Core.Auth;
 using JwtMvc.Core.Auth.TwoFactor;
+using JwtMvc.Web.ApiDocs;
 using JwtMvc.Web.Auth;
 using JwtMvc.Web.Security;
 using Microsoft.AspNetCore.Authorization;
@@ -99,6 +100,7 @@ public sealed class AuthController(SignInService signIn, TokenService tokens) : 
 
     /// <summary>RFC 6749 token endpoint, form-urlencoded or JSON; each grant is an <see cref="ITokenGrant"/>.</summary>
     [HttpPost("token")]
+    [OAuthFormBody(typeof(OAuthTokenForm))]
     [EnableRateLimiting(AuthRateLimiting.Policy)]
     public async Task<Results<Ok<OAuthTokenResponse>, BadRequest<OAuthError>>> Token([FromServices] TokenGrants grants, CancellationToken cancellationToken)
     {
@@ -120,6 +122,7 @@ public sealed class AuthController(SignInService signIn, TokenService tokens) : 
 
     /// <summary>RFC 7009 revocation of a refresh or an access token: 200 whatever the token, so it reveals nothing.</summary>
     [HttpPost("revoke")]
+    [OAuthFormBody(typeof(OAuthRevokeForm))]
     public async Task<Results<Ok, BadRequest<OAuthError>>> Revoke(CancellationToken cancellationToken)
     {
         var token = (await OAuthParameters.ReadAsync(Request, cancellationToken))?.Get("token");

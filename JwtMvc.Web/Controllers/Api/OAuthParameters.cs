@@ -1,4 +1,6 @@
+using System.ComponentModel;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace JwtMvc.Web.Controllers.Api;
 
@@ -40,3 +42,14 @@ public sealed class OAuthParameters(IReadOnlyDictionary<string, string> values)
         }
     }
 }
+
+/// <summary>The parameters of POST /api/auth/token as the OpenAPI document shows them (the action reads them itself).</summary>
+internal sealed record OAuthTokenForm(
+    [property: JsonPropertyName("grant_type"), Description("password or refresh_token")] string GrantType,
+    [property: JsonPropertyName("username"), Description("For grant_type=password: user name or email.")] string? Username,
+    [property: JsonPropertyName("password"), Description("For grant_type=password.")] string? Password,
+    [property: JsonPropertyName("refresh_token"), Description("For grant_type=refresh_token.")] string? RefreshToken);
+
+/// <summary>The parameters of POST /api/auth/revoke (RFC 7009) as the OpenAPI document shows them.</summary>
+internal sealed record OAuthRevokeForm(
+    [property: JsonPropertyName("token"), Description("A refresh token or an access token.")] string Token);

@@ -1,0 +1,98 @@
+using System.Runtime.CompilerServices;
+using JwtMvc.Core.Security;
+
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace JwtMvc.Data.Stores;
+
+internal sealed class SecurityEventStore(AppDbContext db) : ISecurityEventStore
+{
+    public async Task AddAsync(SecurityEvent securityEvent, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(securityEvent);
+        db.SecurityEvents.Add(securityEvent);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        finally
+        {
+            db.Entry(securityEvent).State = EntityState.Detached;
+        }
+    }
+
+    public async IAsyncEnumerable<(DateTimeOffset At, string Type)> StreamTimesAsync(
+        DateTimeOffset from, IReadOnlyCollection<string> types, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var query = db.SecurityEvents
+            .AsNoTracking()
+            .Where(e => e.At >= from && types.Contains(e.Type))
+            .Select(e => new { e.At, e.Type })
+            .AsAsyncEnumerable()
+            .WithCancellation(cancellationToken);
+        await foreach (var row in query)
+        {
+            yield return (row.At, row.Type);
+        }
+    }
+
+    public async Task<(IReadOnlyList<SecurityEvent> Items, int TotalCount)> ListAsync(string? type, string? userId, int skip, int take, CancellationToken cancellationToken)
+    {
+        var query = db.SecurityEvents.AsNoTracking();
+        if (type is not null)
+        {
+            query = query.Where(e => e.Type == type);
+        }
+
+        if (userId is not null)
+        {
+            query = query.Where(e => e.UserId == userId);
+        }
+
+        var total = await query.CountAsync(cancellationToken);
+        var items = await query
+            .OrderByDescending(e => e.At)
+            .ThenByDescending(e => e.Id)
+            .Skip(skip)
+            .Take(take)
+            .ToListAsync(cancellationToken);
+        return (items, total);
+    }
+
+    public Task<int> DeleteOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) =>
+        db.SecurityEvents.Where(e => e.At < cutoff).ExecuteDeleteAsync(cancellationToken);
+}
+
+/// <summary>Deletes security events past their retention once at start and then every few hours.</summary>
+internal sealed partial class SecurityEventSweepService(IServiceScopeFactory scopes, TimeProvider clock, ILogger<SecurityEventSweepService> logger) : BackgroundService
+{
+    public static readonly TimeSpan Interval = TimeSpan.FromHours(6);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                await scope.ServiceProvider.GetRequiredService<SecurityDashboard>().SweepAsync(stoppingToken);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                // A failed sweep is retried at the next interval; it must never stop the app.
+                Log.SweepFailed(logger, exception);
+            }
+
+            await Task.Delay(Interval, clock, stoppingToken);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Sweeping old security events failed")]
+        public static partial void SweepFailed(ILogger logger, Exception exception);
+    }
+}
