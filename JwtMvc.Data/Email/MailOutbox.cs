@@ -87,35 +87,13 @@ internal sealed class MailOutbox(AppDbContext db) : IMailOutbox
             ? normalizedAddress[..Configurations.MailJobConfiguration.AddressMaxLength]
             : normalizedAddress;
         var openedBefore = now - minInterval;
-        using var gate = await SqliteWriteGate.EnterAsync(db, cancellationToken);
-        var taken = await db.MailThrottles
-            .Where(t => t.NormalizedAddress == address && t.LastMailAt <= openedBefore)
-            .ExecuteUpdateAsync(set => set.SetProperty(t => t.LastMailAt, now), cancellationToken);
-        if (taken == 1)
-        {
-            return true;
-        }
-
-        if (await db.MailThrottles.AnyAsync(t => t.NormalizedAddress == address, cancellationToken))
-        {
-            return false;
-        }
-
-        var throttle = new MailThrottle { NormalizedAddress = address, LastMailAt = now };
-        db.MailThrottles.Add(throttle);
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-            return true;
-        }
-        catch (DbUpdateException)
-        {
-            // Another instance took the address's first slot a moment ago.
-            return false;
-        }
-        finally
-        {
-            db.Entry(throttle).State = EntityState.Detached;
-        }
+        return await KeyedCounterRow.TryAdvanceAsync(
+            db,
+            () => db.MailThrottles
+                .Where(t => t.NormalizedAddress == address && t.LastMailAt <= openedBefore)
+                .ExecuteUpdateAsync(set => set.SetProperty(t => t.LastMailAt, now), cancellationToken),
+            () => db.MailThrottles.AnyAsync(t => t.NormalizedAddress == address, cancellationToken),
+            new MailThrottle { NormalizedAddress = address, LastMailAt = now },
+            cancellationToken);
     }
 }

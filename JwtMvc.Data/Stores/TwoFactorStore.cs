@@ -8,7 +8,8 @@ namespace JwtMvc.Data.Stores;
 /// <summary>
 /// Two-factor state over Identity: the authenticator key in Identity's token store (<see cref="UserManager{TUser}.GetAuthenticatorKeyAsync"/>),
 /// recovery codes in Identity's recovery-code store, but as SHA-256 hashes (Identity keeps what it is given, in plain
-/// text), and the last accepted time step on the user row, advanced by one conditional UPDATE.
+/// text), and the last accepted time step in its own <c>TotpTimeSteps</c> row (Identity rewrites the whole user row on
+/// every change, which could put an old step back), advanced by one conditional UPDATE.
 /// </summary>
 internal sealed class TwoFactorStore(UserManager<AppUser> users, IUserStore<AppUser> userStore, AppDbContext db) : ITwoFactorStore
 {
@@ -34,35 +35,14 @@ internal sealed class TwoFactorStore(UserManager<AppUser> users, IUserStore<AppU
 
     public async Task<bool> TryAcceptTimeStepAsync(string userId, long timeStep, CancellationToken cancellationToken)
     {
-        using var gate = await SqliteWriteGate.EnterAsync(db, cancellationToken);
-        if (await db.TotpTimeSteps
+        return await KeyedCounterRow.TryAdvanceAsync(
+            db,
+            () => db.TotpTimeSteps
                 .Where(t => t.UserId == userId && t.LastAccepted < timeStep)
-                .ExecuteUpdateAsync(s => s.SetProperty(t => t.LastAccepted, timeStep), cancellationToken) == 1)
-        {
-            return true;
-        }
-
-        if (await db.TotpTimeSteps.AnyAsync(t => t.UserId == userId, cancellationToken))
-        {
-            return false;
-        }
-
-        // The user's first code: of concurrent first inserts the primary key lets one through.
-        var row = new TotpTimeStep { UserId = userId, LastAccepted = timeStep };
-        db.TotpTimeSteps.Add(row);
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-            return true;
-        }
-        catch (DbUpdateException)
-        {
-            return false;
-        }
-        finally
-        {
-            db.Entry(row).State = EntityState.Detached;
-        }
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.LastAccepted, timeStep), cancellationToken),
+            () => db.TotpTimeSteps.AnyAsync(t => t.UserId == userId, cancellationToken),
+            new TotpTimeStep { UserId = userId, LastAccepted = timeStep },
+            cancellationToken);
     }
 
     public async Task EnableAsync(string userId, IReadOnlyList<string> recoveryCodeHashes, CancellationToken cancellationToken)
