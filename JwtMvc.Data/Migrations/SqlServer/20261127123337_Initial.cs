@@ -87,6 +87,37 @@ namespace JwtMvc.Data.Migrations.SqlServer
                 });
 
             migrationBuilder.CreateTable(
+                name: "MailJobs",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    Kind = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    UserId = table.Column<string>(type: "nvarchar(450)", maxLength: 450, nullable: true),
+                    Address = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    NextAttemptAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    Attempts = table.Column<int>(type: "int", nullable: false),
+                    Admitted = table.Column<bool>(type: "bit", nullable: false),
+                    LastError = table.Column<string>(type: "nvarchar(1000)", maxLength: 1000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_MailJobs", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "MailThrottles",
+                columns: table => new
+                {
+                    NormalizedAddress = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: false),
+                    LastMailAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_MailThrottles", x => x.NormalizedAddress);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Products",
                 columns: table => new
                 {
@@ -98,6 +129,44 @@ namespace JwtMvc.Data.Migrations.SqlServer
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_Products", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SecurityEvents",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    At = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    Type = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    UserId = table.Column<string>(type: "nvarchar(450)", maxLength: 450, nullable: true),
+                    UserName = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    IpAddress = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    Detail = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SecurityEvents", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SigningKeys",
+                columns: table => new
+                {
+                    KeyId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    Generation = table.Column<int>(type: "int", nullable: false),
+                    Algorithm = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    ActivatesAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    RetiresAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    RemovedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    RevokedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    PublicJwk = table.Column<string>(type: "nvarchar(2048)", maxLength: 2048, nullable: false),
+                    ProtectedPrivateKey = table.Column<string>(type: "nvarchar(max)", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SigningKeys", x => x.KeyId);
                 });
 
             migrationBuilder.CreateTable(
@@ -207,6 +276,30 @@ namespace JwtMvc.Data.Migrations.SqlServer
                 });
 
             migrationBuilder.CreateTable(
+                name: "AuthChallenges",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    HandleHash = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    Kind = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    UserId = table.Column<string>(type: "nvarchar(450)", maxLength: 450, nullable: true),
+                    State = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    UsedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AuthChallenges", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_AuthChallenges_AspNetUsers_UserId",
+                        column: x => x.UserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Orders",
                 columns: table => new
                 {
@@ -241,7 +334,8 @@ namespace JwtMvc.Data.Migrations.SqlServer
                     RevokedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     RevokedReason = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
                     IpAddress = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
-                    UserAgent = table.Column<string>(type: "nvarchar(512)", maxLength: 512, nullable: true)
+                    UserAgent = table.Column<string>(type: "nvarchar(512)", maxLength: 512, nullable: true),
+                    AuthenticationMethods = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false, defaultValue: "pwd")
                 },
                 constraints: table =>
                 {
@@ -273,6 +367,24 @@ namespace JwtMvc.Data.Migrations.SqlServer
                     table.ForeignKey(
                         name: "FK_StoredFiles_AspNetUsers_OwnerId",
                         column: x => x.OwnerId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "TotpTimeSteps",
+                columns: table => new
+                {
+                    UserId = table.Column<string>(type: "nvarchar(450)", maxLength: 450, nullable: false),
+                    LastAccepted = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_TotpTimeSteps", x => x.UserId);
+                    table.ForeignKey(
+                        name: "FK_TotpTimeSteps_AspNetUsers_UserId",
+                        column: x => x.UserId,
                         principalTable: "AspNetUsers",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
@@ -319,6 +431,7 @@ namespace JwtMvc.Data.Migrations.SqlServer
                     UsedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     RevokedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     ReplacedByHash = table.Column<string>(type: "varchar(64)", unicode: false, maxLength: 64, nullable: true),
+                    SealedReplacement = table.Column<byte[]>(type: "varbinary(60)", maxLength: 60, nullable: true),
                     IpAddress = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
                     UserAgent = table.Column<string>(type: "nvarchar(512)", maxLength: 512, nullable: true)
                 },
@@ -389,6 +502,27 @@ namespace JwtMvc.Data.Migrations.SqlServer
                 columns: new[] { "TargetUserId", "At" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_AuthChallenges_ExpiresAt",
+                table: "AuthChallenges",
+                column: "ExpiresAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuthChallenges_HandleHash",
+                table: "AuthChallenges",
+                column: "HandleHash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuthChallenges_UserId",
+                table: "AuthChallenges",
+                column: "UserId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_MailJobs_NextAttemptAt",
+                table: "MailJobs",
+                column: "NextAttemptAt");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_OrderLines_ProductId",
                 table: "OrderLines",
                 column: "ProductId");
@@ -409,6 +543,11 @@ namespace JwtMvc.Data.Migrations.SqlServer
                 column: "Name");
 
             migrationBuilder.CreateIndex(
+                name: "IX_RefreshTokens_ReplacedByHash",
+                table: "RefreshTokens",
+                column: "ReplacedByHash");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_RefreshTokens_SessionId",
                 table: "RefreshTokens",
                 column: "SessionId");
@@ -420,9 +559,35 @@ namespace JwtMvc.Data.Migrations.SqlServer
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_SecurityEvents_At",
+                table: "SecurityEvents",
+                column: "At");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SecurityEvents_Type_At",
+                table: "SecurityEvents",
+                columns: new[] { "Type", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SecurityEvents_UserId_At",
+                table: "SecurityEvents",
+                columns: new[] { "UserId", "At" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Sessions_UserId",
                 table: "Sessions",
                 column: "UserId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SigningKeys_Generation",
+                table: "SigningKeys",
+                column: "Generation",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SigningKeys_RemovedAt",
+                table: "SigningKeys",
+                column: "RemovedAt");
 
             migrationBuilder.CreateIndex(
                 name: "IX_StoredFiles_OwnerId_UploadedAt",
@@ -458,7 +623,16 @@ namespace JwtMvc.Data.Migrations.SqlServer
                 name: "AuditEntries");
 
             migrationBuilder.DropTable(
+                name: "AuthChallenges");
+
+            migrationBuilder.DropTable(
                 name: "DataProtectionKeys");
+
+            migrationBuilder.DropTable(
+                name: "MailJobs");
+
+            migrationBuilder.DropTable(
+                name: "MailThrottles");
 
             migrationBuilder.DropTable(
                 name: "OrderLines");
@@ -467,7 +641,16 @@ namespace JwtMvc.Data.Migrations.SqlServer
                 name: "RefreshTokens");
 
             migrationBuilder.DropTable(
+                name: "SecurityEvents");
+
+            migrationBuilder.DropTable(
+                name: "SigningKeys");
+
+            migrationBuilder.DropTable(
                 name: "StoredFiles");
+
+            migrationBuilder.DropTable(
+                name: "TotpTimeSteps");
 
             migrationBuilder.DropTable(
                 name: "AspNetRoles");

@@ -87,6 +87,37 @@ namespace JwtMvc.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "MailJobs",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    UserId = table.Column<string>(type: "TEXT", maxLength: 450, nullable: true),
+                    Address = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    NextAttemptAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    Admitted = table.Column<bool>(type: "INTEGER", nullable: false),
+                    LastError = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_MailJobs", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "MailThrottles",
+                columns: table => new
+                {
+                    NormalizedAddress = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    LastMailAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_MailThrottles", x => x.NormalizedAddress);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Products",
                 columns: table => new
                 {
@@ -98,6 +129,44 @@ namespace JwtMvc.Data.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_Products", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SecurityEvents",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    At = table.Column<long>(type: "INTEGER", nullable: false),
+                    Type = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    UserId = table.Column<string>(type: "TEXT", maxLength: 450, nullable: true),
+                    UserName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    IpAddress = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    Detail = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SecurityEvents", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SigningKeys",
+                columns: table => new
+                {
+                    KeyId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Generation = table.Column<int>(type: "INTEGER", nullable: false),
+                    Algorithm = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ActivatesAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    RetiresAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    RemovedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    RevokedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    PublicJwk = table.Column<string>(type: "TEXT", maxLength: 2048, nullable: false),
+                    ProtectedPrivateKey = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SigningKeys", x => x.KeyId);
                 });
 
             migrationBuilder.CreateTable(
@@ -207,6 +276,30 @@ namespace JwtMvc.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "AuthChallenges",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    HandleHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    UserId = table.Column<string>(type: "TEXT", maxLength: 450, nullable: true),
+                    State = table.Column<string>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UsedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AuthChallenges", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_AuthChallenges_AspNetUsers_UserId",
+                        column: x => x.UserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Orders",
                 columns: table => new
                 {
@@ -241,7 +334,8 @@ namespace JwtMvc.Data.Migrations.Sqlite
                     RevokedAt = table.Column<long>(type: "INTEGER", nullable: true),
                     RevokedReason = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
                     IpAddress = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
-                    UserAgent = table.Column<string>(type: "TEXT", maxLength: 512, nullable: true)
+                    UserAgent = table.Column<string>(type: "TEXT", maxLength: 512, nullable: true),
+                    AuthenticationMethods = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false, defaultValue: "pwd")
                 },
                 constraints: table =>
                 {
@@ -273,6 +367,24 @@ namespace JwtMvc.Data.Migrations.Sqlite
                     table.ForeignKey(
                         name: "FK_StoredFiles_AspNetUsers_OwnerId",
                         column: x => x.OwnerId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "TotpTimeSteps",
+                columns: table => new
+                {
+                    UserId = table.Column<string>(type: "TEXT", maxLength: 450, nullable: false),
+                    LastAccepted = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_TotpTimeSteps", x => x.UserId);
+                    table.ForeignKey(
+                        name: "FK_TotpTimeSteps_AspNetUsers_UserId",
+                        column: x => x.UserId,
                         principalTable: "AspNetUsers",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
@@ -319,6 +431,7 @@ namespace JwtMvc.Data.Migrations.Sqlite
                     UsedAt = table.Column<long>(type: "INTEGER", nullable: true),
                     RevokedAt = table.Column<long>(type: "INTEGER", nullable: true),
                     ReplacedByHash = table.Column<string>(type: "TEXT", unicode: false, maxLength: 64, nullable: true),
+                    SealedReplacement = table.Column<byte[]>(type: "BLOB", maxLength: 60, nullable: true),
                     IpAddress = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
                     UserAgent = table.Column<string>(type: "TEXT", maxLength: 512, nullable: true)
                 },
@@ -386,6 +499,27 @@ namespace JwtMvc.Data.Migrations.Sqlite
                 columns: new[] { "TargetUserId", "At" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_AuthChallenges_ExpiresAt",
+                table: "AuthChallenges",
+                column: "ExpiresAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuthChallenges_HandleHash",
+                table: "AuthChallenges",
+                column: "HandleHash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuthChallenges_UserId",
+                table: "AuthChallenges",
+                column: "UserId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_MailJobs_NextAttemptAt",
+                table: "MailJobs",
+                column: "NextAttemptAt");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_OrderLines_ProductId",
                 table: "OrderLines",
                 column: "ProductId");
@@ -406,6 +540,11 @@ namespace JwtMvc.Data.Migrations.Sqlite
                 column: "Name");
 
             migrationBuilder.CreateIndex(
+                name: "IX_RefreshTokens_ReplacedByHash",
+                table: "RefreshTokens",
+                column: "ReplacedByHash");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_RefreshTokens_SessionId",
                 table: "RefreshTokens",
                 column: "SessionId");
@@ -417,9 +556,35 @@ namespace JwtMvc.Data.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_SecurityEvents_At",
+                table: "SecurityEvents",
+                column: "At");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SecurityEvents_Type_At",
+                table: "SecurityEvents",
+                columns: new[] { "Type", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SecurityEvents_UserId_At",
+                table: "SecurityEvents",
+                columns: new[] { "UserId", "At" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Sessions_UserId",
                 table: "Sessions",
                 column: "UserId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SigningKeys_Generation",
+                table: "SigningKeys",
+                column: "Generation",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SigningKeys_RemovedAt",
+                table: "SigningKeys",
+                column: "RemovedAt");
 
             migrationBuilder.CreateIndex(
                 name: "IX_StoredFiles_OwnerId_UploadedAt",
@@ -455,7 +620,16 @@ namespace JwtMvc.Data.Migrations.Sqlite
                 name: "AuditEntries");
 
             migrationBuilder.DropTable(
+                name: "AuthChallenges");
+
+            migrationBuilder.DropTable(
                 name: "DataProtectionKeys");
+
+            migrationBuilder.DropTable(
+                name: "MailJobs");
+
+            migrationBuilder.DropTable(
+                name: "MailThrottles");
 
             migrationBuilder.DropTable(
                 name: "OrderLines");
@@ -464,7 +638,16 @@ namespace JwtMvc.Data.Migrations.Sqlite
                 name: "RefreshTokens");
 
             migrationBuilder.DropTable(
+                name: "SecurityEvents");
+
+            migrationBuilder.DropTable(
+                name: "SigningKeys");
+
+            migrationBuilder.DropTable(
                 name: "StoredFiles");
+
+            migrationBuilder.DropTable(
+                name: "TotpTimeSteps");
 
             migrationBuilder.DropTable(
                 name: "AspNetRoles");
