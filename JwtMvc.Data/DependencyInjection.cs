@@ -58,6 +58,7 @@ public static class DependencyInjection
 
         services.AddIdentityCore<AppUser>(options =>
             {
+                IdentitySchema.Configure(options);
                 options.Lockout.MaxFailedAccessAttempts = 5;
                 options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
                 options.Lockout.AllowedForNewUsers = true;

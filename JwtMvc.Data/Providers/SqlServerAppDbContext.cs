@@ -16,6 +16,7 @@ internal sealed class SqlServerAppDbContextDesignTimeFactory : IDesignTimeDbCont
     {
         var options = new DbContextOptionsBuilder<SqlServerAppDbContext>()
             .UseSqlServer(DesignTimeConnectionString)
+            .UseApplicationServiceProvider(IdentitySchema.DesignTimeServices())
             .Options;
         return new SqlServerAppDbContext(options);
     }

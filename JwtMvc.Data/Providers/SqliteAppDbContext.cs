@@ -39,6 +39,7 @@ internal sealed class SqliteAppDbContextDesignTimeFactory : IDesignTimeDbContext
     {
         var options = new DbContextOptionsBuilder<SqliteAppDbContext>()
             .UseSqlite(DatabaseOptions.DefaultSqliteConnectionString)
+            .UseApplicationServiceProvider(IdentitySchema.DesignTimeServices())
             .Options;
         return new SqliteAppDbContext(options);
     }
