@@ -7,6 +7,7 @@ using JwtMvc.Core.Diagnostics;
 using JwtMvc.Core.Email;
 using JwtMvc.Core.Cluster;
 using JwtMvc.Core.Auth.Keys;
+using JwtMvc.Core.Auth.Passkeys;
 using JwtMvc.Core.Orders;
 using JwtMvc.Core.Security;
 using JwtMvc.Core.Uploads;
@@ -49,6 +50,7 @@ public static class DependencyInjection
         services.AddScoped<SignInService>();
         services.AddScoped<TwoFactorService>();
         services.AddScoped<SecondFactorSignIn>();
+        services.AddScoped<PasskeyService>();
         services.AddScoped<AccountService>();
         services.AddAccountEmail(configuration);
         services.AddSingleton<AdminChangeGate>();

@@ -47,6 +47,8 @@ public abstract class AppDbContext : IdentityDbContext<AppUser, IdentityRole, st
     public DbSet<AuthChallenge> AuthChallenges => Set<AuthChallenge>();
 
     public DbSet<TotpTimeStep> TotpTimeSteps => Set<TotpTimeStep>();
+
+    public DbSet<PasskeyLastUse> PasskeyLastUses => Set<PasskeyLastUse>();
     public DbSet<SecurityEvent> SecurityEvents => Set<SecurityEvent>();
 
     public DbSet<MailJob> MailJobs => Set<MailJob>();

@@ -6,6 +6,7 @@ using JwtMvc.Core.Email;
 using JwtMvc.Data.Email;
 using JwtMvc.Core.Cluster;
 using JwtMvc.Core.Auth.Keys;
+using JwtMvc.Core.Auth.Passkeys;
 using JwtMvc.Core.Orders;
 using JwtMvc.Core.Security;
 using JwtMvc.Core.Uploads;
@@ -85,6 +86,8 @@ public static class DependencyInjection
         services.AddScoped<IUserDirectory, UserDirectory>();
         services.AddScoped<ITwoFactorStore, TwoFactorStore>();
         services.AddScoped<IAuthChallengeStore, AuthChallengeStore>();
+        services.TryAddScoped<IPasskeyHandler<AppUser>, PasskeyHandler<AppUser>>();
+        services.AddScoped<IPasskeyStore, PasskeyStore>();
         services.AddScoped<IUserAdministration, UserAdministration>();
         services.AddScoped<IAuditLog, AuditLog>();
         services.AddScoped<ISecurityEventStore, SecurityEventStore>();

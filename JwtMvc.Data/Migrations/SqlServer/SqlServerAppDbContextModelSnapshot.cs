@@ -589,6 +589,20 @@ namespace JwtMvc.Data.Migrations.SqlServer
                     b.ToTable("MailThrottles", (string)null);
                 });
 
+            modelBuilder.Entity("JwtMvc.Data.PasskeyLastUse", b =>
+                {
+                    b.Property<byte[]>("CredentialId")
+                        .HasMaxLength(1024)
+                        .HasColumnType("varbinary(1024)");
+
+                    b.Property<DateTimeOffset>("LastUsedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.HasKey("CredentialId");
+
+                    b.ToTable("PasskeyLastUses", (string)null);
+                });
+
             modelBuilder.Entity("JwtMvc.Data.TotpTimeStep", b =>
                 {
                     b.Property<string>("UserId")
@@ -847,6 +861,15 @@ namespace JwtMvc.Data.Migrations.SqlServer
                     b.HasOne("JwtMvc.Data.AppUser", null)
                         .WithMany()
                         .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("JwtMvc.Data.PasskeyLastUse", b =>
+                {
+                    b.HasOne("Microsoft.AspNetCore.Identity.IdentityUserPasskey<string>", null)
+                        .WithOne()
+                        .HasForeignKey("JwtMvc.Data.PasskeyLastUse", "CredentialId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -578,6 +578,20 @@ namespace JwtMvc.Data.Migrations.Sqlite
                     b.ToTable("MailThrottles", (string)null);
                 });
 
+            modelBuilder.Entity("JwtMvc.Data.PasskeyLastUse", b =>
+                {
+                    b.Property<byte[]>("CredentialId")
+                        .HasMaxLength(1024)
+                        .HasColumnType("BLOB");
+
+                    b.Property<long>("LastUsedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("CredentialId");
+
+                    b.ToTable("PasskeyLastUses", (string)null);
+                });
+
             modelBuilder.Entity("JwtMvc.Data.TotpTimeStep", b =>
                 {
                     b.Property<string>("UserId")
@@ -829,6 +843,15 @@ namespace JwtMvc.Data.Migrations.Sqlite
                     b.HasOne("JwtMvc.Data.AppUser", null)
                         .WithMany()
                         .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("JwtMvc.Data.PasskeyLastUse", b =>
+                {
+                    b.HasOne("Microsoft.AspNetCore.Identity.IdentityUserPasskey<string>", null)
+                        .WithOne()
+                        .HasForeignKey("JwtMvc.Data.PasskeyLastUse", "CredentialId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

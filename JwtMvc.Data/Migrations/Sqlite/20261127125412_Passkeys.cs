@@ -29,6 +29,24 @@ namespace JwtMvc.Data.Migrations.Sqlite
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "PasskeyLastUses",
+                columns: table => new
+                {
+                    CredentialId = table.Column<byte[]>(type: "BLOB", maxLength: 1024, nullable: false),
+                    LastUsedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_PasskeyLastUses", x => x.CredentialId);
+                    table.ForeignKey(
+                        name: "FK_PasskeyLastUses_AspNetUserPasskeys_CredentialId",
+                        column: x => x.CredentialId,
+                        principalTable: "AspNetUserPasskeys",
+                        principalColumn: "CredentialId",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_AspNetUserPasskeys_UserId",
                 table: "AspNetUserPasskeys",
@@ -38,6 +56,9 @@ namespace JwtMvc.Data.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "PasskeyLastUses");
+
             migrationBuilder.DropTable(
                 name: "AspNetUserPasskeys");
         }
