@@ -2,6 +2,7 @@ using JwtMvc.Core.Auth;
 using JwtMvc.Web.ApiDocs;
 using JwtMvc.Core.Uploads;
 using JwtMvc.Web.Auth;
+using JwtMvc.Web.Auth.Passkeys;
 using JwtMvc.Web.Cluster;
 using JwtMvc.Web.Controllers.Api;
 using JwtMvc.Web.Email;
@@ -37,6 +38,7 @@ public static class DependencyInjection
         services.AddCluster(configuration);
         services.AddTrustedProxies(configuration);
         services.AddAuthRateLimiting(configuration);
+        services.AddPasskeys(configuration);
         TokenGrants.AddTokenGrants(services);
         services.AddJwtMvcEmail(configuration);
         services.AddSingleton<IValidateOptions<UploadOptions>, UploadRootValidator>();

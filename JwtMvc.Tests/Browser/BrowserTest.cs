@@ -27,10 +27,13 @@ public abstract class BrowserTest
     /// <summary>Console errors and uncaught exceptions seen so far, in any tab of this test.</summary>
     protected IReadOnlyCollection<string> ScriptProblems => scriptProblems;
 
+    /// <summary>Where the test's pages are: the app's origin; a test that needs a secure context overrides it with localhost.</summary>
+    protected virtual string BaseUrl => Server.BaseUrl;
+
     [SetUp]
     public async Task CreateBrowserContextAsync()
     {
-        context = await BrowserSetUp.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Server.BaseUrl });
+        context = await BrowserSetUp.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl });
         context.SetDefaultTimeout(BrowserTest.DefaultTimeoutMs);
         context.Page += (_, newPage) => Watch(newPage);
         page = await context.NewPageAsync();

@@ -36,6 +36,9 @@ internal sealed class BrowserTestServer : IAsyncDisposable
     /// <summary>The app's origin, e.g. http://127.0.0.1:41234.</summary>
     public string BaseUrl { get; }
 
+    /// <summary>The app's origin by name, e.g. http://localhost:41234: a secure context, as WebAuthn requires.</summary>
+    public string LocalhostUrl => BaseUrl.Replace("://127.0.0.1:", "://localhost:", StringComparison.Ordinal);
+
     public RecordingServer OtherOrigin { get; }
 
     /// <summary>The SMTP server the app mails to (links start with the app's own URL: no App:PublicBaseUrl in Development).</summary>

@@ -1,7 +1,10 @@
 using JwtMvc.Core.Auth;
+using System.Text.Json;
+using JwtMvc.Core.Auth.Passkeys;
 using JwtMvc.Core.Auth.TwoFactor;
 using JwtMvc.Web.ApiDocs;
 using JwtMvc.Web.Auth;
+using JwtMvc.Web.Auth.Passkeys;
 using JwtMvc.Web.Security;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -44,6 +47,24 @@ public sealed class AuthController(SignInService signIn, TokenService tokens) : 
     {
         var outcome = await secondFactor.CompleteAsync(request.MfaToken, request.Code, request.RecoveryCode, HttpContext.GetClientInfo(), cancellationToken);
         return SessionAnswer(outcome, "The code is wrong, or the sign-in expired; sign in again if it keeps failing.");
+    }
+
+    /// <summary>Request options for a passkey sign-in (<c>navigator.credentials.get()</c>): one ceremony, used once, for 5 minutes.</summary>
+    [HttpPost("passkey/options")]
+    [PasskeysEnabled]
+    [EnableRateLimiting(AuthRateLimiting.Policy)]
+    public async Task<Ok<JsonElement>> PasskeyOptions([FromServices] PasskeyService passkeys, CancellationToken cancellationToken) =>
+        TypedResults.Ok(PasskeyJson.Parse(await passkeys.BeginSignInAsync(cancellationToken)));
+
+    /// <summary>A passkey sign-in with what <c>navigator.credentials.get()</c> answered; no second factor follows.</summary>
+    [HttpPost("passkey/login")]
+    [PasskeysEnabled]
+    [EnableRateLimiting(AuthRateLimiting.Policy)]
+    public async Task<Results<Ok<SessionTokenResponse>, ProblemHttpResult>> PasskeyLogin(
+        PasskeyLoginRequest request, [FromServices] PasskeyService passkeys, CancellationToken cancellationToken)
+    {
+        var outcome = await passkeys.SignInAsync(PasskeyJson.CredentialText(request.Credential), HttpContext.GetClientInfo(), cancellationToken);
+        return SessionAnswer(outcome, "The passkey was not accepted, or the sign-in took too long. Try again.");
     }
 
     private Results<Ok<SessionTokenResponse>, ProblemHttpResult> SessionAnswer(SignInOutcome outcome, string failure)

@@ -129,4 +129,44 @@
             });
         });
     }
+
+    /* Passkey sign-in: options from the server, the browser's passkey prompt, the answer back; no user name typed. */
+    var passkeys = window.jwtmvc.passkeys;
+    var $passkey = $('#passkey-sign-in');
+    if ($passkey.length && passkeys.supported()) {
+        var $passkeyAlert = $passkey.find('[data-passkey-alert]');
+        var $passkeyButton = $('#passkey-login');
+        $passkey.removeClass('d-none');
+
+        $passkeyButton.on('click', function () {
+            ui.hideAlert($passkeyAlert);
+            $passkeyButton.prop('disabled', true);
+            function failed(message) {
+                ui.showAlert($passkeyAlert, message, 'danger');
+                $passkeyButton.prop('disabled', false);
+            }
+
+            $.ajax({ url: '/api/auth/passkey/options', method: 'POST', dataType: 'json', jwtmvcAnonymous: true }).done(function (options) {
+                passkeys.get(options).then(function (credential) {
+                    $.ajax({
+                        url: '/api/auth/passkey/login',
+                        method: 'POST',
+                        contentType: 'application/json',
+                        dataType: 'json',
+                        data: JSON.stringify({ credential: credential }),
+                        jwtmvcAnonymous: true
+                    }).done(function (response) {
+                        window.jwtmvc.auth.signIn(response);
+                        ui.followReturnUrl();
+                    }).fail(function (xhr) {
+                        failed(xhr.status === 401 ? 'That passkey was not accepted. It may have been removed from your account.' : explain(xhr));
+                    });
+                }, function (error) {
+                    failed(passkeys.explain(error));
+                });
+            }).fail(function (xhr) {
+                failed(explain(xhr));
+            });
+        });
+    }
 }(jQuery, window));
