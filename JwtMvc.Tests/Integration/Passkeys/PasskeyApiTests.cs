@@ -1,0 +1,244 @@
+using System.Buffers.Text;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using JwtMvc.Core.Security;
+using JwtMvc.Data;
+using JwtMvc.Tests.Support;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace JwtMvc.Tests.Integration.Passkeys;
+
+/// <summary>Passkey registration, username-less sign-in and management through the API, with a software authenticator.</summary>
+public sealed class PasskeyApiTests : AppFixture
+{
+    // The test server has no listening URL; App:PublicBaseUrl names the origin and, by its host, the relying party.
+    protected override JwtMvcFactory CreateFactory() => new(new Dictionary<string, string?> { ["App:PublicBaseUrl"] = "http://localhost" });
+
+    private static string[] Amr(string accessToken) =>
+        [.. JwtForge.Decode(accessToken).Payload["amr"]!.AsArray().Select(v => v!.GetValue<string>())];
+
+    [Test]
+    public async Task A_registered_passkey_signs_in_without_a_user_name_with_amr_hwk_and_mfa_and_a_cookie()
+    {
+        var (user, _, _) = await Factory.NewUserAsync();
+        using var authenticator = new SoftwareAuthenticator();
+        var added = await user.AddPasskeyAsync(authenticator, "  Work laptop ");
+        var browser = Factory.CreateBrowserClient(out var cookies);
+
+        var response = await browser.PasskeyLoginAsync(authenticator.Get(await browser.RequestOptionsAsync()));
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
+        var session = (await response.Content.ReadFromJsonAsync<SessionBody>())!;
+        Assert.That(Amr(session.AccessToken), Is.EqualTo(new[] { "hwk", "mfa" }), "the authenticator verified the user");
+        Assert.That(JwtForge.Decode(session.AccessToken).Payload["sub"]!.GetValue<string>(), Is.EqualTo(JwtForge.Decode(user.AccessToken).Payload["sub"]!.GetValue<string>()));
+        Assert.That(cookies.GetCookies(new Uri(browser.BaseAddress!, "/api/auth/"))["jwtmvc.refresh"], Is.Not.Null, "signed in as by login: refresh cookie set");
+        Assert.That(added.Name, Is.EqualTo("Work laptop"), "the name is trimmed");
+        Assert.That(added.Id, Is.EqualTo(authenticator.CredentialId));
+        var listed = (await user.PasskeysAsync()).Single();
+        Assert.That(listed.LastUsedAt, Is.EqualTo(Factory.Clock.GetUtcNow()), "the sign-in is the passkey's last use");
+        Assert.That(listed.CreatedAt, Is.EqualTo(Factory.Clock.GetUtcNow()));
+    }
+
+    [Test]
+    public async Task A_replayed_assertion_is_refused()
+    {
+        var (user, _, _) = await Factory.NewUserAsync();
+        using var authenticator = new SoftwareAuthenticator();
+        await user.AddPasskeyAsync(authenticator);
+        var client = Factory.CreateClient();
+        var credential = authenticator.Get(await client.RequestOptionsAsync());
+
+        var first = await client.PasskeyLoginAsync(credential);
+        var replay = await client.PasskeyLoginAsync(credential);
+
+        Assert.That(first.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(replay.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "the ceremony was used up by the first answer");
+    }
+
+    [Test]
+    public async Task A_ceremony_older_than_five_minutes_is_refused_and_a_fresh_one_works()
+    {
+        var (user, _, _) = await Factory.NewUserAsync();
+        using var authenticator = new SoftwareAuthenticator();
+        await user.AddPasskeyAsync(authenticator);
+        var client = Factory.CreateClient();
+        var stale = await client.RequestOptionsAsync();
+
+        Factory.Clock.Advance(TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(1));
+        var late = await client.PasskeyLoginAsync(authenticator.Get(stale));
+        var fresh = await client.PasskeyLoginAsync(authenticator.Get(await client.RequestOptionsAsync()));
+
+        Assert.That(late.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "the ceremony expired");
+        Assert.That(fresh.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
+
+    [Test]
+    public async Task An_answer_to_another_kind_of_ceremony_or_from_another_origin_is_refused()
+    {
+        var (user, _, _) = await Factory.NewUserAsync();
+        using var authenticator = new SoftwareAuthenticator();
+        await user.AddPasskeyAsync(authenticator);
+        var client = Factory.CreateClient();
+
+        // Signed for a registration's challenge, posted as a sign-in.
+        var creation = await user.CreationOptionsAsync();
+        var request = await client.RequestOptionsAsync();
+        var crossCeremony = authenticator.Get(WithChallenge(request, creation.GetProperty("challenge").GetString()!));
+        var foreignOrigin = authenticator.Get(await client.RequestOptionsAsync(), origin: "http://evil.example");
+
+        Assert.That((await client.PasskeyLoginAsync(crossCeremony)).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "a challenge from a registration");
+        Assert.That((await client.PasskeyLoginAsync(foreignOrigin)).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "an origin the app is not at");
+        Assert.That(await SessionCountAsync(user), Is.EqualTo(1), "no session was started but the one the test signed in with");
+    }
+
+    [Test]
+    public async Task Malformed_sign_in_credentials_are_400_or_401_never_500_and_start_no_session()
+    {
+        var client = Factory.CreateClient();
+        var challenge = (await client.RequestOptionsAsync()).GetProperty("challenge").GetString()!;
+        var clientData = Base64Url.EncodeToString(Encoding.UTF8.GetBytes($$"""{"type":"webauthn.get","challenge":"{{challenge}}","origin":"http://localhost"}"""));
+        var bodies = new[]
+        {
+            "{}",
+            """{"credential":null}""",
+            """{"credential":"not json"}""",
+            """{"credential":{}}""",
+            """{"credential":{"response":{"clientDataJSON":"!!!"}}}""",
+            """{"credential":[1,2,3]}""",
+            "not json at all",
+            """{"credential":{"id":"AAAA","type":"public-key","response":{"clientDataJSON":"CLIENT_DATA","authenticatorData":"AAAA","signature":"AAAA"}}}""".Replace("CLIENT_DATA", clientData, StringComparison.Ordinal),
+        };
+
+        foreach (var body in bodies)
+        {
+            var response = await client.PostAsync("/api/auth/passkey/login", new StringContent(body, Encoding.UTF8, "application/json"));
+            Assert.That(response.StatusCode, Is.AnyOf(HttpStatusCode.BadRequest, HttpStatusCode.Unauthorized), body);
+            Assert.That(response.Headers.Contains("Set-Cookie"), Is.False, body);
+        }
+    }
+
+    [Test]
+    public async Task A_bad_registration_is_a_400_and_stores_nothing()
+    {
+        var (user, _, _) = await Factory.NewUserAsync();
+        var (bob, _, _) = await Factory.NewUserAsync();
+        using var authenticator = new SoftwareAuthenticator();
+        var rowsBefore = await PasskeyRowsAsync();
+        var options = await user.CreationOptionsAsync();
+        var good = authenticator.Create(options);
+        var cases = new (string Why, object Body)[]
+        {
+            ("no name", new { credential = good, name = "" }),
+            ("a name too long", new { credential = good, name = new string('x', 65) }),
+            ("a name with a line break", new { credential = good, name = "a\nb" }),
+            ("no credential", new { name = "Laptop" }),
+            ("garbage", new { credential = "garbage", name = "Laptop" }),
+            ("a sign-in's challenge", new { credential = authenticator.Create(WithChallenge(options, (await Factory.CreateClient().RequestOptionsAsync()).GetProperty("challenge").GetString()!)), name = "Laptop" }),
+            ("webauthn.get as type", new { credential = authenticator.Create(await user.CreationOptionsAsync(), type: "webauthn.get"), name = "Laptop" }),
+            ("another origin", new { credential = authenticator.Create(await user.CreationOptionsAsync(), origin: "http://evil.example"), name = "Laptop" }),
+        };
+
+        foreach (var (why, body) in cases)
+        {
+            var response = await user.SendAsync(HttpMethod.Post, "/api/account/passkeys", body);
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), why);
+        }
+
+        var stolen = await bob.SendAsync(HttpMethod.Post, "/api/account/passkeys", new { credential = authenticator.Create(await user.CreationOptionsAsync()), name = "Laptop" });
+        Assert.That(stolen.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), "another user's registration ceremony");
+        Assert.That(await user.PasskeysAsync(), Is.Empty);
+        Assert.That(await bob.PasskeysAsync(), Is.Empty);
+        Assert.That(await PasskeyRowsAsync(), Is.EqualTo(rowsBefore), "nothing stored");
+    }
+
+    [Test]
+    public async Task Rename_and_remove_work_on_ones_own_passkeys_only()
+    {
+        var (alice, _, _) = await Factory.NewUserAsync();
+        var (bob, _, _) = await Factory.NewUserAsync();
+        using var authenticator = new SoftwareAuthenticator();
+        var passkey = await alice.AddPasskeyAsync(authenticator);
+        var path = "/api/account/passkeys/" + passkey.Id;
+
+        Assert.That((await bob.SendAsync(HttpMethod.Put, path, new { name = "Mine now" })).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That((await bob.SendAsync(HttpMethod.Delete, path)).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That((await alice.SendAsync(HttpMethod.Delete, "/api/account/passkeys/not*base64")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That((await alice.SendAsync(HttpMethod.Put, path, new { name = " " })).StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+
+        var renamed = await alice.SendAsync(HttpMethod.Put, path, new { name = "Phone" });
+        Assert.That(renamed.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await alice.PasskeysAsync()).Single().Name, Is.EqualTo("Phone"));
+
+        Assert.That((await alice.SendAsync(HttpMethod.Delete, path)).StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+        Assert.That(await alice.PasskeysAsync(), Is.Empty);
+        var client = Factory.CreateClient();
+        var refused = await client.PasskeyLoginAsync(authenticator.Get(await client.RequestOptionsAsync()));
+        Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "a removed passkey signs no one in");
+    }
+
+    [Test]
+    public async Task Registering_renaming_removing_and_signing_in_are_security_events()
+    {
+        var (user, userName, _) = await Factory.NewUserAsync();
+        using var authenticator = new SoftwareAuthenticator();
+        var passkey = await user.AddPasskeyAsync(authenticator, "Key");
+        var client = Factory.CreateClient();
+        await client.PasskeyLoginAsync(authenticator.Get(await client.RequestOptionsAsync()));
+        await user.SendAsync(HttpMethod.Put, "/api/account/passkeys/" + passkey.Id, new { name = "Key 2" });
+        await user.SendAsync(HttpMethod.Delete, "/api/account/passkeys/" + passkey.Id);
+
+        await using var scope = Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var details = await db.SecurityEvents.Where(e => e.Type == SecurityEventTypes.Passkey && e.UserName == userName).OrderBy(e => e.Id).Select(e => e.Detail).ToListAsync();
+        Assert.That(details, Is.EqualTo(new[] { "registered passkey 'Key'", "signed in with passkey 'Key'", "renamed passkey to 'Key 2'", "removed passkey 'Key 2'" }));
+    }
+
+    private static JsonElement WithChallenge(JsonElement options, string challenge)
+    {
+        var node = JsonNode.Parse(options.GetRawText())!.AsObject();
+        node["challenge"] = challenge;
+        return JsonSerializer.Deserialize<JsonElement>(node.ToJsonString());
+    }
+
+    private async Task<int> SessionCountAsync(SignedInClient user)
+    {
+        var userId = JwtForge.Decode(user.AccessToken).Payload["sub"]!.GetValue<string>();
+        await using var scope = Factory.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<AppDbContext>().Sessions.CountAsync(s => s.UserId == userId);
+    }
+
+    private async Task<int> PasskeyRowsAsync()
+    {
+        await using var scope = Factory.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<AppDbContext>().UserPasskeys.CountAsync();
+    }
+}
+
+/// <summary>Without a relying party (not Development, no App:PublicBaseUrl, no Passkeys:ServerDomain) passkeys are off.</summary>
+public sealed class PasskeysOffTests : AppFixture
+{
+    protected override JwtMvcFactory CreateFactory() =>
+        new(new Dictionary<string, string?> { ["Email:Enabled"] = "false" }) { Environment = "Production" };
+
+    [Test]
+    public async Task Passkey_endpoints_answer_404_and_the_pages_show_no_passkey_controls()
+    {
+        using var client = Factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://localhost") });
+        var register = await client.PostAsJsonAsync("/api/account/register", new { userName = "carol", email = "carol@example.test", password = "Secret#12345" });
+        Assert.That(register.StatusCode, Is.EqualTo(HttpStatusCode.Created), await register.Content.ReadAsStringAsync());
+        var login = await client.PostAsJsonAsync("/api/auth/login", new { userName = "carol", password = "Secret#12345" });
+        var token = (await login.Content.ReadFromJsonAsync<SessionBody>())!.AccessToken;
+
+        Assert.That((await client.PostAsync("/api/auth/passkey/options", null)).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That((await client.PostAsJsonAsync("/api/auth/passkey/login", new { credential = new { } })).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        var list = new HttpRequestMessage(HttpMethod.Get, "/api/account/passkeys");
+        list.Headers.Authorization = new("Bearer", token);
+        Assert.That((await client.SendAsync(list)).StatusCode, Is.EqualTo(HttpStatusCode.NotFound), "signed in, still 404");
+        Assert.That(await client.GetStringAsync("/account/login"), Does.Not.Contain("passkey-login"));
+        Assert.That(await client.GetStringAsync("/account"), Does.Not.Contain("add-passkey"));
+    }
+}
