@@ -1,4 +1,6 @@
 using System.Buffers.Text;
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -195,6 +197,37 @@ public sealed class PasskeyApiTests : AppFixture
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var details = await db.SecurityEvents.Where(e => e.Type == SecurityEventTypes.Passkey && e.UserName == userName).OrderBy(e => e.Id).Select(e => e.Detail).ToListAsync();
         Assert.That(details, Is.EqualTo(new[] { "registered passkey 'Key'", "signed in with passkey 'Key'", "renamed passkey to 'Key 2'", "removed passkey 'Key 2'" }));
+    }
+
+    [Test]
+    public async Task Passkey_sign_ins_count_in_the_login_metric()
+    {
+        var (user, _, _) = await Factory.NewUserAsync();
+        using var authenticator = new SoftwareAuthenticator();
+        await user.AddPasskeyAsync(authenticator);
+        var client = Factory.CreateClient();
+        var credential = authenticator.Get(await client.RequestOptionsAsync());
+        var meterFactory = Factory.Services.GetRequiredService<IMeterFactory>();
+        var counted = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Name == "jwtmvc.auth.logins" && ReferenceEquals(instrument.Meter.Scope, meterFactory))
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+            counted.AddOrUpdate(string.Concat(tags.ToArray().Select(t => $"{t.Key}={t.Value}")), value, (_, total) => total + value));
+        listener.Start();
+
+        await client.PasskeyLoginAsync(credential);
+        await client.PasskeyLoginAsync(credential);
+
+        Assert.That(counted.GetValueOrDefault("result=success"), Is.EqualTo(1), "the sign-in");
+        Assert.That(counted.GetValueOrDefault("result=failure"), Is.EqualTo(1), "the replay");
     }
 
     private static JsonElement WithChallenge(JsonElement options, string challenge)
