@@ -11,6 +11,8 @@ using JwtMvc.Data;
 using JwtMvc.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace JwtMvc.Tests.Integration.Passkeys;
 
@@ -254,8 +256,19 @@ public sealed class PasskeyApiTests : AppFixture
 /// <summary>Without a relying party (not Development, no App:PublicBaseUrl, no Passkeys:ServerDomain) passkeys are off.</summary>
 public sealed class PasskeysOffTests : AppFixture
 {
+    private readonly LogSink log = new();
+
     protected override JwtMvcFactory CreateFactory() =>
-        new(new Dictionary<string, string?> { ["Email:Enabled"] = "false" }) { Environment = "Production" };
+        new LoggingFactory(log, new Dictionary<string, string?> { ["Email:Enabled"] = "false" }) { Environment = "Production" };
+
+    [Test]
+    public void The_start_warns_that_passkeys_are_off()
+    {
+        _ = Factory.Services; // started
+
+        Assert.That(log.Entries.Where(e => e.Level == LogLevel.Warning).Select(e => e.Message),
+            Has.Some.StartsWith("Passkeys are off"), "a missing relying party is said at start");
+    }
 
     [Test]
     public async Task Passkey_endpoints_answer_404_and_the_pages_show_no_passkey_controls()
@@ -273,5 +286,14 @@ public sealed class PasskeysOffTests : AppFixture
         Assert.That((await client.SendAsync(list)).StatusCode, Is.EqualTo(HttpStatusCode.NotFound), "signed in, still 404");
         Assert.That(await client.GetStringAsync("/account/login"), Does.Not.Contain("passkey-login"));
         Assert.That(await client.GetStringAsync("/account"), Does.Not.Contain("add-passkey"));
+    }
+}
+
+internal sealed class LoggingFactory(LogSink sink, IReadOnlyDictionary<string, string?> settings) : JwtMvcFactory(settings)
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureLogging(logging => logging.AddProvider(sink));
     }
 }
