@@ -20,11 +20,9 @@ internal sealed class AdminSecondFactorHandler(IOptions<AppAuthorizationOptions>
         {
             context.Succeed(requirement);
         }
-        else
-        {
-            context.Fail(new AuthorizationFailureReason(this, "Admin access needs a sign-in with a second factor."));
-        }
 
+        // Otherwise left pending rather than failed: Fail() would empty FailedRequirements, which is how
+        // AdminSecondFactorResultHandler tells "only the second factor is missing" from "not an admin at all".
         return Task.CompletedTask;
     }
 }
