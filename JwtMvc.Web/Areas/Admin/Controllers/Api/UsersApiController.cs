@@ -85,6 +85,7 @@ public sealed class UsersApiController(UserAdminService admin, TimeProvider cloc
 
     /// <summary>Turns the user's two-factor sign-in off (authenticator, recovery codes) and ends their sessions; audited.</summary>
     [HttpPost("{id}/reset-2fa")]
+    [ProducesResponseType(StatusCodes.Status204NoContent)]
     public async Task<IActionResult> ResetTwoFactor(string id, CancellationToken cancellationToken) =>
         ToResult(await admin.ResetTwoFactorAsync(Actor, id, cancellationToken), _ => NoContent());
 
