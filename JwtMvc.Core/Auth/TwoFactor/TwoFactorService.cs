@@ -130,9 +130,6 @@ public sealed class TwoFactorService(ITwoFactorStore store, SessionService sessi
             && await store.TryAcceptTimeStepAsync(userId, step, cancellationToken);
     }
 
-    private Task RecordAsync(string userId, string userName, string detail, CancellationToken cancellationToken) =>
-        events.RecordAsync(SecurityEventTypes.TwoFactor, userId, userName, null, detail, cancellationToken);
-
     public static string AuthenticatorUri(string userName, string base32Key) =>
         $"otpauth://totp/{Uri.EscapeDataString(Issuer)}:{Uri.EscapeDataString(userName)}" +
         $"?secret={base32Key}&issuer={Uri.EscapeDataString(Issuer)}&digits={Totp.Digits}&period={Totp.StepSeconds}";
@@ -140,6 +137,9 @@ public sealed class TwoFactorService(ITwoFactorStore store, SessionService sessi
     // Groups of four are easier to type into an app than 32 characters in one run.
     private static string FormatKey(string key) =>
         string.Join(' ', Enumerable.Range(0, (key.Length + 3) / 4).Select(i => key.Substring(i * 4, Math.Min(4, key.Length - (i * 4))).ToLowerInvariant()));
+
+    private Task RecordAsync(string userId, string userName, string detail, CancellationToken cancellationToken) =>
+        events.RecordAsync(SecurityEventTypes.TwoFactor, userId, userName, null, detail, cancellationToken);
 
     private static string[] HashAll(IReadOnlyList<string> codes) => [.. codes.Select(c => RecoveryCodes.Hash(c)!)];
 }
