@@ -9,7 +9,9 @@ public sealed record ManagedUser(
     IReadOnlyList<string> Roles,
     DateTimeOffset? LockoutEnd,
     bool EmailConfirmed,
-    int ActiveSessions)
+    int ActiveSessions,
+    bool TwoFactorEnabled,
+    int PasskeyCount = 0)
 {
     public bool IsLockedOutAt(DateTimeOffset now) => LockoutEnd is { } end && end > now;
 

@@ -285,6 +285,8 @@ internal sealed class UserAdministration(
                 u.Email,
                 LockoutEnd = u.LockoutEnabled ? u.LockoutEnd : null,
                 u.EmailConfirmed,
+                u.TwoFactorEnabled,
+                PasskeyCount = db.UserPasskeys.Count(p => p.UserId == u.Id),
                 ActiveSessions = db.Sessions.Count(s => s.UserId == u.Id && s.RevokedAt == null && s.ExpiresAt > now),
             })
             .ToListAsync(cancellationToken);
@@ -306,7 +308,9 @@ internal sealed class UserAdministration(
                 [.. rolesOf[r.Id].Order(StringComparer.Ordinal)],
                 r.LockoutEnd,
                 r.EmailConfirmed,
-                r.ActiveSessions)),
+                r.ActiveSessions,
+                r.TwoFactorEnabled,
+                r.PasskeyCount)),
         ];
     }
 

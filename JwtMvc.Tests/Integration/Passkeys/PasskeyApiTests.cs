@@ -202,6 +202,29 @@ public sealed class PasskeyApiTests : AppFixture
     }
 
     [Test]
+    public async Task Admin_user_items_count_passkeys_and_resetting_2fa_removes_them()
+    {
+        var admin = await Factory.LoginAsync("admin");
+        var (user, userName, _) = await Factory.NewUserAsync();
+        using var laptop = new SoftwareAuthenticator();
+        using var phone = new SoftwareAuthenticator();
+        await user.AddPasskeyAsync(laptop, "Laptop");
+        await user.AddPasskeyAsync(phone, "Phone");
+        var id = (await admin.FindUserAsync(userName)).Id;
+
+        Assert.That((await admin.FindUserAsync(userName)).PasskeyCount, Is.EqualTo(2));
+        var reset = await admin.SendAsync(HttpMethod.Post, $"/api/admin/users/{id}/reset-2fa");
+
+        Assert.That(reset.StatusCode, Is.EqualTo(HttpStatusCode.NoContent), await reset.Content.ReadAsStringAsync());
+        Assert.That((await admin.FindUserAsync(userName)).PasskeyCount, Is.EqualTo(0));
+        var client = Factory.CreateClient();
+        Assert.That((await client.PasskeyLoginAsync(laptop.Get(await client.RequestOptionsAsync()))).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized),
+            "a passkey removed by the reset signs no one in");
+        Assert.That((await admin.AuditOfAsync(id))[0].Detail, Does.StartWith("two-factor sign-in was off; 2 passkeys removed"));
+        Assert.That((await admin.SecurityEventsAsync(SecurityEventTypes.Passkey, id))[0].Detail, Is.EqualTo("2 passkeys removed by admin admin"));
+    }
+
+    [Test]
     public async Task Passkey_sign_ins_count_in_the_login_metric()
     {
         var (user, _, _) = await Factory.NewUserAsync();

@@ -1,5 +1,6 @@
 using System.Text;
 using JwtMvc.Core.Auth;
+using JwtMvc.Core.Auth.Passkeys;
 using JwtMvc.Core.Auth.TwoFactor;
 using JwtMvc.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
@@ -95,8 +96,8 @@ public sealed class TwoFactorServiceTests
                 lastAccepted = step;
                 return true;
             });
-        var sessions = new TokenServiceBuilder().BuildSessions();
-        service = new TwoFactorService(store.Object, sessions, clock);
+        var builder = new TokenServiceBuilder();
+        service = new TwoFactorService(store.Object, Mock.Of<IPasskeyStore>(), builder.BuildSessions(), builder.Events.Object, clock);
     }
 
     [Test]
