@@ -11,6 +11,11 @@ namespace JwtMvc.Data.Migrations.SqlServer
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            // Identity schema version 3 shortens key columns of AspNetUserTokens and AspNetUserLogins to 128. SQL Server
+            // refuses to alter a column that a primary key uses, and EF does not drop the key for it: done by hand.
+            migrationBuilder.DropPrimaryKey(name: "PK_AspNetUserTokens", table: "AspNetUserTokens");
+            migrationBuilder.DropPrimaryKey(name: "PK_AspNetUserLogins", table: "AspNetUserLogins");
+
             migrationBuilder.AlterColumn<string>(
                 name: "Name",
                 table: "AspNetUserTokens",
@@ -56,6 +61,9 @@ namespace JwtMvc.Data.Migrations.SqlServer
                 nullable: false,
                 oldClrType: typeof(string),
                 oldType: "nvarchar(450)");
+
+            migrationBuilder.AddPrimaryKey(name: "PK_AspNetUserTokens", table: "AspNetUserTokens", columns: ["UserId", "LoginProvider", "Name"]);
+            migrationBuilder.AddPrimaryKey(name: "PK_AspNetUserLogins", table: "AspNetUserLogins", columns: ["LoginProvider", "ProviderKey"]);
 
             migrationBuilder.CreateTable(
                 name: "AspNetUserPasskeys",
@@ -109,6 +117,9 @@ namespace JwtMvc.Data.Migrations.SqlServer
             migrationBuilder.DropTable(
                 name: "AspNetUserPasskeys");
 
+            migrationBuilder.DropPrimaryKey(name: "PK_AspNetUserTokens", table: "AspNetUserTokens");
+            migrationBuilder.DropPrimaryKey(name: "PK_AspNetUserLogins", table: "AspNetUserLogins");
+
             migrationBuilder.AlterColumn<string>(
                 name: "Name",
                 table: "AspNetUserTokens",
@@ -154,6 +165,9 @@ namespace JwtMvc.Data.Migrations.SqlServer
                 oldClrType: typeof(string),
                 oldType: "nvarchar(128)",
                 oldMaxLength: 128);
+
+            migrationBuilder.AddPrimaryKey(name: "PK_AspNetUserTokens", table: "AspNetUserTokens", columns: ["UserId", "LoginProvider", "Name"]);
+            migrationBuilder.AddPrimaryKey(name: "PK_AspNetUserLogins", table: "AspNetUserLogins", columns: ["LoginProvider", "ProviderKey"]);
         }
     }
 }
