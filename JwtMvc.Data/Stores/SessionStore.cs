@@ -12,6 +12,17 @@ namespace JwtMvc.Data.Stores;
 /// </summary>
 internal sealed class SessionStore(AppDbContext db) : ISessionStore
 {
+    // Compiled: a rotation starts with this read, and a compiled query skips EF's per-call query-cache lookup.
+    // TokenHash is unique, so FirstOrDefault is the single row (no LIMIT 2 check needed).
+    private static readonly Func<AppDbContext, string, CancellationToken, Task<TokenSessionRow?>> FindTokenWithSessionQuery = EF.CompileAsyncQuery(
+        (AppDbContext context, string tokenHash, CancellationToken _) => (
+            from token in context.RefreshTokens.AsNoTracking()
+            where token.TokenHash == tokenHash
+            join session in context.Sessions.AsNoTracking() on token.SessionId equals session.Id into sessions
+            from session in sessions.DefaultIfEmpty()
+            select new TokenSessionRow(token, session))
+            .FirstOrDefault());
+
     public async Task CreateAsync(Session session, RefreshToken firstToken, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
@@ -62,6 +73,13 @@ internal sealed class SessionStore(AppDbContext db) : ISessionStore
         return db.RefreshTokens
             .AsNoTracking()
             .SingleOrDefaultAsync(t => t.TokenHash == tokenHash, cancellationToken);
+    }
+
+    public async Task<TokenWithSession?> FindTokenWithSessionAsync(string tokenHash, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tokenHash);
+        var row = await FindTokenWithSessionQuery(db, tokenHash, cancellationToken);
+        return row is null ? null : new TokenWithSession(row.Token, row.Session);
     }
 
     public Task<Session?> FindSessionAsync(Guid sessionId, CancellationToken cancellationToken) =>
@@ -238,4 +256,6 @@ internal sealed class SessionStore(AppDbContext db) : ISessionStore
 
     private static string? Truncate(string? value, int maxLength) =>
         value is { Length: var length } && length > maxLength ? value[..maxLength] : value;
+
+    private sealed record TokenSessionRow(RefreshToken Token, Session? Session);
 }

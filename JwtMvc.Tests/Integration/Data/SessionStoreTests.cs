@@ -118,6 +118,32 @@ public sealed class SessionStoreTests
     }
 
     [Test]
+    public async Task A_token_is_found_with_its_session_in_one_read_and_an_unknown_hash_is_null()
+    {
+        // Arrange
+        var userId = await _data.CreateUserAsync();
+        var (session, token) = await _data.CreateSessionAsync(userId);
+        await using var scope = _data.NewScope();
+        var store = scope.ServiceProvider.GetRequiredService<ISessionStore>();
+        await store.RevokeSessionAsync(session.Id, _data.Time.GetUtcNow(), SessionRevocationReasons.Logout, CancellationToken.None);
+
+        // Act
+        var found = await store.FindTokenWithSessionAsync(token.TokenHash, CancellationToken.None);
+        var unknown = await store.FindTokenWithSessionAsync(Sessions.NewToken(session).TokenHash, CancellationToken.None);
+
+        // Assert
+        Assert.Multiple(() =>
+        {
+            Assert.That(found, Is.Not.Null, "a stored token is found by its hash");
+            Assert.That(found!.Token.Id, Is.EqualTo(token.Id), "the token with that hash");
+            Assert.That(found.Token.RevokedAt, Is.EqualTo(_data.Time.GetUtcNow()), "the token as stored now, revoked");
+            Assert.That(found.Session?.Id, Is.EqualTo(session.Id), "with its own session");
+            Assert.That(found.Session?.RevokedAt, Is.EqualTo(_data.Time.GetUtcNow()), "the session as stored now, revoked");
+            Assert.That(unknown, Is.Null, "an unknown hash finds nothing");
+        });
+    }
+
+    [Test]
     public async Task A_revoked_token_does_not_rotate()
     {
         // Arrange
