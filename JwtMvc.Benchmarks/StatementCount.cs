@@ -12,7 +12,8 @@ namespace JwtMvc.Benchmarks;
 /// <c>dotnet JwtMvc.Benchmarks.dll count-statements [--rotations N]</c>: what one operation costs the database,
 /// counted, not timed (deterministic on a busy machine): EF commands and connection opens (EF's diagnostic events)
 /// and every statement SQLite itself runs (<c>sqlite3_trace</c> on each connection handle: PRAGMAs, BEGIN and COMMIT
-/// included). Prints the statements of one successful rotation, of a session start, and the counts.
+/// included). Prints the statements of one successful rotation, of a session start, and the counts. With
+/// <c>--time N</c> nothing is traced and N rotations report process CPU, wall time and allocations per rotation.
 /// </summary>
 internal static class StatementCount
 {
@@ -20,9 +21,10 @@ internal static class StatementCount
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var rotations = args.Length >= 2 && args[0] == "--rotations" ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100;
+        var rotations = args.Length >= 2 && args[0] is "--rotations" or "--time" ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100;
+        var timeOnly = args.Length >= 1 && args[0] == "--time"; // no tracing: the CPU and allocations of the rotations alone
         var counter = new Counter();
-        using var subscription = DiagnosticListener.AllListeners.Subscribe(counter);
+        using var subscription = timeOnly ? null : DiagnosticListener.AllListeners.Subscribe(counter);
         await using var services = await BenchmarkServices.CreateAsync();
         var user = await services.SeededUserAsync();
 
@@ -41,13 +43,23 @@ internal static class StatementCount
         Print("one session start (StartSessionAsync)", counter);
 
         counter.Reset(record: false);
+        var process = Process.GetCurrentProcess();
+        var cpuBefore = process.TotalProcessorTime;
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var wall = Stopwatch.StartNew();
         for (var i = 0; i < rotations; i++)
         {
             token = await RotateAsync(services, token);
         }
 
+        wall.Stop();
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+        process.Refresh();
+        var cpu = process.TotalProcessorTime - cpuBefore;
         Console.WriteLine($"per rotation over {rotations}: {Per(counter.EfCommands, rotations)} EF commands, {Per(counter.Opens, rotations)} connection opens, "
-            + $"{Per(counter.Transactions, rotations)} transactions, {Per(counter.SqliteStatements, rotations)} SQLite statements");
+            + $"{Per(counter.Transactions, rotations)} transactions, {Per(counter.SqliteStatements, rotations)} SQLite statements; "
+            + $"process CPU {cpu.TotalMicroseconds / rotations:0} us, wall {wall.Elapsed.TotalMicroseconds / rotations:0} us, allocated {allocated / 1024.0 / rotations:0.0} KB "
+            + (timeOnly ? "(one after another; process CPU includes background threads)" : "(with tracing: use --time N for CPU)"));
         return 0;
     }
 

@@ -98,6 +98,18 @@ internal sealed class SessionStore(AppDbContext db) : ISessionStore
         return await InWriteTransactionAsync(
             async ct =>
             {
+                if (db.Database.IsSqlite())
+                {
+                    // The same statements without EF's per-call work, which would run inside the write gate (SqliteRotation).
+                    if (!await SqliteRotation.ClaimAsync(db, usedTokenId, storedReplacement, sealedReplacement, now, ct))
+                    {
+                        return false;
+                    }
+
+                    await SqliteRotation.CompleteAsync(db, usedTokenHash, storedReplacement, now, ct);
+                    return true;
+                }
+
                 // The claim: of all concurrent rotations of one token, on any instance, exactly one changes the row.
                 var claimed = await db.RefreshTokens
                     .Where(t => t.Id == usedTokenId
