@@ -30,6 +30,10 @@ public static class DependencyInjection
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(provider => new JwtMvcMetrics(provider.GetService<IMeterFactory>()));
+        services.AddOptions<AppAuthorizationOptions>()
+            .Bind(configuration.GetSection(AppAuthorizationOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.AddOptions<SecurityOptions>()
             .Bind(configuration.GetSection(SecurityOptions.Section))
             .ValidateDataAnnotations()

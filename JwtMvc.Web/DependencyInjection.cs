@@ -31,7 +31,9 @@ public static class DependencyInjection
         services.AddAuthorizationBuilder()
             // Fail closed: an endpoint is for signed-in users unless it says [AllowAnonymous].
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
-            .AddPolicy(AppPolicies.Admin, policy => policy.RequireRole(AppRoles.Admin));
+            .AddPolicy(AppPolicies.Admin, policy => policy.RequireRole(AppRoles.Admin).AddRequirements(AdminSecondFactorRequirement.Instance));
+        services.AddSingleton<IAuthorizationHandler, AdminSecondFactorHandler>();
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, AdminSecondFactorResultHandler>();
 
         services.AddOptions<AccountOptions>().Bind(configuration.GetSection(AccountOptions.Section));
         services.AddCluster(configuration);

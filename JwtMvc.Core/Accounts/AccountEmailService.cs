@@ -2,6 +2,7 @@ using JwtMvc.Core.Validation;
 using JwtMvc.Core.Admin;
 using JwtMvc.Core.Auth;
 using JwtMvc.Core.Email;
+using JwtMvc.Core.Security;
 using Microsoft.Extensions.Options;
 
 namespace JwtMvc.Core.Accounts;
@@ -16,6 +17,7 @@ public sealed class AccountEmailService(
     MailQueueSignal signal,
     SessionService sessions,
     IAuditLog audit,
+    ISecurityEventLog events,
     IOptions<EmailOptions> emailOptions,
     IOptions<AccountEmailOptions> options,
     TimeProvider clock)
@@ -78,6 +80,8 @@ public sealed class AccountEmailService(
         var outcome = await accounts.ResetPasswordAsync(userId, code, newPassword, cancellationToken);
         if (outcome.Succeeded)
         {
+            var user = await accounts.FindByIdAsync(userId, cancellationToken);
+            await events.RecordAsync(SecurityEventTypes.PasswordChanged, userId, user?.UserName, null, "reset with a link sent by e-mail", cancellationToken);
             await sessions.RevokeAllAsync(userId, SessionRevocationReasons.PasswordReset, cancellationToken);
         }
 
@@ -114,8 +118,20 @@ public sealed class AccountEmailService(
         return EmailChangeRequest.Queued;
     }
 
-    public Task<ValidationOutcome> ConfirmEmailChangeAsync(string userId, string email, string code, CancellationToken cancellationToken) =>
-        accounts.ChangeEmailAsync(userId, email.Trim(), code, cancellationToken);
+    /// <summary>Changes the email once the link sent to the new address is used; recorded as a security event.</summary>
+    public async Task<ValidationOutcome> ConfirmEmailChangeAsync(string userId, string email, string code, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(email);
+        var before = await accounts.FindByIdAsync(userId, cancellationToken);
+        var outcome = await accounts.ChangeEmailAsync(userId, email.Trim(), code, cancellationToken);
+        if (outcome.Succeeded && before is not null)
+        {
+            await events.RecordAsync(SecurityEventTypes.EmailChanged, userId, before.UserName, null,
+                $"confirmed by the link sent to the new address: {before.Email ?? "(none)"} -> {email.Trim()}", cancellationToken);
+        }
+
+        return outcome;
+    }
 
     /// <summary>An admin has a reset link mailed to the user; audited.</summary>
     public async Task<AdminResetMail> SendResetByAdminAsync(AdminActor actor, string userId, CancellationToken cancellationToken)

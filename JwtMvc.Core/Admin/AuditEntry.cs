@@ -36,6 +36,7 @@ public static class AuditActions
     public const string SessionsRevoked = "sessions-revoked";
     public const string Deleted = "user-deleted";
     public const string ResetMailSent = "reset-mail-sent";
+    public const string TwoFactorReset = "two-factor-reset";
     public const string KeyRotated = "signing-key-rotated";
     public const string KeyRevoked = "signing-key-revoked";
 }

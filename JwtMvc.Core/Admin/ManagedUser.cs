@@ -9,7 +9,8 @@ public sealed record ManagedUser(
     IReadOnlyList<string> Roles,
     DateTimeOffset? LockoutEnd,
     bool EmailConfirmed,
-    int ActiveSessions)
+    int ActiveSessions,
+    bool TwoFactorEnabled)
 {
     public bool IsLockedOutAt(DateTimeOffset now) => LockoutEnd is { } end && end > now;
 

@@ -1,5 +1,7 @@
 using System.Globalization;
 using JwtMvc.Core.Auth;
+using JwtMvc.Core.Auth.TwoFactor;
+using JwtMvc.Core.Security;
 using JwtMvc.Core.Validation;
 
 namespace JwtMvc.Core.Admin;
@@ -7,9 +9,17 @@ namespace JwtMvc.Core.Admin;
 /// <summary>
 /// The rules of user administration: admins cannot lock, delete or demote themselves; the last admin who
 /// can sign in cannot be locked, deleted or demoted; every change that should end a user's access revokes
-/// their sessions at once; every change is written to the audit trail.
+/// their sessions at once; every change is written to the audit trail, and the security-relevant ones (a password set,
+/// an e-mail changed, second factors removed) to the security event log too.
 /// </summary>
-public sealed class UserAdminService(IUserAdministration users, IAuditLog audit, SessionService sessions, AdminChangeGate changes, TimeProvider clock)
+public sealed class UserAdminService(
+    IUserAdministration users,
+    IAuditLog audit,
+    SessionService sessions,
+    TwoFactorService twoFactor,
+    ISecurityEventLog events,
+    AdminChangeGate changes,
+    TimeProvider clock)
 {
     public const int MaxAuditEntries = 200;
 
@@ -64,6 +74,9 @@ public sealed class UserAdminService(IUserAdministration users, IAuditLog audit,
 
                 return changes.Count == 0 ? "no change" : string.Join("; ", changes);
             },
+            SecurityEvent = before => string.Equals(before.Email, email, StringComparison.Ordinal)
+                ? null
+                : (SecurityEventTypes.EmailChanged, $"by admin {actor.UserName}: {before.Email ?? "(none)"} -> {email}"),
         });
     }
 
@@ -129,6 +142,19 @@ public sealed class UserAdminService(IUserAdministration users, IAuditLog audit,
         {
             Apply = async _ => Applied(await users.ResetPasswordAsync(userId, newPassword, cancellationToken)),
             RevokeReason = SessionRevocationReasons.PasswordReset,
+            SecurityEvent = _ => (SecurityEventTypes.PasswordChanged, "set by admin " + actor.UserName),
+        });
+
+    /// <summary>
+    /// Takes every second factor away from the user (<see cref="TwoFactorService.RemoveSecondFactorsAsync"/>), so they
+    /// sign in with the password alone and can enrol again, and ends every session of theirs.
+    /// </summary>
+    public Task<AdminOutcome> ResetTwoFactorAsync(AdminActor actor, string userId, CancellationToken cancellationToken) =>
+        ChangeAsync(actor, userId, cancellationToken, new Change(AuditActions.TwoFactorReset)
+        {
+            Apply = async _ => await twoFactor.RemoveSecondFactorsAsync(userId, actor.UserName, cancellationToken) ? null : AdminOutcome.NotFound,
+            RevokeReason = SessionRevocationReasons.TwoFactorReset,
+            Detail = before => before.TwoFactorEnabled ? "authenticator app and recovery codes removed" : "two-factor sign-in was off",
         });
 
     public Task<AdminOutcome> DeleteAsync(AdminActor actor, string userId, CancellationToken cancellationToken) =>
@@ -206,6 +232,11 @@ public sealed class UserAdminService(IUserAdministration users, IAuditLog audit,
         if (!change.RevokeBeforeApply)
         {
             revoked = await RevokeAsync(change, userId, cancellationToken);
+        }
+
+        if (change.SecurityEvent(user) is ({ } eventType, var eventDetail))
+        {
+            await events.RecordAsync(eventType, user.Id, user.UserName, null, eventDetail, cancellationToken);
         }
 
         var detail = change.Detail(user);
@@ -309,6 +340,12 @@ public sealed class UserAdminService(IUserAdministration users, IAuditLog audit,
 
         /// <summary>The audit entry's detail, never a secret; how many sessions were revoked is added to it.</summary>
         public Func<ManagedUser, string?> Detail { get; init; } = _ => null;
+
+        /// <summary>
+        /// For a security-relevant change, the <see cref="SecurityEventTypes"/> event to record (never a secret in its
+        /// detail); null when this change, as it turned out, is not one. Changes that record their own events leave it out.
+        /// </summary>
+        public Func<ManagedUser, (string Type, string Detail)?> SecurityEvent { get; init; } = _ => null;
 
         /// <summary>Done without the user, who no longer exists, instead of the user read again.</summary>
         public bool RemovesUser { get; init; }

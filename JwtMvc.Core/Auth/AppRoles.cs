@@ -14,10 +14,3 @@ public static class AppRoles
 
     public static IReadOnlyList<string> All { get; } = [Admin, User];
 }
-
-/// <summary>The names of the authorization policies, for <c>[Authorize(Policy = ...)]</c> and their registration.</summary>
-public static class AppPolicies
-{
-    /// <summary>Members of <see cref="AppRoles.Admin"/> only.</summary>
-    public const string Admin = "Admin";
-}

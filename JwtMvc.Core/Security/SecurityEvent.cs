@@ -2,7 +2,7 @@ namespace JwtMvc.Core.Security;
 
 /// <summary>
 /// One security-relevant event: a sign-in, a failed one, a lockout, refresh-token reuse, a revocation, a
-/// password change, a key rotation. Names are copied so the record outlives the user. <see cref="Detail"/>
+/// password change, a key rotation or revocation. Names are copied so the record outlives the user. <see cref="Detail"/>
 /// never holds a secret (no password, no token).
 /// </summary>
 public sealed class SecurityEvent
@@ -36,11 +36,16 @@ public static class SecurityEventTypes
     public const string EmailChanged = "email-changed";
     public const string TwoFactor = "two-factor";
     public const string Passkey = "passkey";
+
+    /// <summary>A signing key was created: by the schedule, as the first key, or by an admin's "rotate now".</summary>
     public const string KeyRotated = "key-rotated";
+
+    /// <summary>A signing key was revoked (a suspected leak): kept apart from rotation, which is routine.</summary>
+    public const string KeyRevoked = "key-revoked";
 
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
-        SignIn, SignInFailed, Lockout, RefreshReuse, SessionRevoked, PasswordChanged, EmailChanged, TwoFactor, Passkey, KeyRotated,
+        SignIn, SignInFailed, Lockout, RefreshReuse, SessionRevoked, PasswordChanged, EmailChanged, TwoFactor, Passkey, KeyRotated, KeyRevoked,
     };
 }
 

@@ -285,6 +285,7 @@ internal sealed class UserAdministration(
                 u.Email,
                 LockoutEnd = u.LockoutEnabled ? u.LockoutEnd : null,
                 u.EmailConfirmed,
+                u.TwoFactorEnabled,
                 ActiveSessions = db.Sessions.Count(s => s.UserId == u.Id && s.RevokedAt == null && s.ExpiresAt > now),
             })
             .ToListAsync(cancellationToken);
@@ -306,7 +307,8 @@ internal sealed class UserAdministration(
                 [.. rolesOf[r.Id].Order(StringComparer.Ordinal)],
                 r.LockoutEnd,
                 r.EmailConfirmed,
-                r.ActiveSessions)),
+                r.ActiveSessions,
+                r.TwoFactorEnabled)),
         ];
     }
 

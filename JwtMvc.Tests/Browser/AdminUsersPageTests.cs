@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using JwtMvc.Core.Auth.TwoFactor;
 using JwtMvc.Tests.Support;
 using Microsoft.Playwright;
 
@@ -109,6 +110,30 @@ public sealed class AdminUsersPageTests : BrowserTest
     }
 
     [Test]
+    public async Task Resetting_2fa_from_the_page_turns_it_off_in_the_table_and_the_panel_after_a_confirmation()
+    {
+        var userName = await NewUserWithTwoFactorAsync();
+        await SignInAsync(Page, "admin", "Admin#12345", "/admin/users");
+        await Page.FillAsync("#user-search", userName);
+        await Page.ClickAsync("#user-search-form button[type=submit]");
+        var row = Page.Locator($"#users-table tbody tr:has(td[data-field=userName]:text-is('{userName}'))");
+        await row.Locator("td[data-field=twoFactor]:text-is('On')").WaitForAsync();
+        Assert.That(await Page.Locator("#users-table thead th").Nth(6).TextContentAsync(), Is.EqualTo("Two-factor"), "the column has a header that names it");
+        await row.Locator("button[data-action=details]").ClickAsync();
+        await Page.Locator("#detail-two-factor:text-is('On')").WaitForAsync();
+
+        await Page.ClickAsync("#reset-2fa");
+        await Page.Locator("#confirm-message:has-text('Reset two-factor sign-in')").WaitForAsync();
+        await Page.ClickAsync("#confirm-ok");
+
+        await Page.Locator("#detail-two-factor:text-is('Off')").WaitForAsync();
+        await row.Locator("td[data-field=twoFactor]:text-is('Off')").WaitForAsync();
+        await Page.Locator("#audit-table tbody tr:has-text('two-factor-reset')").WaitForAsync();
+        Assert.That(await Page.Locator("#detail-alert").TextContentAsync(), Does.Contain("Two-factor sign-in reset"));
+        Assert.That(await Page.Locator("#reset-2fa").IsDisabledAsync(), Is.True, "nothing left to reset");
+    }
+
+    [Test]
     public async Task A_non_admin_opening_the_page_is_told_the_server_refused()
     {
         await SignInAsync(Page, "alice", "Alice#12345", "/admin/users");
@@ -117,6 +142,22 @@ public sealed class AdminUsersPageTests : BrowserTest
 
         Assert.That(await Page.Locator("#admin-forbidden").TextContentAsync(), Does.Contain("for administrators"));
         Assert.That(await Page.Locator("#admin-app").GetAttributeAsync("class"), Does.Contain("d-none"), "no empty table is shown");
+    }
+
+    /// <summary>A new user who turned 2FA on through the API, with a code from the real clock the server runs on.</summary>
+    private static async Task<string> NewUserWithTwoFactorAsync()
+    {
+        var (userName, password) = await Server.RegisterUserAsync("reset2fa");
+        using var client = Server.CreateApiClient();
+        var login = await client.PostAsJsonAsync("/api/auth/login", new { userName, password });
+        var token = (await login.Content.ReadFromJsonAsync<SessionBody>())!.AccessToken;
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        var setup = await client.PostAsync("/api/account/2fa/authenticator", null);
+        var sharedKey = (await setup.Content.ReadFromJsonAsync<AuthenticatorBody>())!.SharedKey;
+        var code = Totp.Compute(Base32.Decode(sharedKey)!, Totp.TimeStep(DateTimeOffset.UtcNow));
+        var enable = await client.PostAsJsonAsync("/api/account/2fa/enable", new { code });
+        Assert.That(enable.StatusCode, Is.EqualTo(HttpStatusCode.OK), "enrolling " + userName);
+        return userName;
     }
 
     private async Task<IBrowserContext> NewWatchedContextAsync()

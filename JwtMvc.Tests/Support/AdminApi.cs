@@ -37,6 +37,15 @@ public static class AdminApi
         return body.Items.Single(u => u.UserName == userName);
     }
 
+    /// <summary>GET /api/admin/security/events with these filters, the first page of 100: newest first.</summary>
+    public static async Task<SecurityEventBody[]> SecurityEventsAsync(this SignedInClient admin, string type, string? userId = null)
+    {
+        var url = $"/api/admin/security/events?type={Uri.EscapeDataString(type)}&pageSize=100" + (userId is null ? "" : "&userId=" + Uri.EscapeDataString(userId));
+        var response = await admin.GetAsync(url);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), url);
+        return (await response.Content.ReadFromJsonAsync<SecurityEventPageBody>())!.Items;
+    }
+
     public static async Task<AuditEntryBody[]> AuditOfAsync(this SignedInClient admin, string userId)
     {
         var response = await admin.GetAsync($"/api/admin/users/{userId}/audit");
@@ -54,11 +63,16 @@ public sealed record AdminUserBody(
     bool LockedOut,
     DateTimeOffset? LockoutEnd,
     bool EmailConfirmed,
-    int ActiveSessions);
+    int ActiveSessions,
+    bool TwoFactorEnabled);
 
 public sealed record AdminUserPageBody(AdminUserBody[] Items, int TotalCount);
 
 public sealed record ItemsBody<T>(T[] Items);
+
+public sealed record SecurityEventPageBody(SecurityEventBody[] Items, int TotalCount);
+
+public sealed record SecurityEventBody(DateTimeOffset At, string Type, string? UserId, string? UserName, string? IpAddress, string? Detail);
 
 public sealed record AuditEntryBody(DateTimeOffset At, string Actor, string Action, string? Detail);
 

@@ -1,5 +1,6 @@
 using JwtMvc.Core.Auth;
 using JwtMvc.Core.Auth.Keys;
+using JwtMvc.Core.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -64,10 +65,13 @@ internal sealed class InMemorySigningKeyStore : ISigningKeyStore
         }
     }
 
+    /// <summary>The security events the rings over this store recorded.</summary>
+    public RecordingSecurityEventLog Events { get; } = new();
+
     /// <summary>A key ring over this store, with a pass-through protector and the given clock.</summary>
     public KeyRing CreateRing(JwtOptions options, FakeTimeProvider clock)
     {
-        var services = new ServiceCollection().AddSingleton<ISigningKeyStore>(this).BuildServiceProvider();
+        var services = new ServiceCollection().AddSingleton<ISigningKeyStore>(this).AddSingleton<ISecurityEventLog>(Events).BuildServiceProvider();
         return new KeyRing(Options.Create(options), services.GetRequiredService<IServiceScopeFactory>(), new PlainProtector(), clock, NullLogger<KeyRing>.Instance);
     }
 

@@ -36,6 +36,17 @@ public static class TwoFactorApi
     public static string CurrentCode(this JwtMvcFactory factory, string sharedKey, int stepsAway = 0) =>
         Totp.Compute(Base32.Decode(sharedKey)!, Totp.TimeStep(factory.Clock.GetUtcNow()) + stepsAway);
 
+    /// <summary>Both steps of a sign-in with an authenticator code; the code's time step is used up afterwards.</summary>
+    public static async Task<SignedInClient> LoginWithCodeAsync(this JwtMvcFactory factory, string userName, string password, string sharedKey)
+    {
+        var browser = factory.CreateBrowserClient(out var cookies);
+        var mfaToken = await browser.PasswordStepAsync(userName, password);
+        var response = await browser.PostAsJsonAsync("/api/auth/login/2fa", new { mfaToken, code = factory.CurrentCode(sharedKey) });
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
+        factory.Clock.Advance(TimeSpan.FromSeconds(Totp.StepSeconds));
+        return new SignedInClient(browser, (await response.Content.ReadFromJsonAsync<SessionBody>())!.AccessToken, cookies);
+    }
+
     /// <summary>POST /api/auth/login expecting the two-factor answer; returns the mfaToken.</summary>
     public static async Task<string> PasswordStepAsync(this HttpClient client, string userName, string password)
     {

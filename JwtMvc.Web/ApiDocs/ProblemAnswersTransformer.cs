@@ -57,7 +57,7 @@ internal sealed class ProblemAnswersTransformer : IOpenApiOperationTransformer
             if (metadata.OfType<IAuthorizeData>().Any(a => a.Policy is not null || a.Roles is not null))
             {
                 await AddProblemAsync(operation, context, StatusCodes.Status403Forbidden, typeof(ProblemDetails),
-                    "Signed in without the role this operation needs.", cancellationToken);
+                    "Signed in without the role this operation needs (or, with Authorization:AdminRequiresMfa, an admin without a second factor: code mfa_required).", cancellationToken);
             }
         }
 

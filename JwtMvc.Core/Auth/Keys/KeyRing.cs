@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using JwtMvc.Core.Cluster;
+using JwtMvc.Core.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -12,7 +13,9 @@ namespace JwtMvc.Core.Auth.Keys;
 /// <see cref="KeyLifecycle"/>. Keeps an in-memory snapshot for signing and validation, reloaded every
 /// <c>Jwt:SessionCheckSeconds</c> (so a revocation on another instance is seen within that time), at once after
 /// a change made here, and at once when another instance announces a change (<see cref="ICacheInvalidation"/>:
-/// with Redis, within about a second).
+/// with Redis, within about a second). Keys it creates on its own (the first, the scheduled successor, the replacement
+/// of a revoked signing key) are recorded as <see cref="SecurityEventTypes.KeyRotated"/> events; an admin's "rotate
+/// now" and "revoke" are recorded by <see cref="SigningKeyAdminService"/>, which knows the admin.
 /// </summary>
 public sealed partial class KeyRing : SigningKeys, IDisposable
 {
@@ -169,7 +172,8 @@ public sealed partial class KeyRing : SigningKeys, IDisposable
             {
                 if (lifecycle.SignerAt(keys, now)?.KeyId == keyId)
                 {
-                    await CreateImmediateAsync(store, cancellationToken);
+                    var replacement = await CreateImmediateAsync(store, cancellationToken);
+                    await RecordCreatedAsync(scope, replacement, $"created to replace the revoked signing key {keyId}, signs now", cancellationToken);
                 }
 
                 await store.RevokeAsync(keyId, now, cancellationToken);
@@ -286,8 +290,17 @@ public sealed partial class KeyRing : SigningKeys, IDisposable
         var (keys, maxGeneration) = await store.LoadAsync(now, cancellationToken);
         if (rotate && lifecycle.PlanScheduled(keys, maxGeneration, now) is { } schedule)
         {
-            // Losing the race to another instance is fine: its key is the one this reload then finds.
-            await TryCreateAsync(store, schedule, now, cancellationToken);
+            // Losing the race to another instance is fine: its key is the one this reload then finds (and records).
+            if (await TryCreateAsync(store, schedule, now, cancellationToken) is { } created)
+            {
+                var what = keys.Count == 0
+                    ? "created as the first key, signs now"
+                    : created.ActivatesAt <= now
+                        ? "created because no key was signing, signs now"
+                        : "created by the schedule, signs from " + created.ActivatesAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+                await RecordCreatedAsync(scope, created, what, cancellationToken);
+            }
+
             (keys, _) = await store.LoadAsync(now, cancellationToken);
         }
 
@@ -301,6 +314,10 @@ public sealed partial class KeyRing : SigningKeys, IDisposable
             }
         }
     }
+
+    private static Task RecordCreatedAsync(AsyncServiceScope scope, SigningKeyRecord key, string what, CancellationToken cancellationToken) =>
+        scope.ServiceProvider.GetRequiredService<ISecurityEventLog>()
+            .RecordAsync(SecurityEventTypes.KeyRotated, null, null, null, $"kid {key.KeyId}: {what}", cancellationToken);
 
     private Snapshot Build(IReadOnlyList<SigningKeyRecord> keys, Snapshot? previous, DateTimeOffset now)
     {

@@ -1,9 +1,10 @@
 using JwtMvc.Core.Admin;
+using JwtMvc.Core.Security;
 
 namespace JwtMvc.Core.Auth.Keys;
 
-/// <summary>What /admin/keys does: list the ring, rotate now, revoke a key; both changes audited.</summary>
-public sealed class SigningKeyAdminService(SigningKeys keys, IAuditLog audit, TimeProvider clock)
+/// <summary>What /admin/keys does: list the ring, rotate now, revoke a key; both changes audited and recorded as security events.</summary>
+public sealed class SigningKeyAdminService(SigningKeys keys, IAuditLog audit, ISecurityEventLog events, TimeProvider clock)
 {
     /// <summary>The keys with their status; empty in shared-secret mode.</summary>
     public async Task<KeyListing> ListAsync(CancellationToken cancellationToken)
@@ -26,6 +27,7 @@ public sealed class SigningKeyAdminService(SigningKeys keys, IAuditLog audit, Ti
 
         var created = await ring.RotateNowAsync(cancellationToken);
         await WriteAuditAsync(actor, AuditActions.KeyRotated, created.KeyId, cancellationToken);
+        await events.RecordAsync(SecurityEventTypes.KeyRotated, null, null, null, $"kid {created.KeyId}: rotated by admin {actor.UserName}, signs now", cancellationToken);
         return new KeyAdminOutcome.Done(created, clock.GetUtcNow());
     }
 
@@ -45,6 +47,7 @@ public sealed class SigningKeyAdminService(SigningKeys keys, IAuditLog audit, Ti
         }
 
         await WriteAuditAsync(actor, AuditActions.KeyRevoked, revoked.KeyId, cancellationToken);
+        await events.RecordAsync(SecurityEventTypes.KeyRevoked, null, null, null, $"kid {revoked.KeyId}: revoked by admin {actor.UserName}", cancellationToken);
         return new KeyAdminOutcome.Done(revoked, clock.GetUtcNow());
     }
 

@@ -24,7 +24,10 @@ public interface ITwoFactorStore
     /// <summary>Uses up the recovery code with this hash; false when it is not one of the user's unused codes.</summary>
     Task<bool> RedeemRecoveryCodeAsync(string userId, string recoveryCodeHash, CancellationToken cancellationToken);
 
-    /// <summary>Turns two-factor sign-in off, forgets the key, the recovery codes and the last accepted step.</summary>
+    /// <summary>
+    /// Turns two-factor sign-in off and forgets the key and the recovery codes. The last accepted time step stays:
+    /// it only ever moves forward, so no code accepted before can be accepted again.
+    /// </summary>
     Task DisableAsync(string userId, CancellationToken cancellationToken);
 
     /// <summary>Checks the user's password; a wrong one counts toward lockout as a failed sign-in does.</summary>

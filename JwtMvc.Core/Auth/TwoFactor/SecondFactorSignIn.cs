@@ -1,12 +1,14 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
+using JwtMvc.Core.Security;
 
 namespace JwtMvc.Core.Auth.TwoFactor;
 
 /// <summary>
 /// The second step of a sign-in for users with two-factor sign-in on. A right password yields an opaque
 /// <c>mfaToken</c> (single use, bound to the user, <see cref="Lifetime"/>); the token plus an authenticator or
-/// recovery code starts the session, with <c>amr</c> pwd, otp, mfa. Wrong codes count toward lockout.
+/// recovery code starts the session, with <c>amr</c> pwd, otp, mfa. Wrong codes count toward lockout. Outcomes are
+/// recorded as security events, as the password step records its own.
 /// </summary>
 public sealed class SecondFactorSignIn(
     ITwoFactorStore store,
@@ -14,6 +16,7 @@ public sealed class SecondFactorSignIn(
     IUserReader users,
     TwoFactorService twoFactor,
     TokenService tokens,
+    ISecurityEventLog events,
     TimeProvider clock)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(5);
@@ -65,11 +68,17 @@ public sealed class SecondFactorSignIn(
         }
 
         var state = await store.GetStateAsync(userId, cancellationToken);
-        if (state is not { Enabled: true } || !await CheckSecondFactorAsync(userId, state, code, recoveryCode, cancellationToken))
+        var factor = state is { Enabled: true } ? await CheckSecondFactorAsync(userId, state, code, recoveryCode, cancellationToken) : null;
+        if (factor is null)
         {
-            return await store.RecordFailureAsync(userId, cancellationToken)
-                ? new SignInOutcome.LockedOut(null)
-                : SignInOutcome.InvalidCredentials;
+            await events.RecordAsync(SecurityEventTypes.SignInFailed, userId, state?.UserName, client.IpAddress, "wrong second factor", cancellationToken);
+            if (await store.RecordFailureAsync(userId, cancellationToken))
+            {
+                await events.RecordAsync(SecurityEventTypes.Lockout, userId, state?.UserName, client.IpAddress, "too many failed second factors", cancellationToken);
+                return new SignInOutcome.LockedOut(null);
+            }
+
+            return SignInOutcome.InvalidCredentials;
         }
 
         // Consumed only now: a mistyped code does not cost the user their password step; lockout bounds the guesses.
@@ -80,16 +89,34 @@ public sealed class SecondFactorSignIn(
         }
 
         await store.ResetFailuresAsync(userId, cancellationToken);
-        return new SignInOutcome.SignedIn(await tokens.StartSessionAsync(user, AuthenticationMethods.PasswordAndOtp, client, cancellationToken));
+        var issued = await tokens.StartSessionAsync(user, AuthenticationMethods.PasswordAndOtp, client, cancellationToken);
+        if (factor == SecondFactor.RecoveryCode)
+        {
+            await events.RecordAsync(SecurityEventTypes.TwoFactor, userId, user.UserName, client.IpAddress, TwoFactorEvents.RecoveryCodeUsed, cancellationToken);
+        }
+
+        await events.RecordAsync(SecurityEventTypes.SignIn, userId, user.UserName, client.IpAddress, "with " + factor, cancellationToken);
+        return new SignInOutcome.SignedIn(issued);
     }
 
-    private async Task<bool> CheckSecondFactorAsync(string userId, TwoFactorState state, string? code, string? recoveryCode, CancellationToken cancellationToken)
+    /// <summary>The factor that was right, or null.</summary>
+    private async Task<string?> CheckSecondFactorAsync(string userId, TwoFactorState state, string? code, string? recoveryCode, CancellationToken cancellationToken)
     {
         if (!string.IsNullOrEmpty(code))
         {
-            return state.AuthenticatorKey is not null && await twoFactor.VerifyTotpAsync(userId, state.AuthenticatorKey, code, cancellationToken);
+            return state.AuthenticatorKey is not null && await twoFactor.VerifyTotpAsync(userId, state.AuthenticatorKey, code, cancellationToken)
+                ? SecondFactor.AuthenticatorCode
+                : null;
         }
 
-        return RecoveryCodes.Hash(recoveryCode) is { } hash && await store.RedeemRecoveryCodeAsync(userId, hash, cancellationToken);
+        return RecoveryCodes.Hash(recoveryCode) is { } hash && await store.RedeemRecoveryCodeAsync(userId, hash, cancellationToken)
+            ? SecondFactor.RecoveryCode
+            : null;
+    }
+
+    private static class SecondFactor
+    {
+        public const string AuthenticatorCode = "authenticator code";
+        public const string RecoveryCode = "recovery code";
     }
 }

@@ -1,10 +1,13 @@
+using JwtMvc.Core.Security;
+
 namespace JwtMvc.Core.Auth.TwoFactor;
 
 /// <summary>
 /// Enrolment in two-factor sign-in with an authenticator app (RFC 6238), and the check of its codes: each code is
-/// accepted once, and only within one time step of now.
+/// accepted once, and only within one time step of now. Every change is recorded as a
+/// <see cref="SecurityEventTypes.TwoFactor"/> security event.
 /// </summary>
-public sealed class TwoFactorService(ITwoFactorStore store, SessionService sessions, TimeProvider clock)
+public sealed class TwoFactorService(ITwoFactorStore store, SessionService sessions, ISecurityEventLog events, TimeProvider clock)
 {
     public const string Issuer = "JwtMvc";
 
@@ -43,6 +46,7 @@ public sealed class TwoFactorService(ITwoFactorStore store, SessionService sessi
 
         var codes = RecoveryCodes.Generate();
         await store.EnableAsync(userId, HashAll(codes), cancellationToken);
+        await RecordAsync(userId, state.UserName, TwoFactorEvents.Enabled, cancellationToken);
 
         // Sessions started with the password alone would otherwise outlive the new requirement.
         await sessions.RevokeAllAsync(userId, SessionRevocationReasons.TwoFactorChanged, cancellationToken, currentSessionId);
@@ -67,6 +71,7 @@ public sealed class TwoFactorService(ITwoFactorStore store, SessionService sessi
 
         var codes = RecoveryCodes.Generate();
         await store.ReplaceRecoveryCodesAsync(userId, HashAll(codes), cancellationToken);
+        await RecordAsync(userId, state.UserName, TwoFactorEvents.RecoveryCodesRegenerated, cancellationToken);
         return new TwoFactorChange.Done(codes);
     }
 
@@ -80,8 +85,34 @@ public sealed class TwoFactorService(ITwoFactorStore store, SessionService sessi
                 return TwoFactorChange.WrongPassword;
         }
 
+        var state = await store.GetStateAsync(userId, cancellationToken);
         await store.DisableAsync(userId, cancellationToken);
+        if (state is { Enabled: true })
+        {
+            await RecordAsync(userId, state.UserName, TwoFactorEvents.Disabled, cancellationToken);
+        }
+
         return new TwoFactorChange.Done([]);
+    }
+
+    /// <summary>
+    /// Removes every second factor of the user, whatever they are: the one place an admin's "reset 2FA" takes them
+    /// away. Today that is the authenticator app (its key, the recovery codes); passkeys are removed here too once
+    /// they exist. Ending the user's sessions is the caller's part. False when the user does not exist.
+    /// </summary>
+    /// <param name="removedBy">Who asked, for the security event: the admin's user name.</param>
+    public async Task<bool> RemoveSecondFactorsAsync(string userId, string removedBy, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(removedBy);
+        var state = await store.GetStateAsync(userId, cancellationToken);
+        if (state is null)
+        {
+            return false;
+        }
+
+        await store.DisableAsync(userId, cancellationToken);
+        await RecordAsync(userId, state.UserName, $"{TwoFactorEvents.ResetByAdmin} {removedBy}; authenticator {(state.Enabled ? "removed" : "was off")}", cancellationToken);
+        return true;
     }
 
     /// <summary>
@@ -107,7 +138,22 @@ public sealed class TwoFactorService(ITwoFactorStore store, SessionService sessi
     private static string FormatKey(string key) =>
         string.Join(' ', Enumerable.Range(0, (key.Length + 3) / 4).Select(i => key.Substring(i * 4, Math.Min(4, key.Length - (i * 4))).ToLowerInvariant()));
 
+    private Task RecordAsync(string userId, string userName, string detail, CancellationToken cancellationToken) =>
+        events.RecordAsync(SecurityEventTypes.TwoFactor, userId, userName, null, detail, cancellationToken);
+
     private static string[] HashAll(IReadOnlyList<string> codes) => [.. codes.Select(c => RecoveryCodes.Hash(c)!)];
+}
+
+/// <summary>The details of <see cref="SecurityEventTypes.TwoFactor"/> events: what happened, never a code or key.</summary>
+public static class TwoFactorEvents
+{
+    public const string Enabled = "enabled";
+    public const string Disabled = "disabled";
+    public const string RecoveryCodesRegenerated = "recovery codes regenerated";
+    public const string RecoveryCodeUsed = "recovery code used to sign in";
+
+    /// <summary>Followed by the admin's user name and what was removed.</summary>
+    public const string ResetByAdmin = "reset by admin";
 }
 
 public sealed record TwoFactorStatus(bool Enabled, int RecoveryCodesLeft);

@@ -44,8 +44,11 @@ internal sealed class BrowserTestServer : IAsyncDisposable
     /// <summary>The app's <c>Jwt:SigningKey</c>, so a test can sign a token the app accepts as genuine; empty in key-ring mode.</summary>
     public byte[] SigningKey { get; }
 
-    /// <summary>Starts a server; with <paramref name="keyRing"/>, in key-ring mode (ES256, no <see cref="SigningKey"/>).</summary>
-    public static async Task<BrowserTestServer> StartAsync(bool keyRing = false)
+    /// <summary>
+    /// Starts a server; with <paramref name="keyRing"/>, in key-ring mode (ES256, no <see cref="SigningKey"/>);
+    /// <paramref name="extraSettings"/> are added to (or replace) the usual ones.
+    /// </summary>
+    public static async Task<BrowserTestServer> StartAsync(bool keyRing = false, IReadOnlyDictionary<string, string>? extraSettings = null)
     {
         var otherOrigin = await RecordingServer.StartAsync();
         var mail = SmtpTestServer.Start();
@@ -70,6 +73,11 @@ internal sealed class BrowserTestServer : IAsyncDisposable
         if (!keyRing)
         {
             settings["Jwt:SigningKey"] = Convert.ToBase64String(signingKey);
+        }
+
+        foreach (var (key, value) in extraSettings ?? new Dictionary<string, string>())
+        {
+            settings[key] = value;
         }
 
         var factory = new JwtMvcKestrelFactory(settings);

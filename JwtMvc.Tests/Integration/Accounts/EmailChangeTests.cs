@@ -31,6 +31,22 @@ public sealed class EmailChangeTests : EmailFixture
     }
 
     [Test]
+    public async Task A_confirmed_email_change_is_recorded_with_the_old_and_new_address()
+    {
+        var account = await RegisterAsync();
+        var client = await Factory.LoginAsync(account.UserName, account.Password);
+        var newEmail = $"new-{Guid.NewGuid():N}@example.test";
+        await client.SendAsync(HttpMethod.Post, "/api/account/email", new { newEmail, password = account.Password });
+        var link = await WaitForLinkAsync(newEmail, ChangeSubject);
+
+        await PostAsync("/api/account/confirm-email-change", new { userId = link.UserId, email = link.Email, code = link.Code });
+
+        var admin = await Factory.LoginAsync("admin");
+        var events = await admin.SecurityEventsAsync(JwtMvc.Core.Security.SecurityEventTypes.EmailChanged, link.UserId);
+        Assert.That(events.Select(e => e.Detail), Is.EqualTo(new[] { $"confirmed by the link sent to the new address: {account.Email} -> {newEmail}" }));
+    }
+
+    [Test]
     public async Task A_bad_code_leaves_the_old_email_working()
     {
         var account = await RegisterAsync();

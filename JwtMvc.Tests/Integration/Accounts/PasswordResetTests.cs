@@ -30,6 +30,21 @@ public sealed class PasswordResetTests : EmailFixture
     }
 
     [Test]
+    public async Task A_password_reset_by_mail_is_recorded_as_a_password_change()
+    {
+        var account = await RegisterAsync();
+        await PostAsync("/api/account/forgot-password", new { email = account.Email });
+        var link = await WaitForLinkAsync(account.Email, ResetSubject);
+
+        await PostAsync("/api/account/reset-password", new { userId = link.UserId, code = link.Code, newPassword = NewPassword });
+
+        var admin = await Factory.LoginAsync("admin");
+        var events = await admin.SecurityEventsAsync(JwtMvc.Core.Security.SecurityEventTypes.PasswordChanged, link.UserId);
+        Assert.That(events.Select(e => e.Detail), Is.EqualTo(new[] { "reset with a link sent by e-mail" }));
+        Assert.That(events[0].UserName, Is.EqualTo(account.UserName));
+    }
+
+    [Test]
     public async Task A_reset_link_works_once()
     {
         var account = await RegisterAsync();

@@ -33,6 +33,7 @@ public sealed class AdminAccessTests
             ("DELETE", "/api/admin/users/{id}", none),
             ("GET", "/api/admin/users/{id}/sessions", none),
             ("DELETE", "/api/admin/users/{id}/sessions", none),
+            ("POST", "/api/admin/users/{id}/reset-2fa", none),
         ];
         return routes.Select(r => new TestCaseData(r.Method, r.Path, r.Body).SetArgDisplayNames(r.Method, r.Path));
     }
@@ -85,6 +86,7 @@ public sealed class AdminAccessTests
     [TestCase("GET", "/api/admin/users/{id}/audit")]
     [TestCase("GET", "/api/admin/users/{id}/sessions")]
     [TestCase("DELETE", "/api/admin/users/{id}/sessions")]
+    [TestCase("POST", "/api/admin/users/{id}/reset-2fa")]
     public async Task An_unknown_user_id_is_404(string method, string path)
     {
         var admin = await factory.LoginAsync("admin");

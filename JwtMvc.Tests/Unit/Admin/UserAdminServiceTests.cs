@@ -1,5 +1,7 @@
 using JwtMvc.Core.Admin;
 using JwtMvc.Core.Auth;
+using JwtMvc.Core.Auth.TwoFactor;
+using JwtMvc.Core.Security;
 using JwtMvc.Core.Validation;
 using JwtMvc.Tests.Support;
 using Moq;
@@ -16,13 +18,14 @@ public sealed class UserAdminServiceTests
     private Mock<IAuditLog> audit = null!;
     private List<AuditEntry> written = null!;
     private SessionService sessions = null!;
+    private Mock<ITwoFactorStore> twoFactorStore = null!;
     private UserAdminService service = null!;
 
-    private static ManagedUser Admin => new("admin-id", "admin", "Administrator", "admin@x.test", ["Admin"], null, true, 1);
+    private static ManagedUser Admin => new("admin-id", "admin", "Administrator", "admin@x.test", ["Admin"], null, true, 1, false);
 
-    private static ManagedUser Bob => new("bob-id", "bob", "Bob", "bob@x.test", ["User"], null, true, 1);
+    private static ManagedUser Bob => new("bob-id", "bob", "Bob", "bob@x.test", ["User"], null, true, 1, true);
 
-    private static ManagedUser OtherAdmin => new("other-id", "other", null, "other@x.test", ["Admin"], null, true, 1);
+    private static ManagedUser OtherAdmin => new("other-id", "other", null, "other@x.test", ["Admin"], null, true, 1, false);
 
     [SetUp]
     public void SetUp()
@@ -45,7 +48,9 @@ public sealed class UserAdminServiceTests
         builder.Store.Setup(s => s.RevokeUserSessionsAsync(It.IsAny<string>(), It.IsAny<DateTimeOffset>(), It.IsAny<string>(), null, It.IsAny<CancellationToken>()))
             .ReturnsAsync([Guid.NewGuid()]);
         sessions = builder.BuildSessions();
-        service = new UserAdminService(users.Object, audit.Object, sessions, new AdminChangeGate(), builder.Clock);
+        twoFactorStore = new Mock<ITwoFactorStore>(MockBehavior.Strict);
+        var twoFactor = new TwoFactorService(twoFactorStore.Object, sessions, builder.Events.Object, builder.Clock);
+        service = new UserAdminService(users.Object, audit.Object, sessions, twoFactor, builder.Events.Object, new AdminChangeGate(), builder.Clock);
     }
 
     [Test]
@@ -68,6 +73,61 @@ public sealed class UserAdminServiceTests
             .And.Property(nameof(AuditEntry.TargetUserName)).EqualTo("bob")
             .And.Property(nameof(AuditEntry.At)).EqualTo(builder.Clock.GetUtcNow())
             .And.Property(nameof(AuditEntry.Detail)).EqualTo("indefinitely; 1 session revoked"), "who did what to whom and when");
+    }
+
+    [Test]
+    public async Task Resetting_two_factor_removes_the_authenticator_then_revokes_every_session_audits_and_records_a_security_event()
+    {
+        var order = new List<string>();
+        twoFactorStore.Setup(s => s.GetStateAsync("bob-id", It.IsAny<CancellationToken>())).ReturnsAsync(new TwoFactorState("bob", true, "KEY", 10));
+        twoFactorStore.Setup(s => s.DisableAsync("bob-id", It.IsAny<CancellationToken>())).Callback(() => order.Add("disable")).Returns(Task.CompletedTask);
+        builder.Store.Setup(s => s.RevokeUserSessionsAsync("bob-id", It.IsAny<DateTimeOffset>(), SessionRevocationReasons.TwoFactorReset, null, It.IsAny<CancellationToken>()))
+            .Callback(() => order.Add("revoke")).ReturnsAsync([Guid.NewGuid(), Guid.NewGuid()]);
+
+        var outcome = await service.ResetTwoFactorAsync(Actor, "bob-id", CancellationToken.None);
+
+        Assert.That(outcome, Is.InstanceOf<AdminOutcome.Done>());
+        Assert.That(order, Is.EqualTo(new[] { "disable", "revoke" }), "the factors go first, so no session started with them survives");
+        Assert.That(written.Single(), Has.Property(nameof(AuditEntry.Action)).EqualTo(AuditActions.TwoFactorReset)
+            .And.Property(nameof(AuditEntry.TargetUserId)).EqualTo("bob-id")
+            .And.Property(nameof(AuditEntry.Detail)).EqualTo("authenticator app and recovery codes removed; 2 sessions revoked"));
+        builder.Events.Verify(e => e.RecordAsync(SecurityEventTypes.TwoFactor, "bob-id", "bob", null,
+            It.Is<string>(d => d.StartsWith(TwoFactorEvents.ResetByAdmin + " admin", StringComparison.Ordinal)), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Test]
+    public async Task Resetting_two_factor_of_an_unknown_user_is_not_found_and_changes_nothing()
+    {
+        var outcome = await service.ResetTwoFactorAsync(Actor, "nobody", CancellationToken.None);
+
+        Assert.That(outcome, Is.SameAs(AdminOutcome.NotFound));
+        twoFactorStore.Verify(s => s.DisableAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
+        Assert.That(written, Is.Empty);
+    }
+
+    [Test]
+    public async Task A_password_set_by_an_admin_is_a_security_event_that_does_not_hold_the_password()
+    {
+        users.Setup(u => u.ResetPasswordAsync("bob-id", "New#Secret123", It.IsAny<CancellationToken>())).ReturnsAsync(ValidationOutcome.Ok);
+
+        await service.ResetPasswordAsync(Actor, "bob-id", "New#Secret123", CancellationToken.None);
+
+        builder.Events.Verify(e => e.RecordAsync(SecurityEventTypes.PasswordChanged, "bob-id", "bob", null,
+            It.Is<string>(d => d.Contains("admin", StringComparison.Ordinal) && !d.Contains("Secret", StringComparison.Ordinal)), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Test]
+    public async Task An_email_changed_by_an_admin_is_a_security_event_and_a_display_name_change_is_not()
+    {
+        users.Setup(u => u.UpdateProfileAsync("bob-id", It.IsAny<string?>(), It.IsAny<string>(), It.IsAny<CancellationToken>())).ReturnsAsync(ValidationOutcome.Ok);
+
+        await service.UpdateProfileAsync(Actor, "bob-id", "Robert", "bob@x.test", CancellationToken.None);
+        builder.Events.Verify(e => e.RecordAsync(SecurityEventTypes.EmailChanged, It.IsAny<string?>(), It.IsAny<string?>(), It.IsAny<string?>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()), Times.Never,
+            "the address did not change");
+
+        await service.UpdateProfileAsync(Actor, "bob-id", "Bob", "robert@x.test", CancellationToken.None);
+        builder.Events.Verify(e => e.RecordAsync(SecurityEventTypes.EmailChanged, "bob-id", "bob", null,
+            It.Is<string>(d => d.Contains("bob@x.test -> robert@x.test", StringComparison.Ordinal)), It.IsAny<CancellationToken>()), Times.Once);
     }
 
     [Test]

@@ -62,6 +62,18 @@
             .text(message);
     }
 
+    /**
+     * An admin page refused with 403: shows its "not for you" alert. When the only thing missing is a second
+     * factor (Authorization:AdminRequiresMfa; the problem's code is mfa_required), the alert says so instead.
+     */
+    function showForbidden($alert, xhr) {
+        var problem = problemOf(xhr);
+        if (problem && problem.code === 'mfa_required' && problem.detail) {
+            $($alert).text(problem.detail).attr('data-reason', 'mfa_required');
+        }
+        $($alert).removeClass('d-none');
+    }
+
     function hideAlert($alert) {
         $($alert).addClass('d-none').text('');
     }
@@ -125,6 +137,7 @@
         formatTime: formatTime,
         showAlert: showAlert,
         hideAlert: hideAlert,
+        showForbidden: showForbidden,
         pageCount: pageCount,
         pager: pager,
         login: login,

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using JwtMvc.Core.Auth;
 using JwtMvc.Core.Auth.Keys;
+using JwtMvc.Core.Security;
 using JwtMvc.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -40,6 +41,34 @@ public sealed class KeyRingLifecycleTests
         Assert.That(key.ActivatesAt, Is.EqualTo(clock.GetUtcNow()), "the first key must not wait to be announced");
         Assert.That(ring.Current.Key.KeyId, Is.EqualTo(key.KeyId));
         Assert.That(ring.Current.Algorithm, Is.EqualTo("ES256"));
+    }
+
+    [Test]
+    public async Task Every_key_the_ring_creates_on_its_own_is_recorded_as_a_key_rotated_event()
+    {
+        var first = store.All.Single();
+        clock.Advance(TimeSpan.FromDays(29) + TimeSpan.FromMinutes(1)); // the successor is due to be announced
+
+        await ring.RotateIfDueAsync(CancellationToken.None);
+
+        var successor = store.All.Single(k => k.KeyId != first.KeyId);
+        Assert.That(store.Events.Recorded.Select(e => (e.Type, e.Detail)), Is.EqualTo(new[]
+        {
+            (SecurityEventTypes.KeyRotated, (string?)$"kid {first.KeyId}: created as the first key, signs now"),
+            (SecurityEventTypes.KeyRotated, (string?)$"kid {successor.KeyId}: created by the schedule, signs from {successor.ActivatesAt:O}"),
+        }), "the first key and the scheduled successor, each once, named by kid");
+    }
+
+    [Test]
+    public async Task Revoking_the_signing_key_records_the_key_that_replaces_it()
+    {
+        var first = store.All.Single();
+
+        await ring.RevokeAsync(first.KeyId, CancellationToken.None);
+
+        var replacement = store.All.Single(k => k.KeyId != first.KeyId);
+        Assert.That(store.Events.Recorded.Last(), Is.EqualTo((SecurityEventTypes.KeyRotated, (string?)null,
+            (string?)$"kid {replacement.KeyId}: created to replace the revoked signing key {first.KeyId}, signs now")));
     }
 
     [Test]

@@ -95,8 +95,8 @@ public sealed class TwoFactorServiceTests
                 lastAccepted = step;
                 return true;
             });
-        var sessions = new TokenServiceBuilder().BuildSessions();
-        service = new TwoFactorService(store.Object, sessions, clock);
+        var builder = new TokenServiceBuilder();
+        service = new TwoFactorService(store.Object, builder.BuildSessions(), builder.Events.Object, clock);
     }
 
     [Test]

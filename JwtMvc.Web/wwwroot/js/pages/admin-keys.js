@@ -96,7 +96,7 @@
         return api('GET').done(render).fail(function (xhr) {
             $('#keys-loading').addClass('d-none');
             if (xhr.status === 403) {
-                $('#keys-forbidden').removeClass('d-none');
+                window.jwtmvc.ui.showForbidden('#keys-forbidden', xhr);
             } else if (xhr.status !== 401) {
                 showError(xhr, 'The keys could not be loaded.');
             }

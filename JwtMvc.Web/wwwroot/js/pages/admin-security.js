@@ -97,7 +97,7 @@
 
     function showError(xhr) {
         if (xhr.status === 403) {
-            $('#security-forbidden').removeClass('d-none');
+            ui.showForbidden('#security-forbidden', xhr);
             $('#security-app').addClass('d-none');
             return;
         }

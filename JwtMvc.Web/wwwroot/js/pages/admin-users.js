@@ -1,6 +1,6 @@
 /*
  * User management (/admin/users): a searchable, paged table of users and a detail panel with roles,
- * lockout, sessions and the audit trail, all from /api/admin/users with the access token. The server
+ * lockout, two-factor reset, sessions and the audit trail, all from /api/admin/users with the access token. The server
  * decides who is an admin: a 403 from the first call shows the "not allowed" message.
  * Every value that comes from a user (user names, display names, e-mails, user agents, audit details)
  * goes into the page with .text() or .val(), never as HTML.
@@ -43,6 +43,15 @@
         return new Date(user.lockoutEnd).getUTCFullYear() >= 9999
             ? 'Locked indefinitely'
             : 'Locked until ' + ui.formatTime(user.lockoutEnd);
+    }
+
+    function twoFactorText(user) {
+        return user.twoFactorEnabled ? 'On' : 'Off';
+    }
+
+    /** Whether there is a second factor to reset (passkeys count too once user items carry passkeyCount). */
+    function hasSecondFactor(user) {
+        return !!user.twoFactorEnabled || user.passkeyCount > 0;
     }
 
     function cell(text) {
@@ -111,6 +120,7 @@
         $row.append(cell(user.roles.join(', ')).attr('data-field', 'roles'));
         $row.append(cell(lockoutText(user)).attr('data-field', 'status'));
         $row.append(cell(user.activeSessions).attr('data-field', 'sessions'));
+        $row.append(cell(twoFactorText(user)).attr('data-field', 'twoFactor'));
         var $open = $('<button type="button" class="btn btn-sm btn-outline-primary" data-action="details">')
             .text('Details')
             .attr('aria-label', 'Details of ' + user.userName);
@@ -141,7 +151,7 @@
                 $('#admin-loading').addClass('d-none');
                 if (xhr.status === 403) {
                     $app.addClass('d-none');
-                    $('#admin-forbidden').removeClass('d-none');
+                    ui.showForbidden('#admin-forbidden', xhr);
                 } else if (xhr.status !== 401) {
                     showError(xhr, 'The users could not be loaded');
                 }
@@ -163,6 +173,8 @@
         $('#detail-lockout').text(lockoutText(user));
         $('#lock-user').prop('disabled', false);
         $('#unlock-user').prop('disabled', !user.lockedOut);
+        $('#detail-two-factor').text(twoFactorText(user));
+        $('#reset-2fa').prop('disabled', !hasSecondFactor(user));
         $.each(['#profile-form', '#roles-form', '#lock-form', '#reset-form'], function (_, form) {
             forms.clearErrors($(form));
         });
@@ -337,6 +349,24 @@
         $.ajax({ url: API + userPath(state.selectedId, '/send-reset'), method: 'POST' })
             .done(function () { refreshAfterChange('A password reset link is on its way to ' + name + '.'); })
             .fail(function (xhr) { showDetailMessage(ui.problemText(xhr, 'The reset mail could not be sent'), 'danger'); });
+    });
+
+    $('#reset-2fa').on('click', function () {
+        var name = $('#detail-user-name').text();
+        var id = state.selectedId;
+        confirmAction('Reset two-factor sign-in for ' + name + '? Their authenticator app and recovery codes stop working, ' +
+            'and they are signed out everywhere.', 'Reset 2FA').then(function (confirmed) {
+            if (!confirmed) {
+                return;
+            }
+            api('POST', userPath(id, '/reset-2fa'))
+                .done(function () {
+                    api('GET', userPath(id)).done(function (user) {
+                        refreshAfterChange('Two-factor sign-in reset; ' + name + ' was signed out.', user);
+                    });
+                })
+                .fail(function (xhr) { showDetailMessage(ui.problemText(xhr, 'Two-factor sign-in could not be reset'), 'danger'); });
+        });
     });
 
     $('#revoke-sessions').on('click', function () {

@@ -13,10 +13,12 @@ public sealed record AdminUserDto(
     bool LockedOut,
     DateTimeOffset? LockoutEnd,
     bool EmailConfirmed,
-    int ActiveSessions)
+    int ActiveSessions,
+    bool TwoFactorEnabled)
 {
     public static AdminUserDto From(ManagedUser user, DateTimeOffset now) => new(
-        user.Id, user.UserName, user.DisplayName, user.Email, user.Roles, user.IsLockedOutAt(now), user.LockoutEnd, user.EmailConfirmed, user.ActiveSessions);
+        user.Id, user.UserName, user.DisplayName, user.Email, user.Roles, user.IsLockedOutAt(now), user.LockoutEnd, user.EmailConfirmed, user.ActiveSessions,
+        user.TwoFactorEnabled);
 }
 
 public sealed record AdminUserPageDto(IReadOnlyList<AdminUserDto> Items, int TotalCount);

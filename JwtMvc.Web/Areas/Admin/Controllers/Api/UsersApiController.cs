@@ -83,6 +83,12 @@ public sealed class UsersApiController(UserAdminService admin, TimeProvider cloc
     public async Task<IActionResult> RevokeSessions(string id, CancellationToken cancellationToken) =>
         ToResult(await admin.RevokeSessionsAsync(Actor, id, cancellationToken), _ => NoContent());
 
+    /// <summary>Turns the user's two-factor sign-in off (authenticator, recovery codes) and ends their sessions; audited.</summary>
+    [HttpPost("{id}/reset-2fa")]
+    [ProducesResponseType(StatusCodes.Status204NoContent)]
+    public async Task<IActionResult> ResetTwoFactor(string id, CancellationToken cancellationToken) =>
+        ToResult(await admin.ResetTwoFactorAsync(Actor, id, cancellationToken), _ => NoContent());
+
     private AdminActor Actor => new(User.GetUserId(), User.Identity?.Name ?? "");
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
