@@ -38,7 +38,15 @@ public static partial class DatabasePreparation
                 await UseWriteAheadLogAsync(db, cancellationToken);
             }
 
-            await db.Database.MigrateAsync(cancellationToken);
+            // MigrateAsync also compares the model with the migrations' snapshot, building both models, on every start:
+            // a few hundred ms of CPU before the first request (docs/PERFORMANCE.md). A database that already has every
+            // migration skips it; a test keeps the model and the migrations in step instead. Several instances: each
+            // one that sees a migration pending migrates, under EF's migration lock.
+            if ((await db.Database.GetPendingMigrationsAsync(cancellationToken)).Any())
+            {
+                await db.Database.MigrateAsync(cancellationToken);
+            }
+
             Log.Migrated(logger, options.Provider);
         }
 

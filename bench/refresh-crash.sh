@@ -66,7 +66,7 @@ start_app() {
       ConnectionStrings__Default="Data Source=$DB" Jwt__SigningKey="$SIGNING_KEY" \
       Logging__LogLevel__Default=Warning RateLimiting__Auth__PermitLimit=100000 RateLimiting__Auth__WindowSeconds=1 \
       Seed__Users__0__UserName=$USER_NAME Seed__Users__0__Email=alice@jwtmvc.local Seed__Users__0__Password="$USER_PASSWORD" \
-      Seed__Users__0__DisplayName=Alice Seed__Users__0__Roles__0=User
+      Seed__Users__0__DisplayName=Alice Seed__Users__0__Roles__0=User Email__Enabled=false
     [ -n "$RETRY_SECONDS" ] && export Jwt__RefreshRetrySeconds="$RETRY_SECONDS"
     exec dotnet JwtMvc.Web.dll
   ) >>"$WORK/app.log" 2>&1 &

@@ -8,6 +8,12 @@ public interface ISessionStore
 
     Task<RefreshToken?> FindTokenByHashAsync(string tokenHash, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The token with <paramref name="tokenHash"/> and its session, read together in one query (what a rotation needs
+    /// first). Null when there is no such token; <see cref="TokenWithSession.Session"/> is null when its session is gone.
+    /// </summary>
+    Task<TokenWithSession?> FindTokenWithSessionAsync(string tokenHash, CancellationToken cancellationToken);
+
     Task<Session?> FindSessionAsync(Guid sessionId, CancellationToken cancellationToken);
 
     /// <summary>
@@ -27,3 +33,6 @@ public interface ISessionStore
 
     Task<IReadOnlyList<Session>> ListActiveSessionsAsync(string userId, DateTimeOffset now, CancellationToken cancellationToken);
 }
+
+/// <summary>A stored refresh token and the session it belongs to (null when that row is gone).</summary>
+public sealed record TokenWithSession(RefreshToken Token, Session? Session);

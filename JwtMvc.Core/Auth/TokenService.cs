@@ -128,8 +128,8 @@ public sealed partial class TokenService(
         }
 
         var now = clock.GetUtcNow();
-        var token = await store.FindTokenByHashAsync(Hash(refreshToken), cancellationToken);
-        if (token is null || token.RevokedAt is not null || now >= token.ExpiresAt)
+        var found = await store.FindTokenWithSessionAsync(Hash(refreshToken), cancellationToken);
+        if (found is not { Token: var token } || token.RevokedAt is not null || now >= token.ExpiresAt)
         {
             return RefreshOutcome.Invalid;
         }
@@ -139,7 +139,7 @@ public sealed partial class TokenService(
             return await RetryOrReuseAsync(refreshToken, token, client, now, cancellationToken);
         }
 
-        var session = await store.FindSessionAsync(token.SessionId, cancellationToken);
+        var session = found.Session;
         if (session is null || !session.IsActiveAt(now))
         {
             return RefreshOutcome.Invalid;

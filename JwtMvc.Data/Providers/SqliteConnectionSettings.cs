@@ -1,13 +1,17 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
+using System.Runtime.CompilerServices;
+
+using Microsoft.Data.Sqlite;
 
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace JwtMvc.Data.Providers;
 
 /// <summary>
-/// Per-connection SQLite settings, applied each time EF opens a connection (pooled connections keep them; setting
-/// them again costs microseconds):
+/// Per-connection SQLite settings, applied once to each SQLite connection handle when EF first opens it. Microsoft.Data.Sqlite
+/// pools the handles and a handle keeps its settings, so a reopened pooled handle is not asked again (it used to cost two
+/// extra statements on every open, eight per refresh rotation; docs/PERFORMANCE.md):
 /// <list type="bullet">
 /// <item><c>busy_timeout</c>: SQLite itself waits for another process's write lock with short back-offs, instead of
 /// Microsoft.Data.Sqlite's managed retry, which sleeps 150 ms per attempt.</item>
@@ -24,23 +28,51 @@ internal sealed class SqliteConnectionSettings : DbConnectionInterceptor
 
     private static readonly ConcurrentDictionary<string, bool> WalByDataSource = new(StringComparer.Ordinal);
 
+    // The native handles that already carry the settings. Weak: a handle the pool closes drops out with it.
+    private static readonly ConditionalWeakTable<object, object> Configured = [];
+
     private static readonly string BusyTimeout =
         $"PRAGMA busy_timeout = {SqliteConnectionStrings.BusyTimeoutSeconds * 1000};";
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
         ArgumentNullException.ThrowIfNull(connection);
+        if (IsConfigured(connection))
+        {
+            return;
+        }
+
         using var command = connection.CreateCommand();
         command.CommandText = Settings(connection, IsWal(connection));
         command.ExecuteNonQuery();
+        MarkConfigured(connection);
     }
 
     public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(connection);
+        if (IsConfigured(connection))
+        {
+            return;
+        }
+
         await using var command = connection.CreateCommand();
         command.CommandText = Settings(connection, IsWal(connection));
         await command.ExecuteNonQueryAsync(cancellationToken);
+        MarkConfigured(connection);
+    }
+
+    // Only a handle that got the full settings of a WAL file is remembered: one opened before DatabasePreparation turned
+    // the file to WAL got busy_timeout alone and is configured again (with synchronous=NORMAL) on its next open.
+    private static bool IsConfigured(DbConnection connection) =>
+        connection is SqliteConnection { Handle: { } handle } && Configured.TryGetValue(handle, out _);
+
+    private static void MarkConfigured(DbConnection connection)
+    {
+        if (connection is SqliteConnection { Handle: { } handle } && WalByDataSource.ContainsKey(connection.DataSource))
+        {
+            Configured.AddOrUpdate(handle, handle);
+        }
     }
 
     private static string Settings(DbConnection connection, bool wal) =>

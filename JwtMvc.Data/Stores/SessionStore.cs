@@ -12,6 +12,17 @@ namespace JwtMvc.Data.Stores;
 /// </summary>
 internal sealed class SessionStore(AppDbContext db) : ISessionStore
 {
+    // Compiled: a rotation starts with this read, and a compiled query skips EF's per-call query-cache lookup.
+    // TokenHash is unique, so FirstOrDefault is the single row (no LIMIT 2 check needed).
+    private static readonly Func<AppDbContext, string, CancellationToken, Task<TokenSessionRow?>> FindTokenWithSessionQuery = EF.CompileAsyncQuery(
+        (AppDbContext context, string tokenHash, CancellationToken _) => (
+            from token in context.RefreshTokens.AsNoTracking()
+            where token.TokenHash == tokenHash
+            join session in context.Sessions.AsNoTracking() on token.SessionId equals session.Id into sessions
+            from session in sessions.DefaultIfEmpty()
+            select new TokenSessionRow(token, session))
+            .FirstOrDefault());
+
     public async Task CreateAsync(Session session, RefreshToken firstToken, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
@@ -64,6 +75,13 @@ internal sealed class SessionStore(AppDbContext db) : ISessionStore
             .SingleOrDefaultAsync(t => t.TokenHash == tokenHash, cancellationToken);
     }
 
+    public async Task<TokenWithSession?> FindTokenWithSessionAsync(string tokenHash, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tokenHash);
+        var row = await FindTokenWithSessionQuery(db, tokenHash, cancellationToken);
+        return row is null ? null : new TokenWithSession(row.Token, row.Session);
+    }
+
     public Task<Session?> FindSessionAsync(Guid sessionId, CancellationToken cancellationToken) =>
         db.Sessions
             .AsNoTracking()
@@ -80,6 +98,18 @@ internal sealed class SessionStore(AppDbContext db) : ISessionStore
         return await InWriteTransactionAsync(
             async ct =>
             {
+                if (db.Database.IsSqlite())
+                {
+                    // The same statements without EF's per-call work, which would run inside the write gate (SqliteRotation).
+                    if (!await SqliteRotation.ClaimAsync(db, usedTokenId, storedReplacement, sealedReplacement, now, ct))
+                    {
+                        return false;
+                    }
+
+                    await SqliteRotation.CompleteAsync(db, usedTokenHash, storedReplacement, now, ct);
+                    return true;
+                }
+
                 // The claim: of all concurrent rotations of one token, on any instance, exactly one changes the row.
                 var claimed = await db.RefreshTokens
                     .Where(t => t.Id == usedTokenId
@@ -238,4 +268,6 @@ internal sealed class SessionStore(AppDbContext db) : ISessionStore
 
     private static string? Truncate(string? value, int maxLength) =>
         value is { Length: var length } && length > maxLength ? value[..maxLength] : value;
+
+    private sealed record TokenSessionRow(RefreshToken Token, Session? Session);
 }

@@ -105,6 +105,20 @@ public sealed class DatabasePreparationTests
     }
 
     [Test]
+    public void The_model_of_each_provider_has_no_change_its_migrations_lack()
+    {
+        // The start skips MigrateAsync (and its own check of this) once every migration is applied, so this test is the guard.
+        using var sqlite = new SqliteAppDbContext(new DbContextOptionsBuilder<SqliteAppDbContext>().UseSqlite("Data Source=:memory:").Options);
+        using var sqlServer = new SqlServerAppDbContext(new DbContextOptionsBuilder<SqlServerAppDbContext>().UseSqlServer("Server=unused;Database=unused").Options);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(sqlite.Database.HasPendingModelChanges(), Is.False, "the SQLite model has changes without a migration: add one (README)");
+            Assert.That(sqlServer.Database.HasPendingModelChanges(), Is.False, "the SQL Server model has changes without a migration: add one (README)");
+        });
+    }
+
+    [Test]
     public async Task Migrate_on_startup_can_be_turned_off()
     {
         // Arrange

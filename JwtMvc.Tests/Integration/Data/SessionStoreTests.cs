@@ -118,6 +118,82 @@ public sealed class SessionStoreTests
     }
 
     [Test]
+    public async Task A_rotation_stores_the_replacement_and_the_claim_as_given_read_back_through_the_model()
+    {
+        // Arrange
+        var userId = await _data.CreateUserAsync();
+        var (session, token) = await _data.CreateSessionAsync(userId);
+        _data.Time.Advance(TimeSpan.FromMinutes(3));
+        var now = _data.Time.GetUtcNow();
+        var template = Sessions.NewToken(session);
+        var replacement = new RefreshToken
+        {
+            Id = template.Id,
+            TokenHash = template.TokenHash,
+            SessionId = session.Id,
+            UserId = session.UserId,
+            CreatedAt = now,
+            ExpiresAt = session.ExpiresAt,
+            IpAddress = "203.0.113.7",
+            UserAgent = "agent/1.0 \"quoted\"",
+        };
+        var seal = RandomNumberGenerator.GetBytes(RefreshToken.SealedReplacementLength);
+        await using var scope = _data.NewScope();
+        var store = scope.ServiceProvider.GetRequiredService<ISessionStore>();
+
+        // Act
+        var rotated = await store.TryRotateAsync(token, replacement, seal, now, CancellationToken.None);
+
+        // Assert
+        var used = await store.FindTokenByHashAsync(token.TokenHash, CancellationToken.None);
+        var stored = await store.FindTokenWithSessionAsync(replacement.TokenHash, CancellationToken.None);
+        Assert.Multiple(() =>
+        {
+            Assert.That(rotated, Is.True, "an unused token rotates");
+            Assert.That(used!.UsedAt, Is.EqualTo(now), "the claim records when");
+            Assert.That(used.ReplacedByHash, Is.EqualTo(replacement.TokenHash), "and by what");
+            Assert.That(used.SealedReplacement, Is.EqualTo(seal), "and keeps the sealed successor");
+            Assert.That(stored, Is.Not.Null, "the replacement is stored");
+            var back = stored!.Token;
+            Assert.That(back.Id, Is.EqualTo(replacement.Id));
+            Assert.That(back.SessionId, Is.EqualTo(session.Id));
+            Assert.That(back.UserId, Is.EqualTo(userId));
+            Assert.That(back.CreatedAt, Is.EqualTo(now));
+            Assert.That(back.ExpiresAt, Is.EqualTo(session.ExpiresAt));
+            Assert.That(back.IpAddress, Is.EqualTo("203.0.113.7"));
+            Assert.That(back.UserAgent, Is.EqualTo("agent/1.0 \"quoted\""));
+            Assert.That((back.UsedAt, back.RevokedAt, back.ReplacedByHash, back.SealedReplacement), Is.EqualTo(((DateTimeOffset?)null, (DateTimeOffset?)null, (string?)null, (byte[]?)null)), "a fresh token is unused");
+            Assert.That(stored.Session!.LastUsedAt, Is.EqualTo(now), "the session is touched");
+        });
+    }
+
+    [Test]
+    public async Task A_token_is_found_with_its_session_in_one_read_and_an_unknown_hash_is_null()
+    {
+        // Arrange
+        var userId = await _data.CreateUserAsync();
+        var (session, token) = await _data.CreateSessionAsync(userId);
+        await using var scope = _data.NewScope();
+        var store = scope.ServiceProvider.GetRequiredService<ISessionStore>();
+        await store.RevokeSessionAsync(session.Id, _data.Time.GetUtcNow(), SessionRevocationReasons.Logout, CancellationToken.None);
+
+        // Act
+        var found = await store.FindTokenWithSessionAsync(token.TokenHash, CancellationToken.None);
+        var unknown = await store.FindTokenWithSessionAsync(Sessions.NewToken(session).TokenHash, CancellationToken.None);
+
+        // Assert
+        Assert.Multiple(() =>
+        {
+            Assert.That(found, Is.Not.Null, "a stored token is found by its hash");
+            Assert.That(found!.Token.Id, Is.EqualTo(token.Id), "the token with that hash");
+            Assert.That(found.Token.RevokedAt, Is.EqualTo(_data.Time.GetUtcNow()), "the token as stored now, revoked");
+            Assert.That(found.Session?.Id, Is.EqualTo(session.Id), "with its own session");
+            Assert.That(found.Session?.RevokedAt, Is.EqualTo(_data.Time.GetUtcNow()), "the session as stored now, revoked");
+            Assert.That(unknown, Is.Null, "an unknown hash finds nothing");
+        });
+    }
+
+    [Test]
     public async Task A_revoked_token_does_not_rotate()
     {
         // Arrange

@@ -28,6 +28,8 @@ public sealed class RefreshRetryTests
             .ReturnsAsync((string hash, CancellationToken _) => tokens.TryGetValue(hash, out var t) ? Copy(t) : null);
         builder.Store.Setup(s => s.FindSessionAsync(It.IsAny<Guid>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync((Guid id, CancellationToken _) => session.Id == id ? session : null);
+        builder.Store.Setup(s => s.FindTokenWithSessionAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((string hash, CancellationToken _) => tokens.TryGetValue(hash, out var t) ? new TokenWithSession(Copy(t), session.Id == t.SessionId ? session : null) : null);
         builder.Store.Setup(s => s.TryRotateAsync(It.IsAny<RefreshToken>(), It.IsAny<RefreshToken>(), It.IsAny<byte[]?>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync((RefreshToken used, RefreshToken replacement, byte[]? seal, DateTimeOffset now, CancellationToken _) => Rotate(used, replacement, seal, now));
         builder.Store.Setup(s => s.RevokeSessionAsync(It.IsAny<Guid>(), It.IsAny<DateTimeOffset>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))

@@ -167,6 +167,7 @@ public sealed class TokenServiceTests
     {
         builder.Store.Setup(s => s.FindTokenByHashAsync(storedToken!.TokenHash, It.IsAny<CancellationToken>())).ReturnsAsync(storedToken);
         builder.Store.Setup(s => s.FindSessionAsync(storedSession!.Id, It.IsAny<CancellationToken>())).ReturnsAsync(storedSession);
+        builder.Store.Setup(s => s.FindTokenWithSessionAsync(storedToken!.TokenHash, It.IsAny<CancellationToken>())).ReturnsAsync(new TokenWithSession(storedToken!, storedSession));
         builder.Users.Setup(u => u.FindByIdAsync(TokenServiceBuilder.Alice.Id, It.IsAny<CancellationToken>()))
             .ReturnsAsync(userExists ? currentUser ?? TokenServiceBuilder.Alice : null);
     }

@@ -1,0 +1,113 @@
+using System.Data.Common;
+using System.Text;
+
+using JwtMvc.Core.Auth;
+
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace JwtMvc.Data.Stores;
+
+/// <summary>
+/// The write of a rotation on SQLite as two plain commands inside the store's write transaction: the claim (a
+/// conditional UPDATE whose row count decides, as in the EF path), then one batch that inserts the replacement, forgets
+/// the predecessor's sealed copy and touches the session. The statements are exactly the EF path's; what is gone is
+/// EF's per-call work (expression parameter extraction, query-cache lookups, change tracking for the insert), which ran
+/// while holding <see cref="SqliteWriteGate"/>, the one writer per file: time in the gate caps rotations per second
+/// for the whole process (docs/PERFORMANCE.md). Column names, and every value's conversion (ticks for dates, text for
+/// GUIDs), come from the EF model, so the commands write what EF would; the INSERT lists every mapped property.
+/// </summary>
+internal static class SqliteRotation
+{
+    /// <summary>Marks <paramref name="usedTokenId"/> used if it still is unused and unrevoked; true when it did.</summary>
+    public static async Task<bool> ClaimAsync(
+        AppDbContext db, Guid usedTokenId, RefreshToken replacement, byte[]? sealedReplacement, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var tokens = db.Model.FindEntityType(typeof(RefreshToken))!;
+        await using var command = CreateCommand(db);
+        command.CommandText = Statements.For(tokens).Claim;
+        Add(command, tokens, nameof(RefreshToken.UsedAt), "$now", now);
+        Add(command, tokens, nameof(RefreshToken.ReplacedByHash), "$replacedBy", replacement.TokenHash);
+        Add(command, tokens, nameof(RefreshToken.SealedReplacement), "$sealed", sealedReplacement);
+        Add(command, tokens, nameof(RefreshToken.Id), "$id", usedTokenId);
+        Add(command, tokens, nameof(RefreshToken.SessionId), "$sessionId", replacement.SessionId);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    /// <summary>After a successful claim: stores <paramref name="replacement"/>, clears the sealed copy the used token's predecessor kept, touches the session.</summary>
+    public static async Task CompleteAsync(AppDbContext db, string usedTokenHash, RefreshToken replacement, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var tokens = db.Model.FindEntityType(typeof(RefreshToken))!;
+        var sessions = db.Model.FindEntityType(typeof(Session))!;
+        await using var command = CreateCommand(db);
+        command.CommandText = Statements.For(tokens, sessions).Complete;
+        var i = 0;
+        foreach (var property in tokens.GetProperties())
+        {
+            Add(command, property, "$p" + i++, property.GetGetter().GetClrValue(replacement));
+        }
+
+        Add(command, tokens, nameof(RefreshToken.TokenHash), "$usedHash", usedTokenHash);
+        Add(command, sessions, nameof(Session.LastUsedAt), "$now", now);
+        Add(command, sessions, nameof(Session.Id), "$sessionId", replacement.SessionId);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static DbCommand CreateCommand(AppDbContext db)
+    {
+        var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction()
+            ?? throw new InvalidOperationException("A rotation's commands run inside the store's write transaction.");
+        return command;
+    }
+
+    private static void Add(DbCommand command, IEntityType entity, string property, string name, object? value) =>
+        Add(command, entity.FindProperty(property)!, name, value);
+
+    private static void Add(DbCommand command, IProperty property, string name, object? value) =>
+        command.Parameters.Add(property.GetRelationalTypeMapping().CreateParameter(command, name, value, property.IsNullable));
+
+    private sealed class Statements
+    {
+        private static Statements? cached;
+
+        private Statements(IEntityType tokens, IEntityType sessions)
+        {
+            var t = new Names(tokens);
+            var s = new Names(sessions);
+            Claim = $"UPDATE {t.Table} SET {t[nameof(RefreshToken.UsedAt)]} = $now, {t[nameof(RefreshToken.ReplacedByHash)]} = $replacedBy, "
+                + $"{t[nameof(RefreshToken.SealedReplacement)]} = $sealed "
+                + $"WHERE {t[nameof(RefreshToken.Id)]} = $id AND {t[nameof(RefreshToken.SessionId)]} = $sessionId "
+                + $"AND {t[nameof(RefreshToken.UsedAt)]} IS NULL AND {t[nameof(RefreshToken.RevokedAt)]} IS NULL;";
+
+            var properties = tokens.GetProperties().ToList();
+            var insert = new StringBuilder($"INSERT INTO {t.Table} (")
+                .AppendJoin(", ", properties.Select(p => Names.Quote(p.GetColumnName())))
+                .Append(") VALUES (")
+                .AppendJoin(", ", properties.Select((_, i) => "$p" + i))
+                .Append(");");
+            Complete = insert
+                + $" UPDATE {t.Table} SET {t[nameof(RefreshToken.SealedReplacement)]} = NULL "
+                + $"WHERE {t[nameof(RefreshToken.ReplacedByHash)]} = $usedHash AND {t[nameof(RefreshToken.SealedReplacement)]} IS NOT NULL;"
+                + $" UPDATE {s.Table} SET {s[nameof(Session.LastUsedAt)]} = $now WHERE {s[nameof(Session.Id)]} = $sessionId;";
+        }
+
+        public string Claim { get; }
+
+        public string Complete { get; }
+
+        // One model per context type and process: SQLite is the only provider that takes this path.
+        public static Statements For(IEntityType tokens, IEntityType? sessions = null) =>
+            cached ??= new Statements(tokens, sessions ?? tokens.Model.FindEntityType(typeof(Session))!);
+
+        private sealed class Names(IEntityType entity)
+        {
+            public string Table { get; } = Quote(entity.GetTableName()!);
+
+            public string this[string property] => Quote(entity.FindProperty(property)!.GetColumnName());
+
+            public static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+        }
+    }
+}
