@@ -108,8 +108,10 @@ public sealed class DatabasePreparationTests
     public void The_model_of_each_provider_has_no_change_its_migrations_lack()
     {
         // The start skips MigrateAsync (and its own check of this) once every migration is applied, so this test is the guard.
-        using var sqlite = new SqliteAppDbContext(new DbContextOptionsBuilder<SqliteAppDbContext>().UseSqlite("Data Source=:memory:").Options);
-        using var sqlServer = new SqlServerAppDbContext(new DbContextOptionsBuilder<SqlServerAppDbContext>().UseSqlServer("Server=unused;Database=unused").Options);
+        // Identity shapes its tables from the schema version in the context's application services (IdentitySchema).
+        var identity = IdentitySchema.DesignTimeServices();
+        using var sqlite = new SqliteAppDbContext(new DbContextOptionsBuilder<SqliteAppDbContext>().UseSqlite("Data Source=:memory:").UseApplicationServiceProvider(identity).Options);
+        using var sqlServer = new SqlServerAppDbContext(new DbContextOptionsBuilder<SqlServerAppDbContext>().UseSqlServer("Server=unused;Database=unused").UseApplicationServiceProvider(identity).Options);
 
         Assert.Multiple(() =>
         {
