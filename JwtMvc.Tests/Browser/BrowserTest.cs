@@ -59,14 +59,26 @@ public abstract class BrowserTest
     protected static Task<string?> StoredAsync(IPage tab, string key) =>
         tab.EvaluateAsync<string?>("key => localStorage.getItem(key)", key);
 
-    /// <summary>Signs in through the login form and waits until the page has left it.</summary>
+    /// <summary>
+    /// Signs in through the login form and waits until the page has left it; if it never does, the failure lists what
+    /// the tab did after the click (see <see cref="PageTrace"/>).
+    /// </summary>
     protected static async Task SignInAsync(IPage tab, string userName, string password, string returnUrl = "/orders")
     {
         await tab.GotoAsync("/account/login?returnUrl=" + Uri.EscapeDataString(returnUrl));
         await tab.FillAsync("input[name=userName]", userName);
         await tab.FillAsync("input[name=password]", password);
+        using var trace = PageTrace.Start(tab);
         await tab.ClickAsync("button[type=submit]");
-        await tab.WaitForURLAsync(url => !new Uri(url).AbsolutePath.StartsWith("/account/login", StringComparison.OrdinalIgnoreCase));
+        try
+        {
+            await tab.WaitForURLAsync(url => !new Uri(url).AbsolutePath.StartsWith("/account/login", StringComparison.OrdinalIgnoreCase));
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"Signing in as {userName} did not leave the login page.{Environment.NewLine}{await trace.DescribeAsync()}", e);
+        }
+
         // The landing page's own calls (the nav's GET /api/me, the page's data) finish before the test goes on,
         // so they cannot mix with the requests a test counts.
         await tab.WaitForLoadStateAsync(LoadState.NetworkIdle);
