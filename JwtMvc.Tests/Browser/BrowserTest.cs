@@ -68,20 +68,28 @@ public abstract class BrowserTest
         await tab.GotoAsync("/account/login?returnUrl=" + Uri.EscapeDataString(returnUrl));
         await tab.FillAsync("input[name=userName]", userName);
         await tab.FillAsync("input[name=password]", password);
+        await SubmitUntilAsync(tab, url => !new Uri(url).AbsolutePath.StartsWith("/account/login", StringComparison.OrdinalIgnoreCase), $"signing in as {userName}");
+        // The landing page's own calls (the nav's GET /api/me, the page's data) finish before the test goes on,
+        // so they cannot mix with the requests a test counts.
+        await tab.WaitForLoadStateAsync(LoadState.NetworkIdle);
+    }
+
+    /// <summary>
+    /// Clicks the form's submit button and waits until the URL satisfies <paramref name="left"/>; if it never does, the
+    /// failure lists what the tab did after the click (see <see cref="PageTrace"/>).
+    /// </summary>
+    protected static async Task SubmitUntilAsync(IPage tab, Func<string, bool> left, string what)
+    {
         using var trace = PageTrace.Start(tab);
         await tab.ClickAsync("button[type=submit]");
         try
         {
-            await tab.WaitForURLAsync(url => !new Uri(url).AbsolutePath.StartsWith("/account/login", StringComparison.OrdinalIgnoreCase));
+            await tab.WaitForURLAsync(left);
         }
         catch (TimeoutException e)
         {
-            throw new TimeoutException($"Signing in as {userName} did not leave the login page.{Environment.NewLine}{await trace.DescribeAsync()}", e);
+            throw new TimeoutException($"After {what}, the page did not move on.{Environment.NewLine}{await trace.DescribeAsync()}", e);
         }
-
-        // The landing page's own calls (the nav's GET /api/me, the page's data) finish before the test goes on,
-        // so they cannot mix with the requests a test counts.
-        await tab.WaitForLoadStateAsync(LoadState.NetworkIdle);
     }
 
     protected static string PathAndQuery(IPage tab) => new Uri(tab.Url).PathAndQuery;

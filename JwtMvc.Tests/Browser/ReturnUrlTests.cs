@@ -93,8 +93,7 @@ public sealed class ReturnUrlTests : BrowserTest
             await Page.FillAsync("input[name=confirmPassword]", "Returning#12345");
         }
 
-        await Page.ClickAsync("button[type=submit]");
-        await Page.WaitForURLAsync(url => !url.StartsWith(Server.BaseUrl + formPath, StringComparison.OrdinalIgnoreCase));
+        await SubmitUntilAsync(Page, url => !url.StartsWith(Server.BaseUrl + formPath, StringComparison.OrdinalIgnoreCase), $"submitting {formPath}?{query}");
         await Page.WaitForLoadStateAsync(LoadState.NetworkIdle);
     }
 }
