@@ -10,9 +10,9 @@ mapfile -t ports <"$dir/instances"
 jar=$(mktemp)
 trap 'rm -f "$jar"' EXIT
 
-status() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
+status() { curl -s --max-time 10 -o /dev/null -w '%{http_code}' "$@"; }
 
-login=$(curl -fsS -c "$jar" -H 'Content-Type: application/json' -d '{"userName":"alice","password":"Alice#12345"}' "$url/api/auth/login")
+login=$(curl -fsS --max-time 30 -c "$jar" -H 'Content-Type: application/json' -d '{"userName":"alice","password":"Alice#12345"}' "$url/api/auth/login")
 token=$(printf '%s' "$login" | sed -n 's/.*"accessToken":"\([^"]*\)".*/\1/p')
 [ -n "$token" ] || { echo "FAIL: no access token from $url/api/auth/login: $login"; exit 1; }
 echo "signed in as alice through nginx ($url)"
@@ -38,6 +38,6 @@ for port in "${ports[@]}"; do
   echo "instance on port $port refuses the session ($(( ($(date +%s%N) - start) / 1000000 )) ms after the logout)"
 done
 
-health=$(curl -fsS "$url/health")
+health=$(curl -fsS --max-time 10 "$url/health")
 case "$health" in *'"status":"Healthy"'*) ;; *) echo "FAIL: /health through nginx: $health"; exit 1 ;; esac
 echo "OK: /health is Healthy; the revocation reached every instance"

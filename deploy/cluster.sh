@@ -23,7 +23,7 @@ free_port() {
 
 wait_for() { # url, what, pid file
   for _ in $(seq 1 600); do
-    if curl -fsS -o /dev/null "$1" 2>/dev/null; then return 0; fi
+    if curl -fsS --max-time 5 -o /dev/null "$1" 2>/dev/null; then return 0; fi
     if ! kill -0 "$(cat "$3")" 2>/dev/null; then echo "$2 exited; see $dir/logs" >&2; return 1; fi
     sleep 0.1
   done
