@@ -80,7 +80,7 @@ public abstract class BrowserTest
     /// </summary>
     protected static async Task SubmitUntilAsync(IPage tab, Func<string, bool> left, string what)
     {
-        using var trace = PageTrace.Start(tab);
+        using var trace = PageTrace.Start(tab, Server.Log);
         await tab.ClickAsync("button[type=submit]");
         try
         {

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace JwtMvc.Tests.Browser.Support;
 
@@ -46,6 +47,9 @@ internal sealed class BrowserTestServer : IAsyncDisposable
 
     /// <summary>The app's <c>Jwt:SigningKey</c>, so a test can sign a token the app accepts as genuine; empty in key-ring mode.</summary>
     public byte[] SigningKey { get; }
+
+    /// <summary>The server's warnings, errors and slow requests and commands, for failure messages.</summary>
+    public ServerLog Log => factory.Log;
 
     /// <summary>
     /// Starts a server; with <paramref name="keyRing"/>, in key-ring mode (ES256, no <see cref="SigningKey"/>);
@@ -133,6 +137,8 @@ internal sealed class BrowserTestServer : IAsyncDisposable
     {
         private readonly IReadOnlyDictionary<string, string> settings;
 
+        public ServerLog Log { get; } = new();
+
         public JwtMvcKestrelFactory(IReadOnlyDictionary<string, string> settings)
         {
             this.settings = settings;
@@ -142,6 +148,10 @@ internal sealed class BrowserTestServer : IAsyncDisposable
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             builder.UseEnvironment("Development");
+            builder.ConfigureLogging(logging => logging
+                .AddProvider(Log)
+                .AddFilter<ServerLog>(ServerLog.RequestCategory, LogLevel.Information)
+                .AddFilter<ServerLog>(ServerLog.CommandCategory, LogLevel.Information));
             foreach (var (key, value) in settings)
             {
                 builder.UseSetting(key, value);

@@ -15,10 +15,13 @@ internal sealed class PageTrace : IDisposable
     private readonly IPage tab;
     private readonly ConcurrentQueue<string> lines = new();
     private readonly Stopwatch elapsed = Stopwatch.StartNew();
+    private readonly DateTimeOffset started = DateTimeOffset.UtcNow;
+    private readonly ServerLog? serverLog;
 
-    private PageTrace(IPage tab)
+    private PageTrace(IPage tab, ServerLog? serverLog)
     {
         this.tab = tab;
+        this.serverLog = serverLog;
         tab.Request += OnRequest;
         tab.Response += OnResponse;
         tab.RequestFailed += OnRequestFailed;
@@ -26,9 +29,10 @@ internal sealed class PageTrace : IDisposable
         tab.FrameNavigated += OnFrameNavigated;
     }
 
-    public static PageTrace Start(IPage tab) => new(tab);
+    /// <summary>Starts recording; with <paramref name="serverLog"/>, the description adds what the server logged meanwhile.</summary>
+    public static PageTrace Start(IPage tab, ServerLog? serverLog = null) => new(tab, serverLog);
 
-    /// <summary>The page's URL, everything seen since the start, and the text of the page's visible alerts.</summary>
+    /// <summary>The page's URL, everything seen since the start, the text of the page's visible alerts, and the server's log.</summary>
     public async Task<string> DescribeAsync()
     {
         string alerts;
@@ -42,7 +46,8 @@ internal sealed class PageTrace : IDisposable
             alerts = "(could not be read: " + e.Message + ")";
         }
 
-        return $"page: {tab.Url}{Environment.NewLine}alerts: {alerts}{Environment.NewLine}{string.Join(Environment.NewLine, lines)}";
+        var server = serverLog is null ? "" : $"{Environment.NewLine}server (from {started:HH:mm:ss.fff}):{Environment.NewLine}{string.Join(Environment.NewLine, serverLog.Since(started))}";
+        return $"page: {tab.Url}{Environment.NewLine}alerts: {alerts}{Environment.NewLine}{string.Join(Environment.NewLine, lines)}{server}";
     }
 
     public void Dispose()
