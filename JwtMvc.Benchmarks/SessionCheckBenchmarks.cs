@@ -12,6 +12,8 @@ public class SessionCheckBenchmarks
     private AsyncServiceScope scope;
     private SessionService sessions = null!;
     private SessionCache cache = null!;
+    private SessionCheck check = null!;
+    private IUserRecordCache users = null!;
     private Guid sessionId;
     private string userId = "";
 
@@ -22,12 +24,20 @@ public class SessionCheckBenchmarks
         scope = services.NewScope();
         sessions = scope.ServiceProvider.GetRequiredService<SessionService>();
         cache = scope.ServiceProvider.GetRequiredService<SessionCache>();
+        check = scope.ServiceProvider.GetRequiredService<SessionCheck>();
+        users = scope.ServiceProvider.GetRequiredService<IUserRecordCache>();
         var user = await services.SeededUserAsync();
         userId = user.Id;
         sessionId = (await scope.ServiceProvider.GetRequiredService<TokenService>().StartSessionAsync(user, new ClientInfo(IpAddress: null, UserAgent: null), CancellationToken.None)).SessionId;
         if (!await sessions.IsActiveAsync(sessionId, userId, CancellationToken.None))
         {
             throw new InvalidOperationException("The session just started is not active: the setup is wrong.");
+        }
+
+        await scope.ServiceProvider.GetRequiredService<IUserReader>().FindCachedAsync(userId, CancellationToken.None);
+        if (!await MeReadsInRequestScope())
+        {
+            throw new InvalidOperationException("GET /api/me's reads did not hit the caches: the setup is wrong.");
         }
     }
 
@@ -47,6 +57,23 @@ public class SessionCheckBenchmarks
     {
         await using var requestScope = services.NewScope();
         return await requestScope.ServiceProvider.GetRequiredService<SessionService>().IsActiveAsync(sessionId, userId, CancellationToken.None);
+    }
+
+    /// <summary>As a request pays it now (JwtBearerSetup, then MeController): a request scope, and nothing resolved from it on hits.</summary>
+    [Benchmark(Description = "SessionCheck.IsActiveAsync, cache hit, in a request scope")]
+    public async Task<bool> SessionCheckInRequestScope()
+    {
+        await using var requestScope = services.NewScope();
+        return await check.IsActiveAsync(sessionId, userId, requestScope.ServiceProvider, CancellationToken.None);
+    }
+
+    /// <summary>What GET /api/me reads on cache hits: the session check and the user record, in a request scope.</summary>
+    [Benchmark(Description = "GET /api/me's reads, cache hits, in a request scope")]
+    public async Task<bool> MeReadsInRequestScope()
+    {
+        await using var requestScope = services.NewScope();
+        return await check.IsActiveAsync(sessionId, userId, requestScope.ServiceProvider, CancellationToken.None)
+            && users.TryGet(userId, out var user) && user is not null;
     }
 
     [Benchmark(Description = "IsActiveAsync, cache miss (SQLite), in a request scope")]

@@ -49,6 +49,7 @@ public static class DependencyInjection
         services.AddScoped<SigningKeyAdminService>();
         services.TryAddSingleton<ICacheInvalidation, InProcessCacheInvalidation>(); // Redis replaces it when configured
         services.AddSingleton<SessionCache>();
+        services.AddSingleton<SessionCheck>();
         services.AddScoped<SessionService>();
         services.AddScoped<TokenService>();
         services.AddScoped<SignInService>();

@@ -103,6 +103,7 @@ public static class DependencyInjection
         services.AddScoped<IUserAccounts, UserAccounts>();
         services.AddScoped<IUserReader, UserReader>();
         services.AddSingleton<UserRecordCache>();
+        services.AddSingleton<IUserRecordCache>(provider => provider.GetRequiredService<UserRecordCache>());
         services.TryAddSingleton<ICacheInvalidation, InProcessCacheInvalidation>(); // AddJwtMvcCore registers the same
         services.AddSingleton<UserChangeBroadcast>();
         services.AddSingleton<IUserChangeNotifier>(provider => provider.GetRequiredService<UserChangeBroadcast>());

@@ -9,9 +9,11 @@ namespace JwtMvc.Data.Stores;
 /// <see cref="JwtOptions.SessionCheckSeconds"/>, and forgotten at once when <see cref="IUserChangeNotifier"/> says the
 /// user changed.
 /// </summary>
-internal sealed class UserRecordCache(IOptions<JwtOptions> options) : IUserChangeNotifier
+internal sealed class UserRecordCache(IOptions<JwtOptions> options, TimeProvider clock) : IUserChangeNotifier, IUserRecordCache
 {
     private readonly FreshnessCache<string, AuthUser?> users = new(TimeSpan.FromSeconds(options.Value.SessionCheckSeconds), StringComparer.Ordinal);
+
+    public bool TryGet(string userId, out AuthUser? user) => TryGet(userId, clock.GetUtcNow(), out user);
 
     public bool TryGet(string userId, DateTimeOffset now, out AuthUser? user) => users.TryGet(userId, now, out user);
 

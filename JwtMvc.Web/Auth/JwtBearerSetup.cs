@@ -10,7 +10,7 @@ namespace JwtMvc.Web.Auth;
 /// Strict JwtBearer validation from <see cref="JwtOptions"/>, where the token may come from
 /// (<see cref="AccessTokenSourceOptions"/>), and the session check.
 /// </summary>
-internal sealed class JwtBearerSetup(IOptions<JwtOptions> jwtOptions, IOptions<AccessTokenSourceOptions> sourceOptions, SigningKeys keys, TimeProvider clock)
+internal sealed class JwtBearerSetup(IOptions<JwtOptions> jwtOptions, IOptions<AccessTokenSourceOptions> sourceOptions, SigningKeys keys, TimeProvider clock, SessionCheck sessionCheck)
     : IConfigureNamedOptions<JwtBearerOptions>
 {
     public void Configure(JwtBearerOptions options) => Configure(JwtBearerDefaults.AuthenticationScheme, options);
@@ -51,7 +51,7 @@ internal sealed class JwtBearerSetup(IOptions<JwtOptions> jwtOptions, IOptions<A
 
     // An access token is only as good as its session: logout, reuse detection and admin actions revoke it,
     // and the session must be its subject's own.
-    private static async Task ValidateSessionAsync(TokenValidatedContext context)
+    private async Task ValidateSessionAsync(TokenValidatedContext context)
     {
         var subject = context.Principal?.FindFirst(AccessTokenClaims.Subject)?.Value;
         if (string.IsNullOrEmpty(subject))
@@ -67,8 +67,7 @@ internal sealed class JwtBearerSetup(IOptions<JwtOptions> jwtOptions, IOptions<A
             return;
         }
 
-        var sessions = context.HttpContext.RequestServices.GetRequiredService<SessionService>();
-        if (!await sessions.IsActiveAsync(sessionId, subject, context.HttpContext.RequestAborted))
+        if (!await sessionCheck.IsActiveAsync(sessionId, subject, context.HttpContext.RequestServices, context.HttpContext.RequestAborted))
         {
             context.Fail(new SessionRevokedException("The session has ended (signed out or revoked) or is not the subject's."));
         }

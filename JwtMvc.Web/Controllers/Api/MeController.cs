@@ -9,12 +9,17 @@ namespace JwtMvc.Web.Controllers.Api;
 [ApiController]
 [Route("api/me")]
 [Authorize]
-public sealed class MeController(IUserReader users) : ControllerBase
+public sealed class MeController(IUserRecordCache cachedUsers) : ControllerBase
 {
     [HttpGet]
     public async Task<Results<Ok<MeResponse>, NotFound>> Get(CancellationToken cancellationToken)
     {
-        var user = await users.FindCachedAsync(User.GetUserId(), cancellationToken);
+        var userId = User.GetUserId();
+
+        // A hit answers without building the scoped reader and the pooled database context under it.
+        var user = cachedUsers.TryGet(userId, out var cached)
+            ? cached
+            : await HttpContext.RequestServices.GetRequiredService<IUserReader>().FindCachedAsync(userId, cancellationToken);
         if (user is null)
         {
             return TypedResults.NotFound();
