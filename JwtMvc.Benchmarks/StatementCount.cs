@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using JwtMvc.Core.Auth;
+using JwtMvc.Core.Orders;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -24,6 +25,11 @@ internal static class StatementCount
         if (args.Length >= 2 && args[0] == "--prepare")
         {
             return await PrepareAsync(args[1]);
+        }
+
+        if (args.Length >= 1 && args[0] == "--orders")
+        {
+            return await OrdersAsync(args.Length >= 2 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2000);
         }
 
         var rotations = args.Length >= 2 && args[0] is "--rotations" or "--time" ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100;
@@ -86,6 +92,67 @@ internal static class StatementCount
         Console.WriteLine($"services + PrepareAsync on {path}: {counter.EfCommands} EF commands, {counter.Opens} connection opens, {counter.SqliteStatements} SQLite statements (after the first open); "
             + $"process CPU {(process.TotalProcessorTime - cpuBefore).TotalMilliseconds:0} ms, wall {wall.Elapsed.TotalMilliseconds:0} ms");
         return 0;
+    }
+
+    /// <summary>
+    /// <c>count-statements --orders [N]</c>: GET /api/orders' query (<see cref="OrderService.ListOwnAsync"/>) for a user
+    /// with 5 orders: the statements of the default page (one page holds them all), of a full page (pageSize 5) and of a
+    /// page past the end, then N default pages untraced: process CPU, wall time and allocations per list.
+    /// </summary>
+    public static async Task<int> OrdersAsync(int lists)
+    {
+        var counter = new Counter();
+        using var subscription = DiagnosticListener.AllListeners.Subscribe(counter);
+        await using var services = await BenchmarkServices.CreateAsync();
+        var user = await services.SeededUserAsync();
+        await using (var scope = services.NewScope())
+        {
+            var orders = scope.ServiceProvider.GetRequiredService<OrderService>();
+            var product = (await orders.ListProductsAsync(CancellationToken.None))[0]; // the catalogue is seeded in every environment
+            for (var i = 0; i < 5; i++)
+            {
+                await orders.PlaceAsync(user.Id, [new OrderItemRequest(product.Id, i + 1)], CancellationToken.None);
+            }
+        }
+
+        for (var i = 0; i < 5; i++)
+        {
+            await ListAsync(services, user, 1, OrderListQuery.DefaultPageSize); // warm
+        }
+
+        foreach (var (title, page, pageSize) in new[] { ("default page (page 1 of 20, 5 orders)", 1, OrderListQuery.DefaultPageSize), ("a full page (pageSize 5)", 1, 5), ("a page past the end (page 2 of 5)", 2, 5) })
+        {
+            counter.Reset(record: true);
+            await ListAsync(services, user, page, pageSize);
+            Print("GET /api/orders, " + title, counter);
+        }
+
+        subscription.Dispose();
+        var process = Process.GetCurrentProcess();
+        var cpuBefore = process.TotalProcessorTime;
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var wall = Stopwatch.StartNew();
+        for (var i = 0; i < lists; i++)
+        {
+            await ListAsync(services, user, 1, OrderListQuery.DefaultPageSize);
+        }
+
+        wall.Stop();
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+        process.Refresh();
+        Console.WriteLine($"per default page over {lists} (one after another, a request scope each): process CPU {(process.TotalProcessorTime - cpuBefore).TotalMicroseconds / lists:0} us, "
+            + $"wall {wall.Elapsed.TotalMicroseconds / lists:0} us, allocated {allocated / 1024.0 / lists:0.0} KB");
+        return 0;
+    }
+
+    private static async Task ListAsync(BenchmarkServices services, AuthUser user, int page, int pageSize)
+    {
+        await using var scope = services.NewScope();
+        var result = await scope.ServiceProvider.GetRequiredService<OrderService>().ListOwnAsync(user.Id, page, pageSize, null, CancellationToken.None);
+        if (result is not ListOrdersResult.Listed { Page.TotalCount: 5 })
+        {
+            throw new InvalidOperationException("The list is not the 5 orders placed: " + result);
+        }
     }
 
     private static string Per(int count, int operations) => (count / (double)operations).ToString("0.##", System.Globalization.CultureInfo.InvariantCulture);

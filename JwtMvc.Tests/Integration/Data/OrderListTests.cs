@@ -1,0 +1,178 @@
+using System.Diagnostics;
+using JwtMvc.Core.Orders;
+using JwtMvc.Data;
+using JwtMvc.Tests.Support;
+
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace JwtMvc.Tests.Integration.Data;
+
+/// <summary>
+/// The order list's pages and totals over the Development seed, and the count it leaves out: a page that is neither
+/// empty nor full is the last one, so it tells the total in one query (docs/PERFORMANCE.md, "Third session").
+/// </summary>
+[TestFixture]
+public sealed class OrderListTests
+{
+    // Subscribed before the services exist: EF caches for a while whether anyone listens.
+    private readonly CommandCounter counter = new();
+    private IDisposable listening = null!;
+    private DataServices data = null!;
+    private string aliceId = "";
+    private List<Guid> aliceOldestFirst = [];
+    private int everyone;
+
+    [OneTimeSetUp]
+    public async Task CreateDatabase()
+    {
+        listening = DiagnosticListener.AllListeners.Subscribe(counter);
+        data = DataServices.Create(new Dictionary<string, string?>
+        {
+            ["Seed:Users:0:UserName"] = "alice",
+            ["Seed:Users:0:Email"] = "alice@jwtmvc.local",
+            ["Seed:Users:0:Password"] = "Alice#12345",
+            ["Seed:Users:0:Roles:0"] = "User",
+            ["Seed:Users:1:UserName"] = "bob",
+            ["Seed:Users:1:Email"] = "bob@jwtmvc.local",
+            ["Seed:Users:1:Password"] = "Bob#12345",
+            ["Seed:Users:1:Roles:0"] = "User",
+        }, environment: "Development");
+        await data.PrepareDatabaseAsync();
+        await using var scope = data.NewScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        aliceId = await db.Users.Where(u => u.UserName == "alice").Select(u => u.Id).SingleAsync();
+        aliceOldestFirst = [.. (await db.Orders.Where(o => o.UserId == aliceId).Select(o => new { o.Id, o.CreatedAt }).ToListAsync())
+            .OrderBy(o => o.CreatedAt).ThenBy(o => o.Id).Select(o => o.Id)];
+        everyone = await db.Orders.CountAsync();
+        Assert.That(aliceOldestFirst, Has.Count.GreaterThanOrEqualTo(3), "the seed gives alice several orders");
+    }
+
+    [OneTimeTearDown]
+    public async Task DeleteDatabase()
+    {
+        await data.DisposeAsync();
+        listening.Dispose();
+        counter.Dispose();
+    }
+
+    [Test]
+    public async Task A_first_page_that_holds_the_whole_list_gives_the_total_in_one_query()
+    {
+        var (page, commands) = await ListAsync(aliceId, page: 1, pageSize: aliceOldestFirst.Count + 1);
+
+        Assert.That(page.Items.Select(o => o.Id), Is.EqualTo(aliceOldestFirst));
+        Assert.That(page.TotalCount, Is.EqualTo(aliceOldestFirst.Count));
+        Assert.That(commands, Is.EqualTo(1), "a short page is the last one: no count");
+    }
+
+    [Test]
+    public async Task A_short_last_page_gives_the_total_in_one_query()
+    {
+        var (page, commands) = await ListAsync(aliceId, page: 2, pageSize: aliceOldestFirst.Count - 1);
+
+        Assert.That(page.Items.Select(o => o.Id), Is.EqualTo(aliceOldestFirst[^1..]));
+        Assert.That(page.TotalCount, Is.EqualTo(aliceOldestFirst.Count), "the rows before the page and on it");
+        Assert.That(commands, Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task A_full_page_counts_the_list()
+    {
+        var (page, commands) = await ListAsync(aliceId, page: 1, pageSize: aliceOldestFirst.Count);
+
+        Assert.That(page.Items.Select(o => o.Id), Is.EqualTo(aliceOldestFirst));
+        Assert.That(page.TotalCount, Is.EqualTo(aliceOldestFirst.Count), "a full page may have more behind it: counted");
+        Assert.That(commands, Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task A_page_past_the_end_is_empty_and_counts_the_list()
+    {
+        var (page, commands) = await ListAsync(aliceId, page: aliceOldestFirst.Count + 1, pageSize: 1);
+
+        Assert.That(page.Items, Is.Empty);
+        Assert.That(page.TotalCount, Is.EqualTo(aliceOldestFirst.Count));
+        Assert.That(commands, Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task An_empty_list_is_a_total_of_zero_in_one_query()
+    {
+        var (page, commands) = await ListAsync(Guid.NewGuid().ToString(), page: 1, pageSize: 20);
+
+        Assert.That((page.Items.Count, page.TotalCount), Is.EqualTo((0, 0)));
+        Assert.That(commands, Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Everyones_list_counts_every_order()
+    {
+        var (shortPage, _) = await ListAsync(userId: null, page: 1, pageSize: OrderListQuery.MaxPageSize);
+        var (fullPage, _) = await ListAsync(userId: null, page: 1, pageSize: 1);
+
+        Assert.That(everyone, Is.LessThan(OrderListQuery.MaxPageSize), "the seed fits on one page");
+        Assert.That((shortPage.Items.Count, shortPage.TotalCount), Is.EqualTo((everyone, everyone)));
+        Assert.That((fullPage.Items.Count, fullPage.TotalCount), Is.EqualTo((1, everyone)));
+    }
+
+    /// <summary>A page, oldest first, and how many commands the scope's context ran for it.</summary>
+    private async Task<(PagedList<OrderSummary> Page, int Commands)> ListAsync(string? userId, int page, int pageSize)
+    {
+        await using var scope = data.NewScope();
+        var context = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        counter.Watch(context);
+        var list = await scope.ServiceProvider.GetRequiredService<IOrderRepository>()
+            .ListAsync(userId, new OrderListQuery(page, pageSize, OrderSortField.CreatedAt, Descending: false), CancellationToken.None);
+        return (list, counter.Commands);
+    }
+
+    /// <summary>Counts the commands one context executes (other tests' contexts run in parallel).</summary>
+    private sealed class CommandCounter : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>, IDisposable
+    {
+        private readonly List<IDisposable> subscriptions = [];
+        private DbContext? context;
+        private int commands;
+
+        public void Watch(DbContext watched)
+        {
+            Volatile.Write(ref context, watched);
+            Interlocked.Exchange(ref commands, 0);
+        }
+
+        public int Commands => Volatile.Read(ref commands);
+
+        public void OnNext(DiagnosticListener value)
+        {
+            if (value.Name == DbLoggerCategory.Name)
+            {
+                subscriptions.Add(value.Subscribe(this));
+            }
+        }
+
+        public void OnNext(KeyValuePair<string, object?> value)
+        {
+            if (value.Key == RelationalEventId.CommandExecuting.Name && value.Value is CommandEventData data && ReferenceEquals(data.Context, Volatile.Read(ref context)))
+            {
+                Interlocked.Increment(ref commands);
+            }
+        }
+
+        public void Dispose()
+        {
+            foreach (var subscription in subscriptions)
+            {
+                subscription.Dispose();
+            }
+        }
+
+        public void OnCompleted()
+        {
+        }
+
+        public void OnError(Exception error)
+        {
+        }
+    }
+}
