@@ -27,10 +27,28 @@ public sealed class KeyLifecycle(JwtOptions options)
 
     /// <summary>The key that signs at <paramref name="now"/>: the newest active one of the configured algorithm.</summary>
     public SigningKeyRecord? SignerAt(IEnumerable<SigningKeyRecord> keys, DateTimeOffset now) =>
-        keys.Where(k => k.Algorithm == settings.Algorithm && StatusAt(k, now) == SigningKeyStatus.Active)
+        keys.Where(k => Signs(k, now))
             .OrderByDescending(k => k.ActivatesAt)
             .ThenByDescending(k => k.Generation)
             .FirstOrDefault();
+
+    /// <summary>
+    /// Whether any key signs at <paramref name="now"/> (<see cref="SignerAt"/> is not null), without allocating: every
+    /// request with a token asks it (<see cref="KeyRing.EnsureFreshAsync"/>).
+    /// </summary>
+    public bool HasSignerAt(IReadOnlyList<SigningKeyRecord> keys, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        for (var i = 0; i < keys.Count; i++)
+        {
+            if (Signs(keys[i], now))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>
     /// What the background rotation should create now, if anything: the very first key (signing at once), a key
@@ -83,6 +101,8 @@ public sealed class KeyLifecycle(JwtOptions options)
         now + settings.KeyRing.RotationPeriod,
         now + settings.KeyRing.RotationPeriod + settings.LongestTokenLife,
         retirements);
+
+    private bool Signs(SigningKeyRecord key, DateTimeOffset now) => key.Algorithm == settings.Algorithm && StatusAt(key, now) == SigningKeyStatus.Active;
 
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 }

@@ -80,7 +80,7 @@ public sealed partial class KeyRing : SigningKeys, IDisposable
     {
         var current = snapshot;
         var now = clock.GetUtcNow();
-        if (current is not null && lifecycle.SignerAt(current.Keys, now) is not null)
+        if (current is not null && lifecycle.HasSignerAt(current.Keys, now))
         {
             if (now - current.LoadedAt < ReloadInterval || !await gate.WaitAsync(0, cancellationToken))
             {
@@ -94,7 +94,7 @@ public sealed partial class KeyRing : SigningKeys, IDisposable
 
         try
         {
-            if (!ReferenceEquals(current, snapshot) && snapshot is { } loaded && lifecycle.SignerAt(loaded.Keys, clock.GetUtcNow()) is not null)
+            if (!ReferenceEquals(current, snapshot) && snapshot is { } loaded && lifecycle.HasSignerAt(loaded.Keys, clock.GetUtcNow()))
             {
                 return; // reloaded while this call waited
             }
