@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -7,7 +8,8 @@ namespace JwtMvc.Data;
 /// <summary>
 /// Identity's user manager with lockout on <see cref="TimeProvider"/>: in .NET 10 the framework reads
 /// <see cref="DateTimeOffset.UtcNow"/>, which a test cannot move. Every change it makes to a user is told to
-/// <see cref="IUserChangeNotifier"/>.
+/// <see cref="IUserChangeNotifier"/>. Sign-ins for one user that run at once each count their failure (see
+/// <see cref="ChangeLockoutAsync"/>).
 /// </summary>
 internal sealed class AppUserManager(
     IUserStore<AppUser> store,
@@ -20,7 +22,8 @@ internal sealed class AppUserManager(
     IServiceProvider services,
     ILogger<UserManager<AppUser>> logger,
     TimeProvider timeProvider,
-    IUserChangeNotifier changes)
+    IUserChangeNotifier changes,
+    AppDbContext db)
     : UserManager<AppUser>(store, optionsAccessor, passwordHasher, userValidators, passwordValidators, keyNormalizer, errors, services, logger)
 {
     public override async Task<bool> IsLockedOutAsync(AppUser user)
@@ -37,22 +40,31 @@ internal sealed class AppUserManager(
         return lockoutEnd >= timeProvider.GetUtcNow();
     }
 
-    public override async Task<IdentityResult> AccessFailedAsync(AppUser user)
+    public override Task<IdentityResult> AccessFailedAsync(AppUser user)
     {
         ArgumentNullException.ThrowIfNull(user);
         ThrowIfDisposed();
-        var lockoutStore = LockoutStore();
 
         // As the framework does: reaching the threshold locks the user and starts a new count.
-        var count = await lockoutStore.IncrementAccessFailedCountAsync(user, CancellationToken);
-        if (count >= Options.Lockout.MaxFailedAccessAttempts)
+        return ChangeLockoutAsync(user, async lockoutStore =>
         {
-            var until = timeProvider.GetUtcNow().Add(Options.Lockout.DefaultLockoutTimeSpan);
-            await lockoutStore.SetLockoutEndDateAsync(user, until, CancellationToken);
-            await lockoutStore.ResetAccessFailedCountAsync(user, CancellationToken);
-        }
+            var count = await lockoutStore.IncrementAccessFailedCountAsync(user, CancellationToken);
+            if (count >= Options.Lockout.MaxFailedAccessAttempts)
+            {
+                var until = timeProvider.GetUtcNow().Add(Options.Lockout.DefaultLockoutTimeSpan);
+                await lockoutStore.SetLockoutEndDateAsync(user, until, CancellationToken);
+                await lockoutStore.ResetAccessFailedCountAsync(user, CancellationToken);
+            }
+        });
+    }
 
-        return await UpdateUserAsync(user);
+    public override async Task<IdentityResult> ResetAccessFailedCountAsync(AppUser user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        ThrowIfDisposed();
+        return await GetAccessFailedCountAsync(user) == 0
+            ? IdentityResult.Success
+            : await ChangeLockoutAsync(user, lockoutStore => lockoutStore.ResetAccessFailedCountAsync(user, CancellationToken));
     }
 
     public override async Task<IdentityResult> DeleteAsync(AppUser user)
@@ -67,9 +79,39 @@ internal sealed class AppUserManager(
     protected override async Task<IdentityResult> UpdateUserAsync(AppUser user)
     {
         var result = await base.UpdateUserAsync(user);
+        if (IsConcurrencyFailure(result))
+        {
+            // Another request changed the user first. The refused change must not stay pending in this scope's
+            // context, or the scope's next save (a session, a security event) would send it again and throw.
+            await db.Entry(user).ReloadAsync(CancellationToken);
+        }
+
         await changes.UserChangedAsync(user.Id, CancellationToken);
         return result;
     }
+
+    /// <summary>
+    /// Applies a change to the user's failure count or lockout and saves it; when a concurrent sign-in saved the user
+    /// first (Identity's concurrency stamp refuses the write), applies it again to the fresh row, so every wrong
+    /// password counts toward the lockout. Each round lets at least one of the racing requests through.
+    /// </summary>
+    private async Task<IdentityResult> ChangeLockoutAsync(AppUser user, Func<IUserLockoutStore<AppUser>, Task> change)
+    {
+        const int MaxAttempts = 10;
+        var lockoutStore = LockoutStore();
+        for (var attempt = 1; ; attempt++)
+        {
+            await change(lockoutStore);
+            var result = await UpdateUserAsync(user);
+            if (!IsConcurrencyFailure(result) || attempt == MaxAttempts || db.Entry(user).State == EntityState.Detached)
+            {
+                return result; // Detached: the reload found the user deleted meanwhile
+            }
+        }
+    }
+
+    private static bool IsConcurrencyFailure(IdentityResult result) =>
+        !result.Succeeded && result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.ConcurrencyFailure));
 
     private IUserLockoutStore<AppUser> LockoutStore() =>
         Store as IUserLockoutStore<AppUser>

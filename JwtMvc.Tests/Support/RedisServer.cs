@@ -96,8 +96,11 @@ public sealed class RedisServer : IDisposable
         {
             if (!running.HasExited)
             {
-                running.Kill();
-                running.WaitForExit();
+                running.Kill(entireProcessTree: true);
+                if (!running.WaitForExit(TimeSpan.FromSeconds(10)))
+                {
+                    throw new InvalidOperationException($"redis-server (pid {running.Id}) did not exit within 10 s of being killed");
+                }
             }
 
             running.Dispose();

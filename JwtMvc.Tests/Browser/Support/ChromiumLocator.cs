@@ -18,6 +18,8 @@ internal static class ChromiumLocator
         "--disable-background-networking",
         "--disable-component-update",
         "--disable-sync",
+        // Shared memory goes to /tmp: a container's small /dev/shm makes tabs crash or hang, so tests wait forever.
+        "--disable-dev-shm-usage",
     ];
 
     public static bool BrowserRequired =>
