@@ -33,6 +33,19 @@ internal sealed class DataServices : IAsyncDisposable
 
     public FakeTimeProvider Time { get; }
 
+    /// <summary>Seed users alice and bob (role User), whom the Development seed gives sample orders.</summary>
+    public static Dictionary<string, string?> AliceAndBob => new()
+    {
+        ["Seed:Users:0:UserName"] = "alice",
+        ["Seed:Users:0:Email"] = "alice@jwtmvc.local",
+        ["Seed:Users:0:Password"] = "Alice#12345",
+        ["Seed:Users:0:Roles:0"] = "User",
+        ["Seed:Users:1:UserName"] = "bob",
+        ["Seed:Users:1:Email"] = "bob@jwtmvc.local",
+        ["Seed:Users:1:Password"] = "Bob#12345",
+        ["Seed:Users:1:Roles:0"] = "User",
+    };
+
     public string DatabasePath => Path.Combine(Folder, "App_Data", "jwtmvc.db");
 
     /// <summary>A new database in a new temp folder (the content root).</summary>

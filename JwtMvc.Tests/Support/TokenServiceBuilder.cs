@@ -35,6 +35,15 @@ public sealed class TokenServiceBuilder
 
     public SessionCache Cache => cache ??= new SessionCache(Microsoft.Extensions.Options.Options.Create(Options));
 
+    /// <summary>An active fourteen-day session of alice's, started now, that <see cref="Store"/> finds by id (and keeps finding as the test changes it).</summary>
+    public Session StubActiveSession()
+    {
+        var now = Clock.GetUtcNow();
+        var session = new Session { Id = Guid.NewGuid(), UserId = Alice.Id, CreatedAt = now, LastUsedAt = now, ExpiresAt = now.AddDays(14) };
+        Store.Setup(s => s.FindSessionAsync(session.Id, It.IsAny<CancellationToken>())).ReturnsAsync(() => session);
+        return session;
+    }
+
     public SessionService BuildSessions() => new(Store.Object, Cache, Clock, Invalidation.Object, Metrics, Events.Object);
 
     public TokenService Build() => Build(BuildSessions());

@@ -28,17 +28,7 @@ public sealed class OrderListTests
     public async Task CreateDatabase()
     {
         listening = DiagnosticListener.AllListeners.Subscribe(counter);
-        data = DataServices.Create(new Dictionary<string, string?>
-        {
-            ["Seed:Users:0:UserName"] = "alice",
-            ["Seed:Users:0:Email"] = "alice@jwtmvc.local",
-            ["Seed:Users:0:Password"] = "Alice#12345",
-            ["Seed:Users:0:Roles:0"] = "User",
-            ["Seed:Users:1:UserName"] = "bob",
-            ["Seed:Users:1:Email"] = "bob@jwtmvc.local",
-            ["Seed:Users:1:Password"] = "Bob#12345",
-            ["Seed:Users:1:Roles:0"] = "User",
-        }, environment: "Development");
+        data = DataServices.Create(DataServices.AliceAndBob, environment: "Development");
         await data.PrepareDatabaseAsync();
         await using var scope = data.NewScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();

@@ -11,17 +11,7 @@ namespace JwtMvc.Tests.Integration.Data;
 [TestFixture]
 public sealed class OrderSeedTests
 {
-    private static readonly Dictionary<string, string?> s_seed = new()
-    {
-        ["Seed:Users:0:UserName"] = "alice",
-        ["Seed:Users:0:Email"] = "alice@jwtmvc.local",
-        ["Seed:Users:0:Password"] = "Alice#12345",
-        ["Seed:Users:0:Roles:0"] = "User",
-        ["Seed:Users:1:UserName"] = "bob",
-        ["Seed:Users:1:Email"] = "bob@jwtmvc.local",
-        ["Seed:Users:1:Password"] = "Bob#12345",
-        ["Seed:Users:1:Roles:0"] = "User",
-    };
+    private static readonly Dictionary<string, string?> s_seed = DataServices.AliceAndBob;
 
     [Test]
     public async Task The_seed_has_a_catalogue_and_orders_for_alice_and_bob_in_several_states_and_times()

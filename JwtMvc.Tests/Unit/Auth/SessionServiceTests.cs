@@ -14,9 +14,7 @@ public sealed class SessionServiceTests
     public void SetUp()
     {
         builder = new TokenServiceBuilder();
-        var now = builder.Clock.GetUtcNow();
-        session = new Session { Id = Guid.NewGuid(), UserId = "alice-id", CreatedAt = now, LastUsedAt = now, ExpiresAt = now.AddDays(14) };
-        builder.Store.Setup(s => s.FindSessionAsync(session.Id, It.IsAny<CancellationToken>())).ReturnsAsync(() => session);
+        session = builder.StubActiveSession();
     }
 
     [Test]
