@@ -124,8 +124,8 @@ public sealed class AccountPagesTests : BrowserTest
     public async Task Signing_out_another_session_from_the_account_page_ends_that_browser_at_its_next_call()
     {
         var (userName, password) = await Server.RegisterUserAsync("devices");
-        await using var other = await BrowserSetUp.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Server.BaseUrl });
-        var otherPage = await other.NewPageAsync();
+        await using var other = await BrowserSetUp.NewContextAsync(Server.BaseUrl);
+        var otherPage = await other.Context.NewPageAsync();
         await SignInAsync(otherPage, userName, password, "/orders");
         await SignInAsync(Page, userName, password, "/account");
         var otherRow = Page.Locator("#sessions tbody tr:not(:has([data-current]))");
@@ -144,8 +144,8 @@ public sealed class AccountPagesTests : BrowserTest
     public async Task Sign_out_everywhere_else_leaves_only_this_device()
     {
         var (userName, password) = await Server.RegisterUserAsync("everywhere");
-        await using var other = await BrowserSetUp.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Server.BaseUrl });
-        var otherPage = await other.NewPageAsync();
+        await using var other = await BrowserSetUp.NewContextAsync(Server.BaseUrl);
+        var otherPage = await other.Context.NewPageAsync();
         await SignInAsync(otherPage, userName, password, "/orders");
         await SignInAsync(Page, userName, password, "/account");
         await Page.Locator("#sessions tbody tr:not(:has([data-current]))").WaitForAsync();

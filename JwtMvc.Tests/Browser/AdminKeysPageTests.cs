@@ -18,8 +18,8 @@ public sealed class AdminKeysPageTests : BrowserTest
     [Test]
     public async Task After_revoking_the_active_key_the_open_page_keeps_working_after_one_invisible_refresh()
     {
-        await using var context = await BrowserSetUp.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = keyRingServer.BaseUrl });
-        context.SetDefaultTimeout(DefaultTimeoutMs);
+        await using var owned = await BrowserSetUp.NewContextAsync(keyRingServer.BaseUrl);
+        var context = owned.Context;
         var page = await context.NewPageAsync();
         await SignInAsync(page, "admin", "Admin#12345", "/admin/keys");
         var active = page.Locator("#keys-table tbody tr[data-status=active]");

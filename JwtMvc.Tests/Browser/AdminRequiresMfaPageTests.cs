@@ -59,8 +59,8 @@ public sealed class AdminRequiresMfaPageTests : BrowserTest
     [Test]
     public async Task An_admin_signed_in_with_the_password_alone_is_told_every_admin_page_needs_a_second_factor()
     {
-        await using var context = await NewContextAsync();
-        var page = await context.NewPageAsync();
+        await using var context = await BrowserSetUp.NewContextAsync(mfaServer.BaseUrl);
+        var page = await context.Context.NewPageAsync();
         await SignInAsync(page, passwordOnlyAdmin, PasswordOnlyAdminPassword, "/admin/users");
 
         foreach (var (path, alert, app) in new[]
@@ -85,8 +85,8 @@ public sealed class AdminRequiresMfaPageTests : BrowserTest
     [Test]
     public async Task An_admin_signed_in_with_password_and_code_gets_the_users_page()
     {
-        await using var context = await NewContextAsync();
-        var page = await context.NewPageAsync();
+        await using var context = await BrowserSetUp.NewContextAsync(mfaServer.BaseUrl);
+        var page = await context.Context.NewPageAsync();
         await page.GotoAsync("/account/login?returnUrl=" + Uri.EscapeDataString("/admin/users"));
         await page.FillAsync("input[name=userName]", "admin");
         await page.FillAsync("input[name=password]", "Admin#12345");
@@ -102,13 +102,6 @@ public sealed class AdminRequiresMfaPageTests : BrowserTest
         Assert.That(await page.Locator("#admin-forbidden").IsVisibleAsync(), Is.False, "amr holds mfa: the page works");
         Assert.That(await page.Locator("#users-table tbody tr td[data-field=userName]:text-is('admin') ~ td[data-field=twoFactor]").TextContentAsync(),
             Is.EqualTo("On"), "and shows the admin's own 2FA");
-    }
-
-    private async Task<IBrowserContext> NewContextAsync()
-    {
-        var context = await BrowserSetUp.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = mfaServer.BaseUrl });
-        context.SetDefaultTimeout(DefaultTimeoutMs);
-        return context;
     }
 
     private static async Task<string> PasswordTokenAsync(HttpClient client, string userName, string password)

@@ -21,7 +21,7 @@ public sealed class AdminUsersPageTests : BrowserTest
     public async Task Locking_bob_from_the_page_sends_his_open_session_to_the_login_page_on_its_next_call()
     {
         await using var bobContext = await NewWatchedContextAsync();
-        var bobPage = await bobContext.NewPageAsync();
+        var bobPage = await bobContext.Context.NewPageAsync();
         await SignInAsync(bobPage, "bob", "Bob#12345", "/orders");
         Assert.That(await bobPage.EvaluateAsync<string>(CallMeScript), Is.EqualTo("bob"), "bob's session works before the lock");
         try
@@ -98,7 +98,7 @@ public sealed class AdminUsersPageTests : BrowserTest
         Assert.That(await Page.Locator("main img").CountAsync(), Is.Zero, "no image element was made from the name");
 
         await using var userContext = await NewWatchedContextAsync();
-        var userPage = await userContext.NewPageAsync();
+        var userPage = await userContext.Context.NewPageAsync();
         await SignInAsync(userPage, userName, password, "/orders");
         var navName = userPage.Locator("#nav-display-name:not(.d-none)");
         await navName.WaitForAsync();
@@ -160,11 +160,10 @@ public sealed class AdminUsersPageTests : BrowserTest
         return userName;
     }
 
-    private async Task<IBrowserContext> NewWatchedContextAsync()
+    private async Task<OwnedContext> NewWatchedContextAsync()
     {
-        var context = await BrowserSetUp.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Server.BaseUrl });
-        context.SetDefaultTimeout(BrowserTest.DefaultTimeoutMs);
-        context.Page += (_, page) =>
+        var owned = await BrowserSetUp.NewContextAsync(Server.BaseUrl);
+        owned.Context.Page += (_, page) =>
         {
             page.Dialog += OnDialog;
             page.PageError += (_, error) => otherContextErrors.Enqueue(error);
@@ -176,7 +175,7 @@ public sealed class AdminUsersPageTests : BrowserTest
                 }
             };
         };
-        return context;
+        return owned;
     }
 
     private async void OnDialog(object? sender, IDialog dialog)

@@ -33,8 +33,7 @@ public abstract class BrowserTest
     [SetUp]
     public async Task CreateBrowserContextAsync()
     {
-        context = await BrowserSetUp.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl });
-        context.SetDefaultTimeout(BrowserTest.DefaultTimeoutMs);
+        context = (await BrowserSetUp.NewContextAsync(BaseUrl)).Context;
         context.Page += (_, newPage) => Watch(newPage);
         page = await context.NewPageAsync();
     }
@@ -44,7 +43,7 @@ public abstract class BrowserTest
     {
         if (context is not null)
         {
-            await context.CloseAsync();
+            await BrowserSetUp.CloseContextAsync(context);
         }
 
         if (TestContext.CurrentContext.Result.Outcome.Status == TestStatus.Passed)
