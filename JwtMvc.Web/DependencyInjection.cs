@@ -47,6 +47,7 @@ public static class DependencyInjection
 
         services.AddSecurityHeaders();
         services.AddProblemDetails();
+        services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
         services.AddExceptionHandler<ExceptionToProblemHandler>();
         services.AddControllersWithViews(options =>
             options.ModelMetadataDetailsProviders.Add(new SystemTextJsonValidationMetadataProvider()));

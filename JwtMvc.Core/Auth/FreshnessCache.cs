@@ -26,6 +26,19 @@ public sealed class FreshnessCache<TKey, TValue>(TimeSpan freshFor, IEqualityCom
         return false;
     }
 
+    /// <summary>The entry however old, for a caller that checks its currency itself (a version it holds).</summary>
+    public bool TryGetAnyAge(TKey key, out TValue value)
+    {
+        if (entries.TryGetValue(key, out var entry))
+        {
+            value = entry.Value;
+            return true;
+        }
+
+        value = default!;
+        return false;
+    }
+
     public void Set(TKey key, TValue value, DateTimeOffset now)
     {
         if (freshTicks == 0)

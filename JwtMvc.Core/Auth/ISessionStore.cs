@@ -9,8 +9,9 @@ public interface ISessionStore
     Task<RefreshToken?> FindTokenByHashAsync(string tokenHash, CancellationToken cancellationToken);
 
     /// <summary>
-    /// The token with <paramref name="tokenHash"/> and its session, read together in one query (what a rotation needs
-    /// first). Null when there is no such token; <see cref="TokenWithSession.Session"/> is null when its session is gone.
+    /// The token with <paramref name="tokenHash"/>, its session and its user's version, read together in one query (what
+    /// a rotation needs first). Null when there is no such token; <see cref="TokenWithSession.Session"/> is null when its
+    /// session is gone, <see cref="TokenWithSession.UserVersion"/> when its user is.
     /// </summary>
     Task<TokenWithSession?> FindTokenWithSessionAsync(string tokenHash, CancellationToken cancellationToken);
 
@@ -34,5 +35,8 @@ public interface ISessionStore
     Task<IReadOnlyList<Session>> ListActiveSessionsAsync(string userId, DateTimeOffset now, CancellationToken cancellationToken);
 }
 
-/// <summary>A stored refresh token and the session it belongs to (null when that row is gone).</summary>
-public sealed record TokenWithSession(RefreshToken Token, Session? Session);
+/// <summary>
+/// A stored refresh token, the session it belongs to (null when that row is gone), and the version of its user's record
+/// at the time of the read (see <see cref="IUserReader.FindCurrentAsync"/>; null when the user is gone).
+/// </summary>
+public sealed record TokenWithSession(RefreshToken Token, Session? Session, string? UserVersion);

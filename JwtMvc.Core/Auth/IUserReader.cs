@@ -1,8 +1,8 @@
 namespace JwtMvc.Core.Auth;
 
 /// <summary>
-/// The one way to read a user's record. Two reads, for two purposes: <see cref="FindByIdAsync"/> for decisions,
-/// <see cref="FindCachedAsync"/> for display on every request. Implemented in JwtMvc.Data, with the cache where the
+/// The one way to read a user's record. Two kinds of read, for two purposes: <see cref="FindByIdAsync"/> and
+/// <see cref="FindCurrentAsync"/> for decisions, <see cref="FindCachedAsync"/> for display on every request. Implemented in JwtMvc.Data, with the cache where the
 /// data lives.
 /// </summary>
 public interface IUserReader
@@ -12,6 +12,14 @@ public interface IUserReader
     /// access token's claims from it). Null when there is no such user.
     /// </summary>
     Task<AuthUser?> FindByIdAsync(string userId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The current record, for a caller that has just read its <paramref name="version"/> from the store (the user's
+    /// concurrency stamp, which Identity renews with every change it saves, roles included): this instance's copy when
+    /// it was read at that same version, however long ago, else the record read now. A null version always reads.
+    /// Null when there is no such user.
+    /// </summary>
+    ValueTask<AuthUser?> FindCurrentAsync(string userId, string? version, CancellationToken cancellationToken);
 
     /// <summary>
     /// The record as this instance read it at most <see cref="JwtOptions.SessionCheckSeconds"/> ago, the staleness the

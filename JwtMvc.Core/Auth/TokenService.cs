@@ -145,7 +145,7 @@ public sealed partial class TokenService(
             return RefreshOutcome.Invalid;
         }
 
-        var user = await users.FindByIdAsync(token.UserId, cancellationToken);
+        var user = await users.FindCurrentAsync(token.UserId, found.UserVersion, cancellationToken);
         if (user is null)
         {
             await sessions.RevokeAsync(session.Id, SessionRevocationReasons.UserGone, cancellationToken);

@@ -12,7 +12,8 @@ namespace JwtMvc.Data.Stores;
 /// </summary>
 internal sealed class SessionStore(AppDbContext db) : ISessionStore
 {
-    // Compiled: a rotation starts with this read, and a compiled query skips EF's per-call query-cache lookup.
+    // Compiled: a rotation starts with this read, and a compiled query skips EF's per-call query-cache lookup. The user's
+    // concurrency stamp comes along so that the rotation can reuse this instance's copy of an unchanged user record.
     // TokenHash is unique, so FirstOrDefault is the single row (no LIMIT 2 check needed).
     private static readonly Func<AppDbContext, string, CancellationToken, Task<TokenSessionRow?>> FindTokenWithSessionQuery = EF.CompileAsyncQuery(
         (AppDbContext context, string tokenHash, CancellationToken _) => (
@@ -20,7 +21,9 @@ internal sealed class SessionStore(AppDbContext db) : ISessionStore
             where token.TokenHash == tokenHash
             join session in context.Sessions.AsNoTracking() on token.SessionId equals session.Id into sessions
             from session in sessions.DefaultIfEmpty()
-            select new TokenSessionRow(token, session))
+            join user in context.Users on token.UserId equals user.Id into users
+            from user in users.DefaultIfEmpty()
+            select new TokenSessionRow(token, session, user.ConcurrencyStamp))
             .FirstOrDefault());
 
     public async Task CreateAsync(Session session, RefreshToken firstToken, CancellationToken cancellationToken)
@@ -78,8 +81,15 @@ internal sealed class SessionStore(AppDbContext db) : ISessionStore
     public async Task<TokenWithSession?> FindTokenWithSessionAsync(string tokenHash, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tokenHash);
+        if (db.Database.IsSqlite())
+        {
+            // A rotation starts here, then may read the user and writes: one connection open for all of it instead of
+            // one per step. The pooled context closes the connection when the request's scope ends.
+            await db.Database.OpenConnectionAsync(cancellationToken);
+        }
+
         var row = await FindTokenWithSessionQuery(db, tokenHash, cancellationToken);
-        return row is null ? null : new TokenWithSession(row.Token, row.Session);
+        return row is null ? null : new TokenWithSession(row.Token, row.Session, row.UserVersion);
     }
 
     public Task<Session?> FindSessionAsync(Guid sessionId, CancellationToken cancellationToken) =>
@@ -269,5 +279,5 @@ internal sealed class SessionStore(AppDbContext db) : ISessionStore
     private static string? Truncate(string? value, int maxLength) =>
         value is { Length: var length } && length > maxLength ? value[..maxLength] : value;
 
-    private sealed record TokenSessionRow(RefreshToken Token, Session? Session);
+    private sealed record TokenSessionRow(RefreshToken Token, Session? Session, string? UserVersion);
 }

@@ -19,33 +19,48 @@ internal sealed class UserReader(AppDbContext db, UserRecordCache cache, TimePro
                 u.UserName,
                 u.Email,
                 u.DisplayName,
+                u.ConcurrencyStamp,
                 context.UserRoles.Where(ur => ur.UserId == u.Id).Join(context.Roles, ur => ur.RoleId, r => r.Id, (_, r) => r.Name).ToList()))
             .FirstOrDefault());
 
     public async Task<AuthUser?> FindByIdAsync(string userId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(userId);
-        var row = await FindQuery(db, userId, cancellationToken);
-        return row is null
-            ? null
-            : new AuthUser(row.Id, row.UserName ?? "", row.Email, row.DisplayName, [.. row.Roles.OfType<string>().Order(StringComparer.Ordinal)]);
+        return (await ReadAsync(userId, cancellationToken)).User;
+    }
+
+    public ValueTask<AuthUser?> FindCurrentAsync(string userId, string? version, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        return version is not null && cache.TryGetVersion(userId, version, out var user)
+            ? ValueTask.FromResult<AuthUser?>(user)
+            : new ValueTask<AuthUser?>(LoadAsync(userId, cancellationToken));
     }
 
     public ValueTask<AuthUser?> FindCachedAsync(string userId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(userId);
-        var now = clock.GetUtcNow();
-        return cache.TryGet(userId, now, out var user)
+        return cache.TryGet(userId, out var user)
             ? ValueTask.FromResult(user)
-            : new ValueTask<AuthUser?>(LoadAsync(userId, now, cancellationToken));
+            : new ValueTask<AuthUser?>(LoadAsync(userId, cancellationToken));
     }
 
-    private async Task<AuthUser?> LoadAsync(string userId, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Reads the record now and leaves it, with its version, in this instance's cache.</summary>
+    private async Task<AuthUser?> LoadAsync(string userId, CancellationToken cancellationToken)
     {
-        var user = await FindByIdAsync(userId, cancellationToken);
-        cache.Set(userId, user, now);
+        var now = clock.GetUtcNow();
+        var (user, version) = await ReadAsync(userId, cancellationToken);
+        cache.Set(userId, user, version, now);
         return user;
     }
 
-    private sealed record UserRow(string Id, string? UserName, string? Email, string? DisplayName, List<string?> Roles);
+    private async Task<(AuthUser? User, string? Version)> ReadAsync(string userId, CancellationToken cancellationToken)
+    {
+        var row = await FindQuery(db, userId, cancellationToken);
+        return row is null
+            ? (null, null)
+            : (new AuthUser(row.Id, row.UserName ?? "", row.Email, row.DisplayName, [.. row.Roles.OfType<string>().Order(StringComparer.Ordinal)]), row.Version);
+    }
+
+    private sealed record UserRow(string Id, string? UserName, string? Email, string? DisplayName, string? Version, List<string?> Roles);
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using JwtMvc.Core.Auth;
 
 using Microsoft.Extensions.Options;
@@ -7,18 +8,32 @@ namespace JwtMvc.Data.Stores;
 /// <summary>
 /// This instance's short memory of user records behind <see cref="IUserReader.FindCachedAsync"/>: trusted for
 /// <see cref="JwtOptions.SessionCheckSeconds"/>, and forgotten at once when <see cref="IUserChangeNotifier"/> says the
-/// user changed.
+/// user changed. Each record keeps the version (concurrency stamp) it was read at, so that
+/// <see cref="IUserReader.FindCurrentAsync"/> can use it, at any age, while the store still has that version.
 /// </summary>
 internal sealed class UserRecordCache(IOptions<JwtOptions> options, TimeProvider clock) : IUserChangeNotifier, IUserRecordCache
 {
-    private readonly FreshnessCache<string, AuthUser?> users = new(TimeSpan.FromSeconds(options.Value.SessionCheckSeconds), StringComparer.Ordinal);
+    private readonly FreshnessCache<string, VersionedUser> users = new(TimeSpan.FromSeconds(options.Value.SessionCheckSeconds), StringComparer.Ordinal);
 
-    public bool TryGet(string userId, out AuthUser? user) => TryGet(userId, clock.GetUtcNow(), out user);
+    public bool TryGet(string userId, out AuthUser? user)
+    {
+        var found = users.TryGet(userId, clock.GetUtcNow(), out var entry);
+        user = entry.User;
+        return found;
+    }
 
-    public bool TryGet(string userId, DateTimeOffset now, out AuthUser? user) => users.TryGet(userId, now, out user);
+    /// <summary>True when the remembered record of <paramref name="userId"/> was read at <paramref name="version"/>.</summary>
+    public bool TryGetVersion(string userId, string version, [NotNullWhen(true)] out AuthUser? user)
+    {
+        user = users.TryGetAnyAge(userId, out var entry) && entry.Version == version ? entry.User : null;
+        return user is not null;
+    }
 
-    /// <summary>Remembers <paramref name="user"/> (null: no such user) as read at <paramref name="now"/>.</summary>
-    public void Set(string userId, AuthUser? user, DateTimeOffset now) => users.Set(userId, user, now);
+    /// <summary>
+    /// Remembers <paramref name="user"/> (null: no such user) as read at <paramref name="now"/>, at
+    /// <paramref name="version"/> (null: unknown).
+    /// </summary>
+    public void Set(string userId, AuthUser? user, string? version, DateTimeOffset now) => users.Set(userId, new VersionedUser(user, version), now);
 
     public ValueTask UserChangedAsync(string userId, CancellationToken cancellationToken)
     {
@@ -26,4 +41,6 @@ internal sealed class UserRecordCache(IOptions<JwtOptions> options, TimeProvider
         users.Evict(userId);
         return ValueTask.CompletedTask;
     }
+
+    private readonly record struct VersionedUser(AuthUser? User, string? Version);
 }

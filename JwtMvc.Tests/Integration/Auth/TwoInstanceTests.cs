@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Json;
+using JwtMvc.Core.Auth;
 using JwtMvc.Data;
 using JwtMvc.Tests.Support;
 using Microsoft.AspNetCore.Identity;
@@ -52,6 +54,41 @@ public sealed class TwoInstanceTests : TwoInstanceFixture
     }
 
     [Test]
+    public async Task A_refresh_on_one_instance_carries_a_user_change_saved_on_the_other_at_once()
+    {
+        // Arrange: carol signs in and refreshes on the first instance, which then holds her record; no Redis tells it of
+        // changes made on the second.
+        var userName = "carol" + Guid.NewGuid().ToString("N")[..8];
+        await using (var scope = Second.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+            var created = await users.CreateAsync(new AppUser { UserName = userName, Email = userName + "@example.test", EmailConfirmed = true }, JwtMvcFactory.PasswordOf(userName));
+            Assert.That(created.Succeeded, Is.True, () => string.Join(" ", created.Errors.Select(e => e.Description)));
+            await users.AddToRoleAsync((await users.FindByNameAsync(userName))!, AppRoles.User);
+        }
+
+        var carol = await First.LoginAsync(userName);
+        var before = await carol.RefreshAsync();
+        var renamed = userName + "-renamed";
+        await using (var scope = Second.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+            var changed = await users.SetUserNameAsync((await users.FindByNameAsync(userName))!, renamed);
+            Assert.That(changed.Succeeded, Is.True, () => string.Join(" ", changed.Errors.Select(e => e.Description)));
+        }
+
+        // Act
+        var after = await carol.RefreshAsync();
+
+        // Assert
+        Assert.That(before.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(after.StatusCode, Is.EqualTo(HttpStatusCode.OK), "a rename does not end the session");
+        Assert.That(NameIn(await before.Content.ReadFromJsonAsync<SessionBody>()), Is.EqualTo(userName));
+        Assert.That(NameIn(await after.Content.ReadFromJsonAsync<SessionBody>()), Is.EqualTo(renamed),
+            "the rotation sees the user's new version in the database and reads the record again, whatever this instance remembers");
+    }
+
+    [Test]
     public async Task A_logout_on_one_instance_is_seen_by_the_other_within_the_session_check_window()
     {
         var alice = await First.LoginAsync("alice");
@@ -84,4 +121,6 @@ public sealed class TwoInstanceTests : TwoInstanceFixture
 
         Assert.That(valid, Is.True, "the second instance reads the first's Data Protection keys from the shared database");
     }
+
+    private static string? NameIn(SessionBody? body) => (string?)JwtForge.Decode(body!.AccessToken).Payload["name"];
 }

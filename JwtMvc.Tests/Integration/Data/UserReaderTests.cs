@@ -88,6 +88,49 @@ public sealed class UserReaderTests
     }
 
     [Test]
+    public async Task The_versioned_read_keeps_this_instances_copy_while_the_version_holds_and_reads_again_when_it_changes()
+    {
+        // Arrange: this instance reads the record; a change that does not renew the stamp (behind Identity's back)
+        // shows whether the copy is used; then another instance changes the user through Identity.
+        var registered = await RegisterAsync();
+        var versionRead = await VersionAsync(registered.Id);
+        await VersionedAsync(registered.Id, versionRead);
+        await using (var scope = _data.NewScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<AppDbContext>().Users
+                .Where(u => u.Id == registered.Id)
+                .ExecuteUpdateAsync(u => u.SetProperty(x => x.DisplayName, "Changed without a new stamp"));
+        }
+
+        var copy = await VersionedAsync(registered.Id, versionRead);
+        await using (var other = DataServices.SharingDatabaseWith(_data))
+        await using (var scope = other.NewScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+            await users.SetEmailAsync((await users.FindByIdAsync(registered.Id))!, "changed-" + registered.Email);
+        }
+
+        // Act
+        var versionNow = await VersionAsync(registered.Id);
+        var current = await VersionedAsync(registered.Id, versionNow);
+        await using (var scope = _data.NewScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<AppDbContext>().Users
+                .Where(u => u.Id == registered.Id)
+                .ExecuteUpdateAsync(u => u.SetProperty(x => x.DisplayName, "Changed again"));
+        }
+
+        var withoutVersion = await VersionedAsync(registered.Id, null);
+
+        // Assert
+        Assert.That(copy!.DisplayName, Is.Null, "the version it was read at is still the stored one: no read");
+        Assert.That(versionNow, Is.Not.EqualTo(versionRead), "Identity renews the stamp with every change it saves");
+        Assert.That((current!.Email, current.DisplayName), Is.EqualTo(("changed-" + registered.Email, "Changed without a new stamp")),
+            "a new version is read again, although no eviction reached this instance");
+        Assert.That(withoutVersion!.DisplayName, Is.EqualTo("Changed again"), "without a version it always reads");
+    }
+
+    [Test]
     public async Task Any_change_through_the_user_manager_shows_in_the_cached_read_at_once()
     {
         // Arrange
@@ -156,6 +199,19 @@ public sealed class UserReaderTests
     {
         await using var scope = _data.NewScope();
         return await Reader(scope).FindByIdAsync(userId, CancellationToken.None);
+    }
+
+    private async Task<AuthUser?> VersionedAsync(string userId, string? version)
+    {
+        await using var scope = _data.NewScope();
+        return await Reader(scope).FindCurrentAsync(userId, version, CancellationToken.None);
+    }
+
+    private async Task<string?> VersionAsync(string userId)
+    {
+        await using var scope = _data.NewScope();
+        return await scope.ServiceProvider.GetRequiredService<AppDbContext>().Users
+            .Where(u => u.Id == userId).Select(u => u.ConcurrencyStamp).SingleAsync();
     }
 
     private async Task<AuthUser?> CachedAsync(string userId)

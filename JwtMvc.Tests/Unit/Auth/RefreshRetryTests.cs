@@ -29,12 +29,13 @@ public sealed class RefreshRetryTests
         builder.Store.Setup(s => s.FindSessionAsync(It.IsAny<Guid>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync((Guid id, CancellationToken _) => session.Id == id ? session : null);
         builder.Store.Setup(s => s.FindTokenWithSessionAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync((string hash, CancellationToken _) => tokens.TryGetValue(hash, out var t) ? new TokenWithSession(Copy(t), session.Id == t.SessionId ? session : null) : null);
+            .ReturnsAsync((string hash, CancellationToken _) => tokens.TryGetValue(hash, out var t) ? new TokenWithSession(Copy(t), session.Id == t.SessionId ? session : null, "alice-v1") : null);
         builder.Store.Setup(s => s.TryRotateAsync(It.IsAny<RefreshToken>(), It.IsAny<RefreshToken>(), It.IsAny<byte[]?>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync((RefreshToken used, RefreshToken replacement, byte[]? seal, DateTimeOffset now, CancellationToken _) => Rotate(used, replacement, seal, now));
         builder.Store.Setup(s => s.RevokeSessionAsync(It.IsAny<Guid>(), It.IsAny<DateTimeOffset>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync((Guid id, DateTimeOffset now, string reason, CancellationToken _) => Revoke(now, reason));
         builder.Users.Setup(u => u.FindByIdAsync(TokenServiceBuilder.Alice.Id, It.IsAny<CancellationToken>())).ReturnsAsync(TokenServiceBuilder.Alice);
+        builder.Users.Setup(u => u.FindCurrentAsync(TokenServiceBuilder.Alice.Id, "alice-v1", It.IsAny<CancellationToken>())).ReturnsAsync(TokenServiceBuilder.Alice);
     }
 
     [Test]

@@ -7,6 +7,7 @@ namespace JwtMvc.Tests.Unit.Auth;
 
 public sealed class TokenServiceTests
 {
+    private const string StoredUserVersion = "alice-v1";
     private static readonly ClientInfo Client = new("127.0.0.1", "tests");
     private TokenServiceBuilder builder = null!;
     private Session? storedSession;
@@ -167,8 +168,9 @@ public sealed class TokenServiceTests
     {
         builder.Store.Setup(s => s.FindTokenByHashAsync(storedToken!.TokenHash, It.IsAny<CancellationToken>())).ReturnsAsync(storedToken);
         builder.Store.Setup(s => s.FindSessionAsync(storedSession!.Id, It.IsAny<CancellationToken>())).ReturnsAsync(storedSession);
-        builder.Store.Setup(s => s.FindTokenWithSessionAsync(storedToken!.TokenHash, It.IsAny<CancellationToken>())).ReturnsAsync(new TokenWithSession(storedToken!, storedSession));
-        builder.Users.Setup(u => u.FindByIdAsync(TokenServiceBuilder.Alice.Id, It.IsAny<CancellationToken>()))
-            .ReturnsAsync(userExists ? currentUser ?? TokenServiceBuilder.Alice : null);
+        builder.Store.Setup(s => s.FindTokenWithSessionAsync(storedToken!.TokenHash, It.IsAny<CancellationToken>())).ReturnsAsync(new TokenWithSession(storedToken!, storedSession, userExists ? StoredUserVersion : null));
+        var user = userExists ? currentUser ?? TokenServiceBuilder.Alice : null;
+        builder.Users.Setup(u => u.FindByIdAsync(TokenServiceBuilder.Alice.Id, It.IsAny<CancellationToken>())).ReturnsAsync(user);
+        builder.Users.Setup(u => u.FindCurrentAsync(TokenServiceBuilder.Alice.Id, userExists ? StoredUserVersion : null, It.IsAny<CancellationToken>())).ReturnsAsync(user);
     }
 }

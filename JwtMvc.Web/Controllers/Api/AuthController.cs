@@ -19,12 +19,12 @@ namespace JwtMvc.Web.Controllers.Api;
 [AllowAnonymous]
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
 [RequestBodyLimit(RequestBodyLimitAttribute.SmallBodyBytes)]
-public sealed class AuthController(SignInService signIn, TokenService tokens) : ControllerBase
+public sealed class AuthController(TokenService tokens) : ControllerBase
 {
     /// <summary>A password sign-in; for a user with two-factor sign-in on, 200 with an mfaToken and no token, no cookie.</summary>
     [HttpPost("login")]
     [EnableRateLimiting(AuthRateLimiting.Policy)]
-    public async Task<Results<Ok<SessionTokenResponse>, Ok<TwoFactorRequiredResponse>, ProblemHttpResult>> Login(LoginRequest request, CancellationToken cancellationToken)
+    public async Task<Results<Ok<SessionTokenResponse>, Ok<TwoFactorRequiredResponse>, ProblemHttpResult>> Login(LoginRequest request, [FromServices] SignInService signIn, CancellationToken cancellationToken)
     {
         var outcome = await signIn.PasswordSignInAsync(request.UserName, request.Password, HttpContext.GetClientInfo(), cancellationToken);
         if (outcome is SignInOutcome.TwoFactorRequired required)

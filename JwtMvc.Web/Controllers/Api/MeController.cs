@@ -12,14 +12,15 @@ namespace JwtMvc.Web.Controllers.Api;
 public sealed class MeController(IUserRecordCache cachedUsers) : ControllerBase
 {
     [HttpGet]
-    public async Task<Results<Ok<MeResponse>, NotFound>> Get(CancellationToken cancellationToken)
+    public async Task<Results<Ok<MeResponse>, NotFound>> Get()
     {
+        // No parameters: MVC then binds nothing, which it would otherwise set up on every call for the cancellation token.
         var userId = User.GetUserId();
 
         // A hit answers without building the scoped reader and the pooled database context under it.
         var user = cachedUsers.TryGet(userId, out var cached)
             ? cached
-            : await HttpContext.RequestServices.GetRequiredService<IUserReader>().FindCachedAsync(userId, cancellationToken);
+            : await HttpContext.RequestServices.GetRequiredService<IUserReader>().FindCachedAsync(userId, HttpContext.RequestAborted);
         if (user is null)
         {
             return TypedResults.NotFound();

@@ -12,8 +12,6 @@ internal sealed class MfaOtpGrant(SecondFactorSignIn secondFactor) : ITokenGrant
 {
     public const string Type = "urn:jwtmvc:params:oauth:grant-type:mfa-otp";
 
-    public string GrantType => Type;
-
     public async Task<Results<Ok<OAuthTokenResponse>, BadRequest<OAuthError>>> HandleAsync(OAuthParameters parameters, ClientInfo client, CancellationToken cancellationToken)
     {
         var mfaToken = parameters.Get("mfa_token");

@@ -5,29 +5,38 @@ namespace JwtMvc.Web.Controllers.Api;
 
 /// <summary>
 /// One OAuth grant of the token endpoint (RFC 6749 §4). The endpoint reads the parameters, picks the grant by
-/// <c>grant_type</c> and returns what the grant answers; a new grant is one more class registered in DI.
+/// <c>grant_type</c> and returns what the grant answers; a new grant is one more class and one more line in
+/// <see cref="TokenGrants"/>.
 /// </summary>
 public interface ITokenGrant
 {
-    string GrantType { get; }
-
     Task<Results<Ok<OAuthTokenResponse>, BadRequest<OAuthError>>> HandleAsync(OAuthParameters parameters, ClientInfo client, CancellationToken cancellationToken);
 }
 
-/// <summary>The grants the token endpoint knows, by <c>grant_type</c>.</summary>
-public sealed class TokenGrants(IEnumerable<ITokenGrant> grants)
+/// <summary>
+/// The grants the token endpoint knows, by <c>grant_type</c>. Each is a keyed service, so a request builds only the
+/// grant it asks for (a refresh does not build the password sign-in and Identity's user manager under it).
+/// </summary>
+public sealed class TokenGrants(IServiceProvider services)
 {
-    private readonly Dictionary<string, ITokenGrant> byType = grants.ToDictionary(g => g.GrantType, StringComparer.Ordinal);
+    private static readonly (string GrantType, Type Implementation)[] Grants =
+    [
+        ("password", typeof(PasswordGrant)),
+        ("refresh_token", typeof(RefreshTokenGrant)),
+        (MfaOtpGrant.Type, typeof(MfaOtpGrant)),
+    ];
 
-    public string Supported => string.Join(", ", byType.Keys);
+    public string Supported => string.Join(", ", Grants.Select(g => g.GrantType));
 
-    public ITokenGrant? Find(string grantType) => byType.GetValueOrDefault(grantType);
+    public ITokenGrant? Find(string grantType) => services.GetKeyedService<ITokenGrant>(grantType);
 
     internal static IServiceCollection AddTokenGrants(IServiceCollection services)
     {
-        services.AddScoped<ITokenGrant, PasswordGrant>();
-        services.AddScoped<ITokenGrant, RefreshTokenGrant>();
-        services.AddScoped<ITokenGrant, MfaOtpGrant>();
+        foreach (var (grantType, implementation) in Grants)
+        {
+            services.AddKeyedScoped(typeof(ITokenGrant), grantType, implementation);
+        }
+
         services.AddScoped<TokenGrants>();
         return services;
     }
@@ -36,8 +45,6 @@ public sealed class TokenGrants(IEnumerable<ITokenGrant> grants)
 /// <summary>RFC 6749 §4.3: <c>username</c> and <c>password</c>.</summary>
 internal sealed class PasswordGrant(SignInService signIn) : ITokenGrant
 {
-    public string GrantType => "password";
-
     public async Task<Results<Ok<OAuthTokenResponse>, BadRequest<OAuthError>>> HandleAsync(OAuthParameters parameters, ClientInfo client, CancellationToken cancellationToken)
     {
         var userName = parameters.Get("username");
@@ -66,8 +73,6 @@ internal sealed class PasswordGrant(SignInService signIn) : ITokenGrant
 /// <summary>RFC 6749 §6: a refresh token, rotated on every use.</summary>
 internal sealed class RefreshTokenGrant(TokenService tokens) : ITokenGrant
 {
-    public string GrantType => "refresh_token";
-
     public async Task<Results<Ok<OAuthTokenResponse>, BadRequest<OAuthError>>> HandleAsync(OAuthParameters parameters, ClientInfo client, CancellationToken cancellationToken)
     {
         var refreshToken = parameters.Get("refresh_token");
