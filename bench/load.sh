@@ -11,8 +11,8 @@
 # Settings (environment): MODE (compare | growth), SIGNING (hs256 | keyring), PEERS ("express identity openiddict
 # floor": any subset), REPEATS (3) alternating rounds, DURATION (5) s per wrk run, WARMUP (20) s of wrk per server
 # first, COLD (5) s measured right after a fresh start, CONNECTIONS (32), THREADS (1) wrk threads, WORKERS (32) refresh
-# clients, REFRESH_SECONDS (10), REFRESH_WARMUP (20), START_RUNS (5), R2R (composite: the linux-x64 publish profile,
-# self-contained with one composite ReadyToRun image; 1: framework-dependent ReadyToRun; 0: a plain publish),
+# clients, REFRESH_SECONDS (10), REFRESH_WARMUP (20), START_RUNS (5), R2R (1: framework-dependent ReadyToRun;
+# composite: the linux-x64-composite publish profile, self-contained with one composite ReadyToRun image; 0: plain),
 # APP_DIR (use this published JwtMvc.Web instead of publishing), PEERS_CACHE (a folder that keeps the published peers
 # between runs), KEEP_WORK (1: keep the temp folder and its logs), APP_ENV (extra VAR=value settings for JwtMvc only,
 # e.g. APP_ENV="DOTNET_TieredPGO=0"),
@@ -36,7 +36,7 @@ WORKERS=${WORKERS:-32}
 REFRESH_SECONDS=${REFRESH_SECONDS:-10}
 REFRESH_WARMUP=${REFRESH_WARMUP:-20}
 START_RUNS=${START_RUNS:-5}
-R2R=${R2R:-composite}
+R2R=${R2R:-1}
 GROWTH_USERS=${GROWTH_USERS:-100000}
 GROWTH_SESSIONS=${GROWTH_SESSIONS:-100000}
 GROWTH_TOKENS=${GROWTH_TOKENS:-1000000}
@@ -121,7 +121,7 @@ wait_for() { # wait_for URL SECONDS PID: until the URL answers 2xx
 # --- build -------------------------------------------------------------------------------------------------------
 PUBLISH_ARGS=()
 case "$R2R" in
-  composite) PUBLISH_ARGS=(-p:PublishProfile=linux-x64) ;; # the production build: self-contained, composite ReadyToRun
+  composite) PUBLISH_ARGS=(-p:PublishProfile=linux-x64-composite) ;; # self-contained, one composite ReadyToRun image
   1) PUBLISH_ARGS=(-r linux-x64 --self-contained false -p:PublishReadyToRun=true) ;;
   0) ;;
   *) die "R2R is composite, 1 or 0" ;;
