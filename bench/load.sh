@@ -131,6 +131,9 @@ if [ -n "${APP_DIR:-}" ]; then # a JwtMvc.Web published before (its R2R setting 
   ln -s "$(cd "$APP_DIR" && pwd)" "$WORK/app"; R2R="as published in $APP_DIR"
 else
   say "publishing JwtMvc.Web (Release, R2R=$R2R)"
+  # Both ahead-of-time builds compile into the same obj/Release/net10.0/linux-x64 folders, and assemblies compiled for a
+  # composite image, reused by the other build, stop the app at start (SIGABRT): start those folders afresh.
+  [ "$R2R" = 0 ] || rm -rf "$ROOT"/JwtMvc.*/obj/Release/net10.0/linux-x64 "$ROOT"/JwtMvc.*/bin/Release/net10.0/linux-x64
   dotnet publish "$ROOT/JwtMvc.Web/JwtMvc.Web.csproj" -c Release -o "$WORK/app" --nologo -v quiet "${PUBLISH_ARGS[@]}" >"$WORK/publish.log" 2>&1 \
     || { cat "$WORK/publish.log" >&2; die "publish failed"; }
 fi
