@@ -81,13 +81,6 @@ internal sealed class SessionStore(AppDbContext db) : ISessionStore
     public async Task<TokenWithSession?> FindTokenWithSessionAsync(string tokenHash, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tokenHash);
-        if (db.Database.IsSqlite())
-        {
-            // A rotation starts here, then may read the user and writes: one connection open for all of it instead of
-            // one per step. The pooled context closes the connection when the request's scope ends.
-            await db.Database.OpenConnectionAsync(cancellationToken);
-        }
-
         var row = await FindTokenWithSessionQuery(db, tokenHash, cancellationToken);
         return row is null ? null : new TokenWithSession(row.Token, row.Session, row.UserVersion);
     }
