@@ -20,11 +20,12 @@ public sealed class SqliteAppDbContext(DbContextOptions<SqliteAppDbContext> opti
         configurationBuilder.Properties<decimal>().HaveConversion<TenThousandthsConverter>();
     }
 
-    private sealed class UtcTicksConverter() : ValueConverter<DateTimeOffset, long>(
+    // Both converters are internal, not private: the compiled model (CompiledModels/Sqlite) creates them.
+    internal sealed class UtcTicksConverter() : ValueConverter<DateTimeOffset, long>(
         value => value.UtcTicks,
         ticks => new DateTimeOffset(ticks, TimeSpan.Zero));
 
-    private sealed class TenThousandthsConverter() : ValueConverter<decimal, long>(
+    internal sealed class TenThousandthsConverter() : ValueConverter<decimal, long>(
         value => (long)(value * TenThousand),
         units => units / TenThousand)
     {
