@@ -127,6 +127,7 @@ public static class DependencyInjection
                             ConnectionString(configuration) ?? DatabaseOptions.DefaultSqliteConnectionString,
                             ContentRoot(serviceProvider)))
                         .AddInterceptors(SqliteConnectionSettings.Instance));
+                services.AddSingleton<SqliteRotationWriter>();
                 break;
             case DatabaseProvider.SqlServer:
                 services.AddDbContext<AppDbContext, SqlServerAppDbContext>(

@@ -8,9 +8,10 @@ namespace JwtMvc.Data.Stores;
 /// <summary>
 /// Sessions and refresh tokens in <see cref="AppDbContext"/>. Writes that must not race (rotation, revocation)
 /// are conditional set-based updates inside a transaction, so they hold across instances sharing one database.
-/// Writes to a SQLite file pass <see cref="SqliteWriteGate"/> first: one writer at a time in this process.
+/// Writes to a SQLite file pass <see cref="SqliteWriteGate"/> first: one writer at a time in this process. On SQLite,
+/// rotations go through <see cref="SqliteRotationWriter"/> (registered only for that provider).
 /// </summary>
-internal sealed class SessionStore(AppDbContext db) : ISessionStore
+internal sealed class SessionStore(AppDbContext db, SqliteRotationWriter? sqliteRotations = null) : ISessionStore
 {
     // Compiled: a rotation starts with this read, and a compiled query skips EF's per-call query-cache lookup. The user's
     // concurrency stamp comes along so that the rotation can reuse this instance's copy of an unchanged user record.
@@ -97,22 +98,15 @@ internal sealed class SessionStore(AppDbContext db) : ISessionStore
         var storedReplacement = ForStorage(replacement);
         var usedTokenId = used.Id;
         var usedTokenHash = used.TokenHash;
+        if (sqliteRotations is not null)
+        {
+            // Group commit: the rotations queued behind one commit share the next write transaction.
+            return await sqliteRotations.RotateAsync(usedTokenId, usedTokenHash, storedReplacement, sealedReplacement, now, cancellationToken);
+        }
 
         return await InWriteTransactionAsync(
             async ct =>
             {
-                if (db.Database.IsSqlite())
-                {
-                    // The same statements without EF's per-call work, which would run inside the write gate (SqliteRotation).
-                    if (!await SqliteRotation.ClaimAsync(db, usedTokenId, storedReplacement, sealedReplacement, now, ct))
-                    {
-                        return false;
-                    }
-
-                    await SqliteRotation.CompleteAsync(db, usedTokenHash, storedReplacement, now, ct);
-                    return true;
-                }
-
                 // The claim: of all concurrent rotations of one token, on any instance, exactly one changes the row.
                 var claimed = await db.RefreshTokens
                     .Where(t => t.Id == usedTokenId

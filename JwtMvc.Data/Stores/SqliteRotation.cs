@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace JwtMvc.Data.Stores;
 
 /// <summary>
-/// The write of a rotation on SQLite as two plain commands inside the store's write transaction: the claim (a
+/// The write of a rotation on SQLite as two plain commands inside <see cref="SqliteRotationWriter"/>'s write transaction: the claim (a
 /// conditional UPDATE whose row count decides, as in the EF path), then one batch that inserts the replacement, forgets
 /// the predecessor's sealed copy and touches the session. The statements are exactly the EF path's; what is gone is
 /// EF's per-call work (expression parameter extraction, query-cache lookups, change tracking for the insert), which ran
@@ -58,7 +58,7 @@ internal static class SqliteRotation
     {
         var command = db.Database.GetDbConnection().CreateCommand();
         command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction()
-            ?? throw new InvalidOperationException("A rotation's commands run inside the store's write transaction.");
+            ?? throw new InvalidOperationException("A rotation's commands run inside the writer's transaction.");
         return command;
     }
 
