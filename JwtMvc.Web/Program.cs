@@ -11,7 +11,7 @@ builder.Services.AddJwtMvcWeb(builder.Configuration);
 var app = builder.Build();
 
 // The database is made ready (migrations, seeding) on a second thread while this one builds the pipeline, which needs
-// no database, so the two overlap (a shorter start on two cores or more, docs/PERFORMANCE.md). Both finish before the first request.
+// no database: on two cores or more the start is shorter (docs/PERFORMANCE.md). Both finish before the host starts.
 var databaseReady = Task.Run(() => app.PrepareDatabaseAsync());
 app.UseJwtMvcPipeline();
 await databaseReady;
