@@ -46,10 +46,11 @@ internal static class Sessions
         return (session, token);
     }
 
-    public static RefreshToken NewToken(Session session) => new()
+    /// <summary>A new token of <paramref name="session"/>; with <paramref name="tokenHash"/>, one that takes that hash.</summary>
+    public static RefreshToken NewToken(Session session, string? tokenHash = null) => new()
     {
         Id = Guid.NewGuid(),
-        TokenHash = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)),
+        TokenHash = tokenHash ?? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)),
         SessionId = session.Id,
         UserId = session.UserId,
         CreatedAt = session.CreatedAt,

@@ -11,6 +11,8 @@ using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Scaffolding;
 using Microsoft.Extensions.DependencyInjection;
 
+using JwtMvc.Tests.Support;
+
 namespace JwtMvc.Tests.Integration.Data;
 
 /// <summary>
@@ -22,8 +24,6 @@ namespace JwtMvc.Tests.Integration.Data;
 [TestFixture]
 public sealed partial class CompiledModelTests
 {
-    private static readonly Lazy<string> RepositoryRoot = new(FindRepositoryRoot);
-
     [Test]
     public void The_running_contexts_use_the_compiled_models()
     {
@@ -42,7 +42,7 @@ public sealed partial class CompiledModelTests
     public void The_compiled_model_in_the_repository_is_the_one_the_model_builds_today(Type contextType, string provider)
     {
         // Arrange
-        var folder = Path.Combine(RepositoryRoot.Value, "JwtMvc.Data", "CompiledModels", provider);
+        var folder = Path.Combine(Repository.Root, "JwtMvc.Data", "CompiledModels", provider);
         var scratch = Directory.CreateTempSubdirectory("jwtmvc-compiled-model-");
         try
         {
@@ -110,17 +110,4 @@ public sealed partial class CompiledModelTests
 
     [GeneratedRegex("""modelId: new Guid\("[0-9a-f-]{36}"\)""")]
     private static partial Regex ModelId();
-
-    private static string FindRepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "JwtMvc.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("JwtMvc.sln was not found above the test output folder.");
-    }
 }

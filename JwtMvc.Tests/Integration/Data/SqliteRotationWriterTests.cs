@@ -37,16 +37,7 @@ public sealed class SqliteRotationWriterTests
         var (first, firstToken) = await _data.CreateSessionAsync(userId);
         var (second, secondToken) = await _data.CreateSessionAsync(userId);
         var (third, thirdToken) = await _data.CreateSessionAsync(userId);
-        var fresh = Sessions.NewToken(second);
-        var duplicate = new RefreshToken
-        {
-            Id = fresh.Id,
-            TokenHash = firstToken.TokenHash,
-            SessionId = fresh.SessionId,
-            UserId = fresh.UserId,
-            CreatedAt = fresh.CreatedAt,
-            ExpiresAt = fresh.ExpiresAt,
-        };
+        var duplicate = Sessions.NewToken(second, tokenHash: firstToken.TokenHash);
         var now = _data.Time.GetUtcNow();
 
         // Act

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
+using JwtMvc.Tests.Support;
+
 namespace JwtMvc.Tests.Unit.Web;
 
 /// <summary>
@@ -10,8 +12,6 @@ namespace JwtMvc.Tests.Unit.Web;
 public sealed partial class LibmanManifestTests
 {
     private const string LibFolder = "JwtMvc.Web/wwwroot/lib";
-
-    private static readonly Lazy<string> RepositoryRoot = new(FindRepositoryRoot);
 
     public static IEnumerable<TestCaseData> Libraries() =>
         ReadManifest().Libraries.Select(l => new TestCaseData(l).SetArgDisplayNames(l.Library));
@@ -34,7 +34,7 @@ public sealed partial class LibmanManifestTests
     {
         var declared = ReadManifest().Libraries.Select(l => l.Destination.TrimEnd('/')).ToList();
 
-        var folders = Directory.GetDirectories(Path.Combine(RepositoryRoot.Value, LibFolder))
+        var folders = Directory.GetDirectories(Path.Combine(Repository.Root, LibFolder))
             .Select(d => $"{LibFolder}/{Path.GetFileName(d)}");
 
         Assert.That(folders, Is.SubsetOf(declared), "every library under wwwroot/lib should be declared in libman.json");
@@ -43,7 +43,7 @@ public sealed partial class LibmanManifestTests
     [TestCaseSource(nameof(Libraries))]
     public void The_library_folder_holds_exactly_the_declared_files(LibmanLibrary library)
     {
-        var folder = Path.Combine(RepositoryRoot.Value, library.Destination);
+        var folder = Path.Combine(Repository.Root, library.Destination);
         Assert.That(Directory.Exists(folder), Is.True, $"{library.Library} should be installed in {library.Destination}");
 
         var present = Directory.GetFiles(folder, "*", SearchOption.AllDirectories)
@@ -57,7 +57,7 @@ public sealed partial class LibmanManifestTests
     public void The_version_in_every_file_header_is_the_declared_version(LibmanLibrary library)
     {
         var declaredVersion = library.Library[(library.Library.LastIndexOf('@') + 1)..];
-        var folder = Path.Combine(RepositoryRoot.Value, library.Destination);
+        var folder = Path.Combine(Repository.Root, library.Destination);
         var sources = library.Files.Where(f => f.EndsWith(".js", StringComparison.Ordinal) || f.EndsWith(".css", StringComparison.Ordinal)).ToList();
         Assert.That(sources, Is.Not.Empty, $"{library.Library} should ship at least one script or stylesheet");
 
@@ -92,22 +92,9 @@ public sealed partial class LibmanManifestTests
 
     private static LibmanManifest ReadManifest()
     {
-        var json = File.ReadAllText(Path.Combine(RepositoryRoot.Value, "libman.json"));
+        var json = File.ReadAllText(Path.Combine(Repository.Root, "libman.json"));
         return JsonSerializer.Deserialize<LibmanManifest>(json, new JsonSerializerOptions(JsonSerializerDefaults.Web))
             ?? throw new InvalidOperationException("libman.json is empty");
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "JwtMvc.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("JwtMvc.sln was not found above the test output folder.");
     }
 }
 
