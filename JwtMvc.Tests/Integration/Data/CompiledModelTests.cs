@@ -1,8 +1,8 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
 
-using JwtMvc.Data;
 using JwtMvc.Data.Providers;
+using JwtMvc.Tests.Support;
 
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
@@ -10,8 +10,6 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Scaffolding;
 using Microsoft.Extensions.DependencyInjection;
-
-using JwtMvc.Tests.Support;
 
 namespace JwtMvc.Tests.Integration.Data;
 
@@ -95,14 +93,11 @@ public sealed partial class CompiledModelTests
             });
     }
 
-    private static DbContext CreateContext(Type contextType)
-    {
-        // Identity shapes its tables from the schema version in the context's application services (IdentitySchema).
-        var identity = IdentitySchema.DesignTimeServices();
-        return contextType == typeof(SqliteAppDbContext)
-            ? new SqliteAppDbContext(new DbContextOptionsBuilder<SqliteAppDbContext>().UseSqlite("Data Source=:memory:").UseApplicationServiceProvider(identity).Options)
-            : new SqlServerAppDbContext(new DbContextOptionsBuilder<SqlServerAppDbContext>().UseSqlServer("Server=unused;Database=unused").UseApplicationServiceProvider(identity).Options);
-    }
+    // The contexts `dotnet ef` builds: the project's design-time factories (Identity's schema version included; they
+    // never connect).
+    private static DbContext CreateContext(Type contextType) => contextType == typeof(SqliteAppDbContext)
+        ? new SqliteAppDbContextDesignTimeFactory().CreateDbContext([])
+        : new SqlServerAppDbContextDesignTimeFactory().CreateDbContext([]);
 
     // Every generation draws a new model id; nothing else may differ.
     private static string Normalize(string code) =>
