@@ -2,6 +2,8 @@ using System.Threading.Channels;
 
 using JwtMvc.Core.Auth;
 
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace JwtMvc.Data.Stores;
@@ -11,8 +13,9 @@ namespace JwtMvc.Data.Stores;
 /// written together in the next one. Each is still decided by its own conditional UPDATE (<see cref="SqliteRotation"/>),
 /// in queue order, so of two rotations of one token the later one finds it used, as before, whether they share a
 /// transaction or not. What they share is the work per write transaction: the write gate, BEGIN and COMMIT with its
-/// WAL writes, and the connection open (docs/PERFORMANCE.md). Nothing is delayed to form a group: a rotation that
-/// arrives while the writer is idle is written at once, alone.
+/// WAL writes (docs/PERFORMANCE.md). The writer keeps one connection open, with the rotation's statements prepared on
+/// it once. Nothing is delayed to form a group: a rotation that arrives while the writer is idle is written at once,
+/// alone.
 /// </summary>
 /// <remarks>
 /// A group whose transaction fails is rolled back whole and its rotations are written again one per transaction, so
@@ -26,6 +29,7 @@ internal sealed class SqliteRotationWriter : IAsyncDisposable
     private readonly Channel<Rotation> queue = Channel.CreateUnbounded<Rotation>(new UnboundedChannelOptions { SingleReader = true });
     private readonly IServiceScopeFactory scopes;
     private readonly Task writing;
+    private WriterConnection? connection;
 
     public SqliteRotationWriter(IServiceScopeFactory scopes)
     {
@@ -55,6 +59,11 @@ internal sealed class SqliteRotationWriter : IAsyncDisposable
     {
         queue.Writer.TryComplete();
         await writing;
+        if (connection is not null)
+        {
+            await connection.DisposeAsync();
+            connection = null;
+        }
     }
 
     private async Task WriteAsync()
@@ -111,28 +120,73 @@ internal sealed class SqliteRotationWriter : IAsyncDisposable
     // The outcomes are set only after the commit: a caller told "claimed" can rely on the rotation being stored.
     private async Task CommitAsync(IReadOnlyList<Rotation> group)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        connection ??= await WriterConnection.OpenAsync(scopes);
         var claimed = new bool[group.Count];
-        using (await SqliteWriteGate.EnterAsync(db, CancellationToken.None))
+        try
         {
-            await using var transaction = await db.Database.BeginTransactionAsync();
-            for (var i = 0; i < group.Count; i++)
+            var db = connection.Db;
+            using (await SqliteWriteGate.EnterAsync(db, CancellationToken.None))
             {
-                var rotation = group[i];
-                claimed[i] = await SqliteRotation.ClaimAsync(db, rotation.UsedTokenId, rotation.Replacement, rotation.SealedReplacement, rotation.Now, CancellationToken.None);
-                if (claimed[i])
+                await using var transaction = await db.Database.BeginTransactionAsync();
+                var dbTransaction = transaction.GetDbTransaction();
+                for (var i = 0; i < group.Count; i++)
                 {
-                    await SqliteRotation.CompleteAsync(db, rotation.UsedTokenHash, rotation.Replacement, rotation.Now, CancellationToken.None);
+                    var rotation = group[i];
+                    claimed[i] = await connection.Rotation.ClaimAsync(
+                        dbTransaction, rotation.UsedTokenId, rotation.Replacement, rotation.SealedReplacement, rotation.Now, CancellationToken.None);
+                    if (claimed[i])
+                    {
+                        await connection.Rotation.CompleteAsync(dbTransaction, rotation.UsedTokenHash, rotation.Replacement, rotation.Now, CancellationToken.None);
+                    }
                 }
-            }
 
-            await transaction.CommitAsync();
+                await transaction.CommitAsync();
+            }
+        }
+        catch (Exception)
+        {
+            // Whatever failed, the next transaction starts on a fresh connection.
+            await connection.DisposeAsync();
+            connection = null;
+            throw;
         }
 
         for (var i = 0; i < group.Count; i++)
         {
             group[i].Outcome.TrySetResult(claimed[i]);
+        }
+    }
+
+    /// <summary>
+    /// The writer's own connection, open from its first rotation until the writer is disposed, and the rotation's
+    /// commands prepared on it once. Only the writer's loop uses it, one group at a time.
+    /// </summary>
+    private sealed class WriterConnection(AsyncServiceScope scope, AppDbContext db, SqliteRotation rotation) : IAsyncDisposable
+    {
+        public AppDbContext Db { get; } = db;
+
+        public SqliteRotation Rotation { get; } = rotation;
+
+        public static async Task<WriterConnection> OpenAsync(IServiceScopeFactory scopes)
+        {
+            var scope = scopes.CreateAsyncScope();
+            try
+            {
+                var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+                await db.Database.OpenConnectionAsync();
+                return new WriterConnection(scope, db, new SqliteRotation(db));
+            }
+            catch
+            {
+                await scope.DisposeAsync();
+                throw;
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            Rotation.Dispose();
+            await scope.DisposeAsync();
         }
     }
 
