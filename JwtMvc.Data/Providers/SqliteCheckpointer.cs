@@ -45,6 +45,7 @@ internal sealed partial class SqliteCheckpointer(IServiceScopeFactory scopes, Ti
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         if (SqliteConnectionStrings.IsFile(new SqliteConnectionStringBuilder(db.Database.GetConnectionString())))
         {
+            // As a pragma, a checkpoint that finds another one running (another instance on the file) is not an error.
             await db.Database.ExecuteSqlRawAsync("PRAGMA wal_checkpoint(PASSIVE);", cancellationToken);
         }
     }

@@ -20,7 +20,7 @@ namespace JwtMvc.Data.Stores;
 /// <remarks>
 /// One instance per connection, used for every rotation written on it: Microsoft.Data.Sqlite keeps the statements a
 /// command has prepared until its text or connection changes, so SQLite parses and plans the four statements once per
-/// connection instead of once per rotation (a third of the writer's CPU before).
+/// connection instead of once per rotation (that cut the writer's CPU per rotation by about a sixth).
 /// </remarks>
 internal sealed class SqliteRotation : IDisposable
 {
