@@ -33,7 +33,7 @@ internal sealed class SqliteRotation : IDisposable
     {
         tokens = db.Model.FindEntityType(typeof(RefreshToken))!;
         sessions = db.Model.FindEntityType(typeof(Session))!;
-        var statements = Statements.For(tokens, sessions);
+        var statements = new Statements(tokens, sessions); // built once per connection, with the commands
         var connection = db.Database.GetDbConnection();
         claim = connection.CreateCommand();
         claim.CommandText = statements.Claim;
@@ -93,9 +93,7 @@ internal sealed class SqliteRotation : IDisposable
 
     private sealed class Statements
     {
-        private static Statements? cached;
-
-        private Statements(IEntityType tokens, IEntityType sessions)
+        public Statements(IEntityType tokens, IEntityType sessions)
         {
             var t = new Names(tokens);
             var s = new Names(sessions);
@@ -119,9 +117,6 @@ internal sealed class SqliteRotation : IDisposable
         public string Claim { get; }
 
         public string Complete { get; }
-
-        // One model per context type and process: SQLite is the only provider that takes this path.
-        public static Statements For(IEntityType tokens, IEntityType sessions) => cached ??= new Statements(tokens, sessions);
 
         private sealed class Names(IEntityType entity)
         {
