@@ -128,6 +128,7 @@ public static class DependencyInjection
                             ContentRoot(serviceProvider)))
                         .AddInterceptors(SqliteConnectionSettings.Instance));
                 services.AddSingleton<SqliteRotationWriter>();
+                services.AddSingleton<SqliteTokenReader>();
                 services.AddHostedService<SqliteCheckpointer>();
                 break;
             case DatabaseProvider.SqlServer:

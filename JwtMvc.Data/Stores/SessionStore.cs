@@ -9,11 +9,12 @@ namespace JwtMvc.Data.Stores;
 /// Sessions and refresh tokens in <see cref="AppDbContext"/>. Writes that must not race (rotation, revocation)
 /// are conditional set-based updates inside a transaction, so they hold across instances sharing one database.
 /// Writes to a SQLite file pass <see cref="SqliteWriteGate"/> first: one writer at a time in this process. On SQLite,
-/// rotations go through <see cref="SqliteRotationWriter"/> (registered only for that provider).
+/// rotations go through <see cref="SqliteRotationWriter"/>, and their first read through <see cref="SqliteTokenReader"/> (both
+/// registered only for that provider).
 /// </summary>
-internal sealed class SessionStore(AppDbContext db, SqliteRotationWriter? sqliteRotations = null) : ISessionStore
+internal sealed class SessionStore(AppDbContext db, SqliteRotationWriter? sqliteRotations = null, SqliteTokenReader? sqliteReads = null) : ISessionStore
 {
-    // Compiled: a rotation starts with this read, and a compiled query skips EF's per-call query-cache lookup. The user's
+    // Compiled (on SQL Server; SQLite reads through SqliteTokenReader): a rotation starts with this read, and a compiled query skips EF's per-call query-cache lookup. The user's
     // concurrency stamp comes along so that the rotation can reuse this instance's copy of an unchanged user record.
     // TokenHash is unique, so FirstOrDefault is the single row (no LIMIT 2 check needed).
     private static readonly Func<AppDbContext, string, CancellationToken, Task<TokenSessionRow?>> FindTokenWithSessionQuery = EF.CompileAsyncQuery(
@@ -82,6 +83,12 @@ internal sealed class SessionStore(AppDbContext db, SqliteRotationWriter? sqlite
     public async Task<TokenWithSession?> FindTokenWithSessionAsync(string tokenHash, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tokenHash);
+        if (sqliteReads is not null && db.Database.CurrentTransaction is null)
+        {
+            // Its own connection: it could not see this context's uncommitted writes, hence only outside a transaction.
+            return await sqliteReads.FindTokenWithSessionAsync(tokenHash, cancellationToken);
+        }
+
         var row = await FindTokenWithSessionQuery(db, tokenHash, cancellationToken);
         return row is null ? null : new TokenWithSession(row.Token, row.Session, row.UserVersion);
     }

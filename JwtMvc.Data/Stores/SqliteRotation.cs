@@ -104,7 +104,7 @@ internal sealed class SqliteRotation : IDisposable
 
             var properties = tokens.GetProperties().ToList();
             var insert = new StringBuilder($"INSERT INTO {t.Table} (")
-                .AppendJoin(", ", properties.Select(p => Names.Quote(p.GetColumnName())))
+                .AppendJoin(", ", properties.Select(p => SqliteSql.Quote(p.GetColumnName())))
                 .Append(") VALUES (")
                 .AppendJoin(", ", properties.Select((_, i) => "$p" + i))
                 .Append(");");
@@ -120,11 +120,9 @@ internal sealed class SqliteRotation : IDisposable
 
         private sealed class Names(IEntityType entity)
         {
-            public string Table { get; } = Quote(entity.GetTableName()!);
+            public string Table { get; } = SqliteSql.Quote(entity.GetTableName()!);
 
-            public string this[string property] => Quote(entity.FindProperty(property)!.GetColumnName());
-
-            public static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+            public string this[string property] => SqliteSql.Quote(entity.FindProperty(property)!.GetColumnName());
         }
     }
 }
