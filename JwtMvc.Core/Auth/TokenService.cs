@@ -288,7 +288,7 @@ public sealed partial class TokenService(
         var token = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(RefreshTokenBytes));
         var stored = new RefreshToken
         {
-            Id = Guid.NewGuid(),
+            Id = Guid.CreateVersion7(now), // time-ordered: SQLite keeps the id as text, so a new row lands at the end of the key index, not on a random page
             TokenHash = Hash(token),
             SessionId = session.Id,
             UserId = session.UserId,

@@ -65,6 +65,29 @@ public sealed class TokenServiceTests
     }
 
     [Test]
+    public async Task A_rotated_token_gets_a_time_ordered_id_from_the_clock_so_new_rows_append_to_the_key_index()
+    {
+        var service = builder.Build();
+        var issued = await service.StartSessionAsync(TokenServiceBuilder.Alice, Client, CancellationToken.None);
+        RefreshToken? replacement = null;
+        ArrangeStoredFamily();
+        builder.Store.Setup(s => s.TryRotateAsync(It.IsAny<RefreshToken>(), It.IsAny<RefreshToken>(), It.IsAny<byte[]?>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
+            .Callback<RefreshToken, RefreshToken, byte[]?, DateTimeOffset, CancellationToken>((_, r, _, _, _) => replacement = r)
+            .ReturnsAsync(true);
+        builder.Clock.Advance(TimeSpan.FromHours(5));
+
+        await service.RefreshAsync(issued.RefreshToken, Client, CancellationToken.None);
+
+        // A version 7 GUID starts with the Unix time in milliseconds (48 bits), so its text sorts by creation time.
+        var id = replacement!.Id;
+        Assert.Multiple(() =>
+        {
+            Assert.That(id.Version, Is.EqualTo(7));
+            Assert.That(Convert.ToInt64(id.ToString("N")[..12], 16), Is.EqualTo(builder.Clock.GetUtcNow().ToUnixTimeMilliseconds()));
+        });
+    }
+
+    [Test]
     public async Task Refreshing_rebuilds_the_access_token_claims_from_the_current_user_record()
     {
         var service = builder.Build();
