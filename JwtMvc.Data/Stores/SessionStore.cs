@@ -14,8 +14,9 @@ namespace JwtMvc.Data.Stores;
 /// </summary>
 internal sealed class SessionStore(AppDbContext db, SqliteRotationWriter? sqliteRotations = null, SqliteTokenReader? sqliteReads = null) : ISessionStore
 {
-    // Compiled (on SQL Server; SQLite reads through SqliteTokenReader): a rotation starts with this read, and a compiled query skips EF's per-call query-cache lookup. The user's
-    // concurrency stamp comes along so that the rotation can reuse this instance's copy of an unchanged user record.
+    // Compiled: a rotation starts with this read (on SQLite, through SqliteTokenReader outside a transaction), and a
+    // compiled query skips EF's per-call query-cache lookup. The user's concurrency stamp comes along so that the
+    // rotation can reuse this instance's copy of an unchanged user record.
     // TokenHash is unique, so FirstOrDefault is the single row (no LIMIT 2 check needed).
     private static readonly Func<AppDbContext, string, CancellationToken, Task<TokenSessionRow?>> FindTokenWithSessionQuery = EF.CompileAsyncQuery(
         (AppDbContext context, string tokenHash, CancellationToken _) => (

@@ -108,6 +108,7 @@ internal sealed class SqliteTokenReader(IServiceScopeFactory scopes) : IAsyncDis
         private readonly string text;
         private readonly IProperty hashProperty;
         private readonly int sessionOffset;
+        private readonly int sessionKeyOrdinal;
         private readonly int stampOrdinal;
         private readonly Func<DbDataReader, int, RefreshToken> readToken;
         private readonly Func<DbDataReader, int, Session> readSession;
@@ -121,6 +122,8 @@ internal sealed class SqliteTokenReader(IServiceScopeFactory scopes) : IAsyncDis
             var sessionProperties = sessions.GetProperties().ToList();
             hashProperty = tokens.FindProperty(nameof(RefreshToken.TokenHash))!;
             sessionOffset = tokenProperties.Count;
+            var sessionKey = sessions.FindPrimaryKey()!.Properties.Single();
+            sessionKeyOrdinal = sessionOffset + sessionProperties.IndexOf(sessionKey);
             stampOrdinal = tokenProperties.Count + sessionProperties.Count;
             readToken = Materializer<RefreshToken>(tokenProperties);
             readSession = Materializer<Session>(sessionProperties);
@@ -132,7 +135,7 @@ internal sealed class SqliteTokenReader(IServiceScopeFactory scopes) : IAsyncDis
                 + string.Join(", ", tokenProperties.Select(p => Column("t", p)).Concat(sessionProperties.Select(p => Column("s", p))))
                 + ", " + Column("u", users.FindProperty(nameof(AppUser.ConcurrencyStamp))!)
                 + $" FROM {SqliteSql.Quote(tokens.GetTableName()!)} AS t"
-                + $" LEFT JOIN {SqliteSql.Quote(sessions.GetTableName()!)} AS s ON {Column("s", sessions.FindPrimaryKey()!.Properties.Single())} = {Column("t", tokenKey)}"
+                + $" LEFT JOIN {SqliteSql.Quote(sessions.GetTableName()!)} AS s ON {Column("s", sessionKey)} = {Column("t", tokenKey)}"
                 + $" LEFT JOIN {SqliteSql.Quote(users.GetTableName()!)} AS u ON {Column("u", users.FindPrimaryKey()!.Properties.Single())} = {Column("t", tokenUser)}"
                 + $" WHERE {Column("t", hashProperty)} = $hash LIMIT 1;";
         }
@@ -149,7 +152,7 @@ internal sealed class SqliteTokenReader(IServiceScopeFactory scopes) : IAsyncDis
         // A LEFT JOIN that found no session leaves its key column null; the session's key is never null otherwise.
         public TokenWithSession Materialize(DbDataReader reader) => new(
             readToken(reader, 0),
-            reader.IsDBNull(sessionOffset) ? null : readSession(reader, sessionOffset),
+            reader.IsDBNull(sessionKeyOrdinal) ? null : readSession(reader, sessionOffset),
             reader.IsDBNull(stampOrdinal) ? null : reader.GetString(stampOrdinal));
 
         // (reader, first ordinal) => new T { P0 = column 0, P1 = column 1, ... }: each column read by the method its EF

@@ -86,6 +86,34 @@ public sealed class SqliteTokenReaderTests
     }
 
     [Test]
+    public async Task A_token_whose_session_and_user_rows_are_gone_reads_with_neither()
+    {
+        // Arrange: the foreign keys would delete the token with them; with them off, the token stays behind alone.
+        var userId = await _data.CreateUserAsync();
+        var (session, token) = await _data.CreateSessionAsync(userId);
+        await using (var scope = _data.NewScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            await db.Database.OpenConnectionAsync();
+            await db.Database.ExecuteSqlRawAsync("PRAGMA foreign_keys = OFF;");
+            await db.Sessions.Where(s => s.Id == session.Id).ExecuteDeleteAsync();
+            await db.Users.Where(u => u.Id == userId).ExecuteDeleteAsync();
+            await db.Database.ExecuteSqlRawAsync("PRAGMA foreign_keys = ON;");
+        }
+
+        // Act
+        var found = await Reader.FindTokenWithSessionAsync(token.TokenHash, CancellationToken.None);
+
+        // Assert
+        Assert.Multiple(() =>
+        {
+            Assert.That(found?.Token.Id, Is.EqualTo(token.Id), "the token itself is found");
+            Assert.That(found?.Session, Is.Null, "no session");
+            Assert.That(found?.UserVersion, Is.Null, "no user stamp");
+        });
+    }
+
+    [Test]
     public async Task A_read_on_a_kept_connection_sees_a_rotation_committed_after_the_read_before_it()
     {
         // Arrange: the first read leaves its connection in the reader's pool; the rotation commits on the writer's.
