@@ -161,32 +161,18 @@ internal sealed class SqliteRotationWriter : IAsyncDisposable
     /// The writer's own connection, open from its first rotation until the writer is disposed, and the rotation's
     /// commands prepared on it once. Only the writer's loop uses it, one group at a time.
     /// </summary>
-    private sealed class WriterConnection(AsyncServiceScope scope, AppDbContext db, SqliteRotation rotation) : IAsyncDisposable
+    private sealed class WriterConnection(KeptConnection kept) : IAsyncDisposable
     {
-        public AppDbContext Db { get; } = db;
+        public AppDbContext Db => kept.Db;
 
-        public SqliteRotation Rotation { get; } = rotation;
+        public SqliteRotation Rotation { get; } = new(kept.Db);
 
-        public static async Task<WriterConnection> OpenAsync(IServiceScopeFactory scopes)
-        {
-            var scope = scopes.CreateAsyncScope();
-            try
-            {
-                var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-                await db.Database.OpenConnectionAsync();
-                return new WriterConnection(scope, db, new SqliteRotation(db));
-            }
-            catch
-            {
-                await scope.DisposeAsync();
-                throw;
-            }
-        }
+        public static async Task<WriterConnection> OpenAsync(IServiceScopeFactory scopes) => new(await KeptConnection.OpenAsync(scopes));
 
         public async ValueTask DisposeAsync()
         {
             Rotation.Dispose();
-            await scope.DisposeAsync();
+            await kept.DisposeAsync();
         }
     }
 

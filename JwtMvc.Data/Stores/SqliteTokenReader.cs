@@ -70,23 +70,21 @@ internal sealed class SqliteTokenReader(IServiceScopeFactory scopes) : IAsyncDis
     private async Task<ReaderConnection> OpenAsync()
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed), this);
-        var scope = scopes.CreateAsyncScope();
+        var kept = await KeptConnection.OpenAsync(scopes);
         try
         {
-            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-            await db.Database.OpenConnectionAsync(); // through EF: the connection gets the app's SQLite settings
-            query ??= new Query(db.Model);
-            return new ReaderConnection(scope, query.Prepare(db.Database.GetDbConnection()), query);
+            query ??= new Query(kept.Db.Model);
+            return new ReaderConnection(kept, query.Prepare(kept.Db.Database.GetDbConnection()), query); // preparing fails on a file without the tables
         }
         catch
         {
-            await scope.DisposeAsync();
+            await kept.DisposeAsync();
             throw;
         }
     }
 
-    /// <summary>One open connection (its pooled context held by its own scope) and the SELECT prepared on it.</summary>
-    private sealed class ReaderConnection(AsyncServiceScope scope, DbCommand select, Query query) : IAsyncDisposable
+    /// <summary>One kept connection and the SELECT prepared on it.</summary>
+    private sealed class ReaderConnection(KeptConnection kept, DbCommand select, Query query) : IAsyncDisposable
     {
         public async Task<TokenWithSession?> FindAsync(string tokenHash, CancellationToken cancellationToken)
         {
@@ -98,7 +96,7 @@ internal sealed class SqliteTokenReader(IServiceScopeFactory scopes) : IAsyncDis
         public async ValueTask DisposeAsync()
         {
             await select.DisposeAsync();
-            await scope.DisposeAsync();
+            await kept.DisposeAsync();
         }
     }
 
