@@ -111,7 +111,7 @@ internal static class GrowthSeeder
 
     /// <summary>
     /// Active sessions, each with a rotated chain of refresh tokens: every token but the last used and naming its
-    /// successor, as rotations leave them. The tokens are random hashes: nobody holds them.
+    /// successor, every token but the first naming its predecessor, as rotations leave them. The tokens are random hashes: nobody holds them.
     /// </summary>
     private static async Task SeedSessionsAsync(SqliteConnection connection, string[] userIds, int sessions, int tokens)
     {
@@ -124,10 +124,10 @@ internal static class GrowthSeeder
         var s = Parameters(insertSession, "$id", "$user", "$created", "$used", "$expires");
         var insertToken = connection.CreateCommand();
         insertToken.CommandText = """
-            INSERT INTO RefreshTokens (Id, TokenHash, SessionId, UserId, CreatedAt, ExpiresAt, UsedAt, ReplacedByHash, IpAddress, UserAgent)
-            VALUES ($id, $hash, $session, $user, $created, $expires, $used, $next, '127.0.0.1', 'seed-growth')
+            INSERT INTO RefreshTokens (Id, TokenHash, SessionId, UserId, CreatedAt, ExpiresAt, UsedAt, ReplacesId, ReplacedByHash, IpAddress, UserAgent)
+            VALUES ($id, $hash, $session, $user, $created, $expires, $used, $previous, $next, '127.0.0.1', 'seed-growth')
             """;
-        var t = Parameters(insertToken, "$id", "$hash", "$session", "$user", "$created", "$expires", "$used", "$next");
+        var t = Parameters(insertToken, "$id", "$hash", "$session", "$user", "$created", "$expires", "$used", "$previous", "$next");
 
         var perSession = tokens / sessions;
         var extra = tokens % sessions;
@@ -146,20 +146,24 @@ internal static class GrowthSeeder
             insertSession.ExecuteNonQuery();
 
             var hash = NewHash();
+            string? previous = null;
             for (var k = 0; k < chain; k++)
             {
                 var last = k == chain - 1;
                 var next = last ? null : NewHash();
-                t[0].Value = Guid.NewGuid().ToString().ToUpperInvariant();
+                var id = Guid.NewGuid().ToString().ToUpperInvariant();
+                t[0].Value = id;
                 t[1].Value = hash;
                 t[2].Value = sessionId;
                 t[3].Value = userId;
                 t[4].Value = created.AddMinutes(k * 15).UtcTicks;
                 t[5].Value = expires;
                 t[6].Value = last ? DBNull.Value : created.AddMinutes((k + 1) * 15).UtcTicks;
-                t[7].Value = (object?)next ?? DBNull.Value;
+                t[7].Value = (object?)previous ?? DBNull.Value;
+                t[8].Value = (object?)next ?? DBNull.Value;
                 insertToken.ExecuteNonQuery();
                 hash = next!;
+                previous = id;
             }
         });
     }

@@ -222,10 +222,11 @@ double_spends() { # double_spends DB AGENT EXPECTED_USED
   tokens=$(q "SELECT COUNT(*) FROM RefreshTokens t JOIN Sessions s ON s.Id = t.SessionId WHERE $rot")
   used=$(q "SELECT COUNT(*) FROM RefreshTokens t JOIN Sessions s ON s.Id = t.SessionId WHERE $rot AND t.UsedAt IS NOT NULL")
   revoked=$(q "SELECT COUNT(*) FROM Sessions s WHERE ($rot OR $racecond) AND s.RevokedAt IS NOT NULL")
-  # A token spent twice leaves more children than claims, or one parent named by two children.
+  # A token spent twice leaves more children than claims, or one parent named by two children; every child names
+  # its parent (ReplacesId) and is named by it (ReplacedByHash).
   twice=$(q "SELECT COUNT(*) FROM (SELECT ReplacedByHash FROM RefreshTokens WHERE ReplacedByHash IS NOT NULL GROUP BY ReplacedByHash HAVING COUNT(*) > 1)")
   orphans=$(q "SELECT COUNT(*) FROM RefreshTokens c JOIN Sessions s ON s.Id = c.SessionId WHERE $rot
-    AND c.CreatedAt > s.CreatedAt AND NOT EXISTS (SELECT 1 FROM RefreshTokens p WHERE p.ReplacedByHash = c.TokenHash AND p.SessionId = c.SessionId)")
+    AND c.CreatedAt > s.CreatedAt AND NOT EXISTS (SELECT 1 FROM RefreshTokens p WHERE p.Id = c.ReplacesId AND p.ReplacedByHash = c.TokenHash AND p.SessionId = c.SessionId)")
   race=$(q "SELECT COUNT(*) FROM Sessions s WHERE $racecond AND (SELECT COUNT(*) FROM RefreshTokens t WHERE t.SessionId = s.Id) > 2")
   echo "   database ($agent): $sessions sessions, $tokens tokens, $used used (client: $expected), $revoked revoked, $twice named twice, $orphans orphans, $race races with 2 winners" >&2
   local n=$(( (tokens - sessions) - used + twice + orphans + race + revoked ))

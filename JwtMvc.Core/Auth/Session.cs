@@ -59,6 +59,9 @@ public sealed class RefreshToken
 
     public DateTimeOffset? RevokedAt { get; set; }
 
+    /// <summary>The token this one replaced; null for a session's first token.</summary>
+    public Guid? ReplacesId { get; init; }
+
     /// <summary>Hash of the token that replaced this one when it was rotated.</summary>
     public string? ReplacedByHash { get; set; }
 

@@ -25,7 +25,8 @@ internal sealed class RefreshTokenConfiguration : IEntityTypeConfiguration<Refre
 
         builder.HasIndex(t => t.TokenHash).IsUnique();
         builder.HasIndex(t => t.SessionId);
-        builder.HasIndex(t => t.ReplacedByHash); // a rotation forgets the sealed copy its predecessor kept
+        // No index on ReplacedByHash: a rotation finds the predecessor whose sealed copy it forgets by ReplacesId, the
+        // primary key, instead of inserting into a third random-keyed index.
 
         // No foreign key from UserId to the user: the session already cascades from the user, and a second
         // cascade path is refused by SQL Server.

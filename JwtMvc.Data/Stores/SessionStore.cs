@@ -103,13 +103,12 @@ internal sealed class SessionStore(AppDbContext db, SqliteRotationWriter? sqlite
     {
         ArgumentNullException.ThrowIfNull(used);
         ArgumentNullException.ThrowIfNull(replacement);
-        var storedReplacement = ForStorage(replacement);
         var usedTokenId = used.Id;
-        var usedTokenHash = used.TokenHash;
+        var storedReplacement = ForStorage(replacement, replaces: usedTokenId);
         if (sqliteRotations is not null)
         {
             // Group commit: the rotations queued behind one commit share the next write transaction.
-            return await sqliteRotations.RotateAsync(usedTokenId, usedTokenHash, storedReplacement, sealedReplacement, now, cancellationToken);
+            return await sqliteRotations.RotateAsync(usedTokenId, storedReplacement, sealedReplacement, now, cancellationToken);
         }
 
         return await InWriteTransactionAsync(
@@ -147,7 +146,8 @@ internal sealed class SessionStore(AppDbContext db, SqliteRotationWriter? sqlite
 
                 // The used token's own predecessor may no longer be retried (its successor is now used): its sealed copy goes.
                 await db.RefreshTokens
-                    .Where(t => t.ReplacedByHash == usedTokenHash && t.SealedReplacement != null)
+                    .Where(t => (Guid?)t.Id == db.RefreshTokens.Where(u => u.Id == usedTokenId).Select(u => u.ReplacesId).FirstOrDefault()
+                        && t.SealedReplacement != null)
                     .ExecuteUpdateAsync(setters => setters.SetProperty(t => t.SealedReplacement, (byte[]?)null), ct);
 
                 await db.Sessions
@@ -255,9 +255,10 @@ internal sealed class SessionStore(AppDbContext db, SqliteRotationWriter? sqlite
             },
             cancellationToken);
 
-    private static RefreshToken ForStorage(RefreshToken token) => new()
+    private static RefreshToken ForStorage(RefreshToken token, Guid? replaces = null) => new()
     {
         Id = token.Id,
+        ReplacesId = replaces ?? token.ReplacesId,
         TokenHash = token.TokenHash,
         SessionId = token.SessionId,
         UserId = token.UserId,

@@ -56,7 +56,7 @@ internal sealed class SqliteRotation : IDisposable
 
     /// <summary>After a successful claim: stores <paramref name="replacement"/>, clears the sealed copy the used token's predecessor kept, touches the session.</summary>
     public async Task CompleteAsync(
-        DbTransaction transaction, string usedTokenHash, RefreshToken replacement, DateTimeOffset now, CancellationToken cancellationToken)
+        DbTransaction transaction, Guid usedTokenId, RefreshToken replacement, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var command = Reset(complete, transaction);
         var i = 0;
@@ -65,7 +65,7 @@ internal sealed class SqliteRotation : IDisposable
             Add(command, property, "$p" + i++, property.GetGetter().GetClrValue(replacement));
         }
 
-        Add(command, tokens, nameof(RefreshToken.TokenHash), "$usedHash", usedTokenHash);
+        Add(command, tokens, nameof(RefreshToken.Id), "$usedId", usedTokenId);
         Add(command, sessions, nameof(Session.LastUsedAt), "$now", now);
         Add(command, sessions, nameof(Session.Id), "$sessionId", replacement.SessionId);
         await command.ExecuteNonQueryAsync(cancellationToken);
@@ -110,7 +110,8 @@ internal sealed class SqliteRotation : IDisposable
                 .Append(");");
             Complete = insert
                 + $" UPDATE {t.Table} SET {t[nameof(RefreshToken.SealedReplacement)]} = NULL "
-                + $"WHERE {t[nameof(RefreshToken.ReplacedByHash)]} = $usedHash AND {t[nameof(RefreshToken.SealedReplacement)]} IS NOT NULL;"
+                + $"WHERE {t[nameof(RefreshToken.Id)]} = (SELECT {t[nameof(RefreshToken.ReplacesId)]} FROM {t.Table} WHERE {t[nameof(RefreshToken.Id)]} = $usedId) "
+                + $"AND {t[nameof(RefreshToken.SealedReplacement)]} IS NOT NULL;"
                 + $" UPDATE {s.Table} SET {s[nameof(Session.LastUsedAt)]} = $now WHERE {s[nameof(Session.Id)]} = $sessionId;";
         }
 

@@ -44,9 +44,9 @@ internal sealed class SqliteRotationWriter : IAsyncDisposable
 
     /// <summary>True when <paramref name="usedTokenId"/> was unused and is now replaced by <paramref name="replacement"/>, committed.</summary>
     public Task<bool> RotateAsync(
-        Guid usedTokenId, string usedTokenHash, RefreshToken replacement, byte[]? sealedReplacement, DateTimeOffset now, CancellationToken cancellationToken)
+        Guid usedTokenId, RefreshToken replacement, byte[]? sealedReplacement, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var rotation = new Rotation(usedTokenId, usedTokenHash, replacement, sealedReplacement, now, cancellationToken);
+        var rotation = new Rotation(usedTokenId, replacement, sealedReplacement, now, cancellationToken);
         if (!queue.Writer.TryWrite(rotation))
         {
             throw new ObjectDisposedException(nameof(SqliteRotationWriter));
@@ -136,7 +136,7 @@ internal sealed class SqliteRotationWriter : IAsyncDisposable
                         dbTransaction, rotation.UsedTokenId, rotation.Replacement, rotation.SealedReplacement, rotation.Now, CancellationToken.None);
                     if (claimed[i])
                     {
-                        await connection.Rotation.CompleteAsync(dbTransaction, rotation.UsedTokenHash, rotation.Replacement, rotation.Now, CancellationToken.None);
+                        await connection.Rotation.CompleteAsync(dbTransaction, rotation.UsedTokenId, rotation.Replacement, rotation.Now, CancellationToken.None);
                     }
                 }
 
@@ -177,7 +177,7 @@ internal sealed class SqliteRotationWriter : IAsyncDisposable
     }
 
     private sealed record Rotation(
-        Guid UsedTokenId, string UsedTokenHash, RefreshToken Replacement, byte[]? SealedReplacement, DateTimeOffset Now, CancellationToken Cancellation)
+        Guid UsedTokenId, RefreshToken Replacement, byte[]? SealedReplacement, DateTimeOffset Now, CancellationToken Cancellation)
     {
         public TaskCompletionSource<bool> Outcome { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

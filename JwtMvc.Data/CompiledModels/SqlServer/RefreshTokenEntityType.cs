@@ -20,9 +20,9 @@ namespace JwtMvc.Data.CompiledModels.SqlServer
                 "JwtMvc.Core.Auth.RefreshToken",
                 typeof(RefreshToken),
                 baseEntityType,
-                propertyCount: 12,
+                propertyCount: 13,
                 foreignKeyCount: 1,
-                unnamedIndexCount: 3,
+                unnamedIndexCount: 2,
                 keyCount: 1);
 
             var id = runtimeEntityType.AddProperty(
@@ -68,6 +68,14 @@ namespace JwtMvc.Data.CompiledModels.SqlServer
                 maxLength: 64,
                 unicode: false);
             replacedByHash.AddAnnotation("SqlServer:ValueGenerationStrategy", SqlServerValueGenerationStrategy.None);
+
+            var replacesId = runtimeEntityType.AddProperty(
+                "ReplacesId",
+                typeof(Guid?),
+                propertyInfo: typeof(RefreshToken).GetProperty("ReplacesId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(RefreshToken).GetField("<ReplacesId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
+            replacesId.AddAnnotation("SqlServer:ValueGenerationStrategy", SqlServerValueGenerationStrategy.None);
 
             var revokedAt = runtimeEntityType.AddProperty(
                 "RevokedAt",
@@ -133,12 +141,9 @@ namespace JwtMvc.Data.CompiledModels.SqlServer
             runtimeEntityType.SetPrimaryKey(key);
 
             var index = runtimeEntityType.AddIndex(
-                new[] { replacedByHash });
-
-            var index0 = runtimeEntityType.AddIndex(
                 new[] { sessionId });
 
-            var index1 = runtimeEntityType.AddIndex(
+            var index0 = runtimeEntityType.AddIndex(
                 new[] { tokenHash },
                 unique: true);
 

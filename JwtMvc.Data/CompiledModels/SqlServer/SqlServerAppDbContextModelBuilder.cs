@@ -11,7 +11,7 @@ namespace JwtMvc.Data.CompiledModels.SqlServer
     public partial class SqlServerAppDbContextModel
     {
         private SqlServerAppDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("ca2b0082-4ae5-4aa6-a2e7-6be8839b9bcb"), entityTypeCount: 24)
+            : base(skipDetectChanges: false, modelId: new Guid("15c57b95-395d-4d7e-8c7b-9f5ea76d4a47"), entityTypeCount: 24)
         {
         }
 

@@ -21,9 +21,9 @@ namespace JwtMvc.Data.CompiledModels.Sqlite
                 "JwtMvc.Core.Auth.RefreshToken",
                 typeof(RefreshToken),
                 baseEntityType,
-                propertyCount: 12,
+                propertyCount: 13,
                 foreignKeyCount: 1,
-                unnamedIndexCount: 3,
+                unnamedIndexCount: 2,
                 keyCount: 1);
 
             var id = runtimeEntityType.AddProperty(
@@ -66,6 +66,13 @@ namespace JwtMvc.Data.CompiledModels.Sqlite
                 nullable: true,
                 maxLength: 64,
                 unicode: false);
+
+            var replacesId = runtimeEntityType.AddProperty(
+                "ReplacesId",
+                typeof(Guid?),
+                propertyInfo: typeof(RefreshToken).GetProperty("ReplacesId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(RefreshToken).GetField("<ReplacesId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
 
             var revokedAt = runtimeEntityType.AddProperty(
                 "RevokedAt",
@@ -126,12 +133,9 @@ namespace JwtMvc.Data.CompiledModels.Sqlite
             runtimeEntityType.SetPrimaryKey(key);
 
             var index = runtimeEntityType.AddIndex(
-                new[] { replacedByHash });
-
-            var index0 = runtimeEntityType.AddIndex(
                 new[] { sessionId });
 
-            var index1 = runtimeEntityType.AddIndex(
+            var index0 = runtimeEntityType.AddIndex(
                 new[] { tokenHash },
                 unique: true);
 

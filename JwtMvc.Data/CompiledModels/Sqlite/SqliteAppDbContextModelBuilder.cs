@@ -11,7 +11,7 @@ namespace JwtMvc.Data.CompiledModels.Sqlite
     public partial class SqliteAppDbContextModel
     {
         private SqliteAppDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("84729c50-ac67-4b06-a9f8-2b02cc0a3c15"), entityTypeCount: 24)
+            : base(skipDetectChanges: false, modelId: new Guid("00fd353f-1fdc-49b8-8a76-813913ddcefc"), entityTypeCount: 24)
         {
         }
 

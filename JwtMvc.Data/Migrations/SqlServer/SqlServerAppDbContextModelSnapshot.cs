@@ -137,6 +137,9 @@ namespace JwtMvc.Data.Migrations.SqlServer
                         .IsUnicode(false)
                         .HasColumnType("varchar(64)");
 
+                    b.Property<Guid?>("ReplacesId")
+                        .HasColumnType("uniqueidentifier");
+
                     b.Property<DateTimeOffset?>("RevokedAt")
                         .HasColumnType("datetimeoffset");
 
@@ -166,8 +169,6 @@ namespace JwtMvc.Data.Migrations.SqlServer
                         .HasColumnType("nvarchar(450)");
 
                     b.HasKey("Id");
-
-                    b.HasIndex("ReplacedByHash");
 
                     b.HasIndex("SessionId");
 

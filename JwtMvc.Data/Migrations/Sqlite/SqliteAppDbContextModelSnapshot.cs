@@ -130,6 +130,9 @@ namespace JwtMvc.Data.Migrations.Sqlite
                         .IsUnicode(false)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("ReplacesId")
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("RevokedAt")
                         .HasColumnType("INTEGER");
 
@@ -159,8 +162,6 @@ namespace JwtMvc.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
-
-                    b.HasIndex("ReplacedByHash");
 
                     b.HasIndex("SessionId");
 

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 
 using JwtMvc.Core.Auth;
 using JwtMvc.Data;
+using JwtMvc.Data.Stores;
 using JwtMvc.Tests.Support;
 
 using Microsoft.AspNetCore.Identity;
@@ -241,15 +242,18 @@ public sealed class SessionStoreTests
         });
     }
 
+    /// <param name="groupCommit">SQLite's rotation writer, or the EF path every other provider takes.</param>
     [Test]
-    public async Task A_sealed_replacement_is_kept_only_until_the_replacement_is_used_or_the_family_revoked()
+    public async Task A_sealed_replacement_is_kept_only_until_the_replacement_is_used_or_the_family_revoked([Values] bool groupCommit)
     {
         // Arrange
         var userId = await _data.CreateUserAsync();
         var (session, first) = await _data.CreateSessionAsync(userId);
         var now = _data.Time.GetUtcNow();
         await using var scope = _data.NewScope();
-        var store = scope.ServiceProvider.GetRequiredService<ISessionStore>();
+        var store = groupCommit
+            ? scope.ServiceProvider.GetRequiredService<ISessionStore>()
+            : new SessionStore(scope.ServiceProvider.GetRequiredService<AppDbContext>());
         var second = Sessions.NewToken(session);
         var third = Sessions.NewToken(session);
         var firstSeal = RandomNumberGenerator.GetBytes(RefreshToken.SealedReplacementLength);
@@ -263,10 +267,15 @@ public sealed class SessionStoreTests
         var secondAfterSecondRotation = await store.FindTokenByHashAsync(second.TokenHash, CancellationToken.None);
         await store.RevokeSessionAsync(session.Id, now, SessionRevocationReasons.Logout, CancellationToken.None);
         var secondAfterRevocation = await store.FindTokenByHashAsync(second.TokenHash, CancellationToken.None);
+        var family = await TokensOfAsync(session.Id);
 
         // Assert
         Assert.Multiple(() =>
         {
+            Assert.That(
+                family.ToDictionary(t => t.Id, t => t.ReplacesId),
+                Is.EquivalentTo(new Dictionary<Guid, Guid?> { [first.Id] = null, [second.Id] = first.Id, [third.Id] = second.Id }),
+                "each stored replacement names the token it replaced");
             Assert.That(afterFirstRotation!.SealedReplacement, Is.EqualTo(firstSeal), "the winning rotation stores its seal");
             Assert.That(firstAfterSecondRotation!.SealedReplacement, Is.Null, "once the replacement is used, the seal of the token it replaced is forgotten");
             Assert.That(secondAfterSecondRotation!.SealedReplacement, Is.EqualTo(secondSeal), "the newest rotation keeps its seal");

@@ -126,7 +126,7 @@ public sealed class SqliteRotationWriterTests
 
     private Task<bool> RotateAsync(RefreshToken used, RefreshToken replacement, DateTimeOffset now, CancellationToken cancellationToken = default) =>
         _data.Services.GetRequiredService<SqliteRotationWriter>()
-            .RotateAsync(used.Id, used.TokenHash, replacement, null, now, cancellationToken);
+            .RotateAsync(used.Id, replacement, null, now, cancellationToken);
 
     private async Task<List<RefreshToken>> TokensAsync()
     {

@@ -48,6 +48,7 @@ public sealed class SqliteTokenReaderTests
             await db.RefreshTokens.Where(t => t.Id == spent.Id).ExecuteUpdateAsync(set => set
                 .SetProperty(t => t.UsedAt, now)
                 .SetProperty(t => t.RevokedAt, now.AddSeconds(1))
+                .SetProperty(t => t.ReplacesId, fresh.Id)
                 .SetProperty(t => t.ReplacedByHash, new string('a', 64))
                 .SetProperty(t => t.SealedReplacement, seal));
             await db.Sessions.Where(s => s.Id == spentSession.Id).ExecuteUpdateAsync(set => set
