@@ -106,6 +106,10 @@ internal sealed class TwoFactorStore(UserManager<AppUser> users, IUserStore<AppU
     public async Task<bool> IsLockedOutAsync(string userId, CancellationToken cancellationToken) =>
         await users.FindByIdAsync(userId) is not { } user || await users.IsLockedOutAsync(user);
 
+    public async Task<bool> NeedsEmailConfirmationAsync(string userId, CancellationToken cancellationToken) =>
+        users.Options.SignIn.RequireConfirmedEmail
+        && (await users.FindByIdAsync(userId) is not { } user || !await users.IsEmailConfirmedAsync(user));
+
     public async Task<bool> RecordFailureAsync(string userId, CancellationToken cancellationToken)
     {
         var user = await users.FindByIdAsync(userId);

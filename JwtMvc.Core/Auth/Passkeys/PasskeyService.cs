@@ -57,6 +57,14 @@ public sealed class PasskeyService(
             return new SignInOutcome.LockedOut(null);
         }
 
+        if (await accounts.NeedsEmailConfirmationAsync(verified.UserId, cancellationToken))
+        {
+            metrics.Login(LoginResult.Failure);
+            await events.RecordAsync(SecurityEventTypes.SignInFailed, verified.UserId, null, client.IpAddress, "passkey: email not confirmed", cancellationToken);
+            activity?.SetTag("jwtmvc.result", "email_not_confirmed");
+            return new SignInOutcome.EmailNotConfirmed();
+        }
+
         if (await users.FindByIdAsync(verified.UserId, cancellationToken) is not { } user)
         {
             return await FailedAsync(verified.UserId, "passkey: no such user", client, cancellationToken);

@@ -35,6 +35,12 @@ public interface ITwoFactorStore
 
     Task<bool> IsLockedOutAsync(string userId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// True when <c>Accounts:RequireConfirmedEmail</c> is on and the user's email is not confirmed (or there is no
+    /// such user): a sign-in without a password must be refused as the password sign-in is.
+    /// </summary>
+    Task<bool> NeedsEmailConfirmationAsync(string userId, CancellationToken cancellationToken);
+
     /// <summary>Counts a wrong second factor toward lockout; true when the user is now locked out.</summary>
     Task<bool> RecordFailureAsync(string userId, CancellationToken cancellationToken);
 

@@ -48,6 +48,33 @@ public sealed class PasskeyApiTests : AppFixture
     }
 
     [Test]
+    public async Task Once_confirmed_emails_are_required_an_unconfirmed_users_passkey_is_refused_as_the_password_is()
+    {
+        // Arrange: a user who added a passkey while confirmation was not required (signed in at once, email unconfirmed),
+        // and an instance on the same database that requires it.
+        var (user, userName, password) = await Factory.NewUserAsync();
+        using var authenticator = new SoftwareAuthenticator();
+        await user.AddPasskeyAsync(authenticator);
+        await using var requiring = new JwtMvcFactory(
+            new Dictionary<string, string?> { ["App:PublicBaseUrl"] = "http://localhost", ["Accounts:RequireConfirmedEmail"] = "true" },
+            Factory.DatabasePath) { SigningKey = Factory.SigningKey, Clock = Factory.Clock };
+        var client = requiring.CreateClient();
+
+        // Act
+        var byPasskey = await client.PasskeyLoginAsync(authenticator.Get(await client.RequestOptionsAsync()));
+        var byPassword = await client.PostAsJsonAsync("/api/auth/login", new { userName, password });
+
+        // Assert
+        foreach (var (response, how) in new[] { (byPasskey, "passkey"), (byPassword, "password") })
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden), how);
+            var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.That(problem.GetProperty("code").GetString(), Is.EqualTo("email_not_confirmed"), how);
+            Assert.That(response.Headers.Contains("Set-Cookie"), Is.False, $"{how}: no refresh cookie");
+        }
+    }
+
+    [Test]
     public async Task A_replayed_assertion_is_refused()
     {
         var (user, _, _) = await Factory.NewUserAsync();

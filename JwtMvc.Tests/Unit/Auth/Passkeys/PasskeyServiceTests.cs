@@ -38,6 +38,7 @@ public sealed class PasskeyServiceTests
             .Callback<Session, RefreshToken, CancellationToken>((session, _, _) => startedSession = session)
             .Returns(Task.CompletedTask);
         accounts.Setup(a => a.IsLockedOutAsync(Alice.Id, It.IsAny<CancellationToken>())).ReturnsAsync(false);
+        accounts.Setup(a => a.NeedsEmailConfirmationAsync(Alice.Id, It.IsAny<CancellationToken>())).ReturnsAsync(false);
         passkeys.Setup(p => p.BeginSignInAsync(It.IsAny<CancellationToken>())).ReturnsAsync(() => Start());
         passkeys.Setup(p => p.BeginRegistrationAsync(Alice.Id, It.IsAny<CancellationToken>())).ReturnsAsync(() => Start());
         service = new PasskeyService(passkeys.Object, challenges, tokens.Users.Object, accounts.Object, tokens.Build(), tokens.Metrics, tokens.Events.Object, tokens.Clock);
@@ -137,6 +138,20 @@ public sealed class PasskeyServiceTests
 
         Assert.That(outcome, Is.InstanceOf<SignInOutcome.LockedOut>());
         Assert.That(startedSession, Is.Null);
+    }
+
+    [Test]
+    public async Task A_user_whose_email_must_be_confirmed_first_is_not_signed_in_by_a_passkey()
+    {
+        var credential = Credential(ChallengeOf(await service.BeginSignInAsync(CancellationToken.None)));
+        VerifiesAs(credential, new PasskeyVerification.Verified(Alice.Id, Passkey(), true));
+        accounts.Setup(a => a.NeedsEmailConfirmationAsync(Alice.Id, It.IsAny<CancellationToken>())).ReturnsAsync(true);
+
+        var outcome = await service.SignInAsync(credential, Client, CancellationToken.None);
+
+        Assert.That(outcome, Is.InstanceOf<SignInOutcome.EmailNotConfirmed>());
+        Assert.That(startedSession, Is.Null);
+        tokens.Events.Verify(e => e.RecordAsync(SecurityEventTypes.SignInFailed, Alice.Id, null, Client.IpAddress, "passkey: email not confirmed", It.IsAny<CancellationToken>()));
     }
 
     [Test]
