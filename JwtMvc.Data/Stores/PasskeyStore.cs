@@ -33,7 +33,7 @@ internal sealed class PasskeyStore(IPasskeyHandler<AppUser> handler, UserManager
         return Start(options.RequestOptionsJson, options.AssertionState);
     }
 
-    public async Task<PasskeyRegistration> RegisterAsync(string userId, string credentialJson, string state, string name, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<PasskeyRegistration> RegisterAsync(string userId, string credentialJson, string state, string name, int maxPasskeys, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var result = await handler.PerformAttestationAsync(new PasskeyAttestationContext
         {
@@ -46,7 +46,7 @@ internal sealed class PasskeyStore(IPasskeyHandler<AppUser> handler, UserManager
             return new PasskeyRegistration.Refused(result.Failure.Message);
         }
 
-        if (result.UserEntity.Id != userId || await users.FindByIdAsync(userId) is not { } user)
+        if (result.UserEntity.Id != userId)
         {
             return new PasskeyRegistration.Refused("the passkey was made for another user");
         }
@@ -58,19 +58,42 @@ internal sealed class PasskeyStore(IPasskeyHandler<AppUser> handler, UserManager
         {
             Name = name,
         };
-        try
-        {
-            if (!(await users.AddOrUpdatePasskeyAsync(user, passkey)).Succeeded)
+        return await db.Database.CreateExecutionStrategy().ExecuteAsync(
+            async Task<PasskeyRegistration> (CancellationToken ct) =>
             {
-                return new PasskeyRegistration.Refused("Identity did not store the passkey");
-            }
-        }
-        catch (DbUpdateException)
-        {
-            return new PasskeyRegistration.Refused("the credential was registered a moment ago"); // by a concurrent registration
-        }
+                // Count and store in one transaction. Identity saves the passkey row first and then the user under its
+                // concurrency stamp; when a concurrent registration saved in between, the stamp check fails and the
+                // rollback takes this passkey row with it.
+                using var gate = await SqliteWriteGate.EnterAsync(db, ct);
+                await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                if (await users.FindByIdAsync(userId) is not { } user)
+                {
+                    return new PasskeyRegistration.Refused("no such user");
+                }
 
-        return new PasskeyRegistration.Registered(Info(passkey, null));
+                if ((await users.GetPasskeysAsync(user)).Count >= maxPasskeys)
+                {
+                    return new PasskeyRegistration.LimitReached();
+                }
+
+                try
+                {
+                    if (!(await users.AddOrUpdatePasskeyAsync(user, passkey)).Succeeded)
+                    {
+                        db.ChangeTracker.Clear(); // disposing the transaction rolls the passkey row back
+                        return new PasskeyRegistration.Refused("Identity did not store the passkey (a concurrent change to the user)");
+                    }
+                }
+                catch (DbUpdateException)
+                {
+                    db.ChangeTracker.Clear();
+                    return new PasskeyRegistration.Refused("the credential was registered a moment ago"); // by a concurrent registration
+                }
+
+                await transaction.CommitAsync(ct);
+                return new PasskeyRegistration.Registered(Info(passkey, null));
+            },
+            cancellationToken);
     }
 
     public async Task<PasskeyVerification> VerifySignInAsync(string credentialJson, string state, DateTimeOffset now, CancellationToken cancellationToken)

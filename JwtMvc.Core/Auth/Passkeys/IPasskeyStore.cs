@@ -15,9 +15,10 @@ public interface IPasskeyStore
 
     /// <summary>
     /// Verifies a <c>navigator.credentials.create()</c> result against the ceremony state and, when it is good and
-    /// made for <paramref name="userId"/>, stores the passkey as <paramref name="name"/>, created <paramref name="now"/>.
+    /// made for <paramref name="userId"/>, stores the passkey as <paramref name="name"/>, created <paramref name="now"/>,
+    /// unless the user already has <paramref name="maxPasskeys"/> (also when registrations of one user race).
     /// </summary>
-    Task<PasskeyRegistration> RegisterAsync(string userId, string credentialJson, string state, string name, DateTimeOffset now, CancellationToken cancellationToken);
+    Task<PasskeyRegistration> RegisterAsync(string userId, string credentialJson, string state, string name, int maxPasskeys, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>Verifies a <c>navigator.credentials.get()</c> result; when it is good, saves the passkey's counter and <paramref name="now"/> as its last use.</summary>
     Task<PasskeyVerification> VerifySignInAsync(string credentialJson, string state, DateTimeOffset now, CancellationToken cancellationToken);
@@ -51,6 +52,9 @@ public abstract record PasskeyRegistration
 
     /// <param name="Reason">Why, for the log and the security events; never shown as is to the client.</param>
     public sealed record Refused(string Reason) : PasskeyRegistration;
+
+    /// <summary>The credential is good, but the user already has as many passkeys as an account may hold.</summary>
+    public sealed record LimitReached : PasskeyRegistration;
 }
 
 public abstract record PasskeyVerification

@@ -25,6 +25,9 @@ public sealed class PasskeyService(
 
     public const int MaxNameLength = 64;
 
+    /// <summary>Passkeys one account may hold (the limit ASP.NET Core Identity's own account pages use).</summary>
+    public const int MaxPasskeysPerUser = 100;
+
     /// <summary>Request options JSON for <c>navigator.credentials.get()</c>.</summary>
     public async Task<string> BeginSignInAsync(CancellationToken cancellationToken)
     {
@@ -106,7 +109,12 @@ public sealed class PasskeyService(
             return PasskeyChange.CredentialRefused;
         }
 
-        var registration = await passkeys.RegisterAsync(userId, credentialJson!, state, name!.Trim(), clock.GetUtcNow(), cancellationToken);
+        var registration = await passkeys.RegisterAsync(userId, credentialJson!, state, name!.Trim(), MaxPasskeysPerUser, clock.GetUtcNow(), cancellationToken);
+        if (registration is PasskeyRegistration.LimitReached)
+        {
+            return PasskeyChange.LimitReached;
+        }
+
         if (registration is not PasskeyRegistration.Registered registered)
         {
             return PasskeyChange.CredentialRefused;
@@ -221,6 +229,9 @@ public abstract record PasskeyChange
     /// <summary>The credential is malformed, not genuine, or answers no live registration of this user.</summary>
     public static readonly PasskeyChange CredentialRefused = new Invalid(
         new ValidationError("credential", "PasskeyRefused", "The passkey could not be verified, or setting it up took too long. Try again."));
+
+    public static readonly PasskeyChange LimitReached = new Invalid(new ValidationError(
+        "credential", "PasskeyLimitReached", $"An account holds at most {PasskeyService.MaxPasskeysPerUser} passkeys. Remove one you no longer use, then add this one."));
 
     private PasskeyChange()
     {

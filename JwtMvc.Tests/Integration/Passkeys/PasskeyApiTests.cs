@@ -3,15 +3,18 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using JwtMvc.Core.Auth.Passkeys;
 using JwtMvc.Core.Security;
 using JwtMvc.Data;
 using JwtMvc.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Logging;
 
 namespace JwtMvc.Tests.Integration.Passkeys;
@@ -187,6 +190,79 @@ public sealed class PasskeyApiTests : AppFixture
     }
 
     [Test]
+    public async Task An_account_holds_at_most_100_passkeys_and_removing_one_makes_room()
+    {
+        // Arrange: a user already holding the limit.
+        var (user, _, _) = await Factory.NewUserAsync();
+        await StorePasskeysAsync(user, PasskeyService.MaxPasskeysPerUser);
+        using var authenticator = new SoftwareAuthenticator();
+
+        // Act
+        var refused = await user.SendAsync(HttpMethod.Post, "/api/account/passkeys", new { credential = authenticator.Create(await user.CreationOptionsAsync()), name = "One more" });
+        var countAfterRefusal = (await user.PasskeysAsync()).Length;
+        var removed = await user.SendAsync(HttpMethod.Delete, $"/api/account/passkeys/{(await user.PasskeysAsync())[0].Id}");
+        var added = await user.SendAsync(HttpMethod.Post, "/api/account/passkeys", new { credential = authenticator.Create(await user.CreationOptionsAsync()), name = "One more" });
+
+        // Assert
+        Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.That(problem.GetProperty("errors").GetProperty("credential")[0].GetString(), Does.Contain("at most 100 passkeys"));
+        Assert.That(countAfterRefusal, Is.EqualTo(100), "the refused passkey was not stored");
+        Assert.That(removed.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+        Assert.That(added.StatusCode, Is.EqualTo(HttpStatusCode.Created), await added.Content.ReadAsStringAsync());
+        Assert.That((await user.PasskeysAsync()).Select(p => p.Name).ToArray(), Has.Length.EqualTo(100).And.Contains("One more"));
+    }
+
+    [Test]
+    public async Task Concurrent_registrations_near_the_limit_stop_exactly_at_it()
+    {
+        // Arrange: two short of the limit, four credentials made for four ceremonies.
+        var (user, _, _) = await Factory.NewUserAsync();
+        await StorePasskeysAsync(user, PasskeyService.MaxPasskeysPerUser - 2);
+        var authenticators = Enumerable.Range(0, 4).Select(_ => new SoftwareAuthenticator()).ToArray();
+        var credentials = new List<JsonObject>();
+        foreach (var authenticator in authenticators)
+        {
+            credentials.Add(authenticator.Create(await user.CreationOptionsAsync()));
+        }
+
+        // Act
+        var responses = await Task.WhenAll(credentials.Select((credential, i) =>
+            user.SendAsync(HttpMethod.Post, "/api/account/passkeys", new { credential, name = $"Device {i}" })));
+
+        // Assert
+        Assert.That(responses.Count(r => r.StatusCode == HttpStatusCode.Created), Is.EqualTo(2), "only two fit");
+        Assert.That(responses.Count(r => r.StatusCode == HttpStatusCode.BadRequest), Is.EqualTo(2));
+        Assert.That((await user.PasskeysAsync()).Length, Is.EqualTo(PasskeyService.MaxPasskeysPerUser), "never more than the limit");
+        Assert.That(await PasskeyRowsOfAsync(user), Is.EqualTo(PasskeyService.MaxPasskeysPerUser), "no refused passkey left a row behind");
+        foreach (var authenticator in authenticators)
+        {
+            authenticator.Dispose();
+        }
+    }
+
+    [Test]
+    public async Task A_registration_that_another_saved_before_leaves_no_passkey_row_behind()
+    {
+        // Arrange: a registration holds the user record as it read it; then another registration of the user saves.
+        var (user, _, _) = await Factory.NewUserAsync();
+        using var authenticator = new SoftwareAuthenticator();
+        await using var scope = Factory.Services.CreateAsyncScope();
+        var store = scope.ServiceProvider.GetRequiredService<IPasskeyStore>();
+        var start = (await store.BeginRegistrationAsync(UserIdOf(user), CancellationToken.None))!;
+        var credential = authenticator.Create(JsonDocument.Parse(start.OptionsJson).RootElement);
+        await StorePasskeysAsync(user, 1);
+
+        // Act
+        var outcome = await store.RegisterAsync(
+            UserIdOf(user), credential.ToJsonString(), start.State, "Laptop", PasskeyService.MaxPasskeysPerUser, Factory.Clock.GetUtcNow(), CancellationToken.None);
+
+        // Assert: Identity refuses the stale user record, and the passkey row it had already saved is rolled back.
+        Assert.That(outcome, Is.InstanceOf<PasskeyRegistration.Refused>());
+        Assert.That(await PasskeyRowsOfAsync(user), Is.EqualTo(1), "only the other registration's passkey");
+    }
+
+    [Test]
     public async Task Rename_and_remove_work_on_ones_own_passkeys_only()
     {
         var (alice, _, _) = await Factory.NewUserAsync();
@@ -295,6 +371,32 @@ public sealed class PasskeyApiTests : AppFixture
         await using var scope = Factory.Services.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<AppDbContext>().Sessions.CountAsync(s => s.UserId == userId);
     }
+
+    /// <summary>Gives the user <paramref name="count"/> passkeys as Identity stores them, with random credential ids: never used to sign in.</summary>
+    private async Task StorePasskeysAsync(SignedInClient user, int count)
+    {
+        await using var scope = Factory.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        var account = (await users.FindByIdAsync(UserIdOf(user)))!;
+        for (var i = 0; i < count; i++)
+        {
+            var passkey = new UserPasskeyInfo(
+                RandomNumberGenerator.GetBytes(16), RandomNumberGenerator.GetBytes(77), Factory.Clock.GetUtcNow(), 0, null, true, false, false, [], [])
+            {
+                Name = "Stored",
+            };
+            Assert.That((await users.AddOrUpdatePasskeyAsync(account, passkey)).Succeeded, Is.True);
+        }
+    }
+
+    private async Task<int> PasskeyRowsOfAsync(SignedInClient user)
+    {
+        await using var scope = Factory.Services.CreateAsyncScope();
+        var userId = UserIdOf(user);
+        return await scope.ServiceProvider.GetRequiredService<AppDbContext>().UserPasskeys.CountAsync(p => p.UserId == userId);
+    }
+
+    private static string UserIdOf(SignedInClient user) => JwtForge.Decode(user.AccessToken).Payload["sub"]!.GetValue<string>();
 
     private async Task<int> PasskeyRowsAsync()
     {

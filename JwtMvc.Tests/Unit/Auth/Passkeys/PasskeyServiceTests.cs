@@ -163,7 +163,7 @@ public sealed class PasskeyServiceTests
 
         Assert.That(outcome, Is.EqualTo(PasskeyChange.CredentialRefused));
         Assert.That(challenges.All.Single().UsedAt, Is.Null);
-        passkeys.Verify(p => p.RegisterAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<string>(), It.IsAny<string>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()), Times.Never);
+        passkeys.Verify(p => p.RegisterAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<string>(), It.IsAny<string>(), It.IsAny<int>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
     [Test]
@@ -171,13 +171,27 @@ public sealed class PasskeyServiceTests
     {
         var credential = Credential(ChallengeOf((await service.BeginRegistrationAsync(Alice.Id, CancellationToken.None))!));
         var now = tokens.Clock.GetUtcNow();
-        passkeys.Setup(p => p.RegisterAsync(Alice.Id, credential, State, "Laptop", now, It.IsAny<CancellationToken>()))
+        passkeys.Setup(p => p.RegisterAsync(Alice.Id, credential, State, "Laptop", PasskeyService.MaxPasskeysPerUser, now, It.IsAny<CancellationToken>()))
             .ReturnsAsync(new PasskeyRegistration.Registered(Passkey()));
 
         var outcome = await service.RegisterAsync(Alice.Id, credential, "  Laptop  ", Client, CancellationToken.None);
 
         Assert.That(outcome, Is.InstanceOf<PasskeyChange.Done>());
         tokens.Events.Verify(e => e.RecordAsync(SecurityEventTypes.Passkey, Alice.Id, Alice.UserName, Client.IpAddress, "registered passkey 'Laptop'", It.IsAny<CancellationToken>()));
+    }
+
+    [Test]
+    public async Task A_registration_past_the_per_user_limit_is_refused_with_its_own_message_and_records_nothing()
+    {
+        var credential = Credential(ChallengeOf((await service.BeginRegistrationAsync(Alice.Id, CancellationToken.None))!));
+        passkeys.Setup(p => p.RegisterAsync(Alice.Id, credential, State, "Laptop", 100, It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new PasskeyRegistration.LimitReached());
+
+        var outcome = await service.RegisterAsync(Alice.Id, credential, "Laptop", Client, CancellationToken.None);
+
+        Assert.That(outcome, Is.EqualTo(PasskeyChange.LimitReached));
+        Assert.That(((PasskeyChange.Invalid)outcome).Error.Message, Does.Contain("at most 100 passkeys"));
+        tokens.Events.Verify(e => e.RecordAsync(SecurityEventTypes.Passkey, It.IsAny<string?>(), It.IsAny<string?>(), It.IsAny<string?>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
     [TestCase(null, "NameRequired")]
