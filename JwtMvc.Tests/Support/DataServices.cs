@@ -54,6 +54,13 @@ internal sealed class DataServices : IAsyncDisposable
         string environment = "Testing") =>
         Build(NewFolder(), ownsFolder: true, settings, environment);
 
+    /// <summary>The SQL Server provider pointed at no server: for what needs its model and migrations, not a connection.</summary>
+    public static DataServices CreateWithoutSqlServer() => Create(new Dictionary<string, string?>
+    {
+        ["Database:Provider"] = "SqlServer",
+        ["ConnectionStrings:Default"] = "Server=nowhere.invalid;Database=JwtMvc;Encrypt=False",
+    });
+
     /// <summary>Another "app instance" on the same database as <paramref name="other"/>.</summary>
     public static DataServices SharingDatabaseWith(
         DataServices other,

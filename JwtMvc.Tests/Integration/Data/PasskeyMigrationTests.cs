@@ -28,11 +28,7 @@ public sealed class PasskeyMigrationTests
     [Test]
     public async Task On_sql_server_the_identity_keys_are_dropped_before_their_columns_shrink_and_put_back_after()
     {
-        await using var data = DataServices.Create(new Dictionary<string, string?>
-        {
-            ["Database:Provider"] = "SqlServer",
-            ["ConnectionStrings:Default"] = "Server=nowhere.invalid;Database=JwtMvc;Encrypt=False",
-        });
+        await using var data = DataServices.CreateWithoutSqlServer();
         await using var scope = data.NewScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var migrations = db.Database.GetMigrations().ToList();

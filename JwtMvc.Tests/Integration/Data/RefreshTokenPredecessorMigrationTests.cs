@@ -69,11 +69,7 @@ public sealed class RefreshTokenPredecessorMigrationTests
     [Test]
     public async Task On_sql_server_the_predecessors_are_filled_in_before_the_index_they_are_found_through_is_dropped()
     {
-        await using var data = DataServices.Create(new Dictionary<string, string?>
-        {
-            ["Database:Provider"] = "SqlServer",
-            ["ConnectionStrings:Default"] = "Server=nowhere.invalid;Database=JwtMvc;Encrypt=False",
-        });
+        await using var data = DataServices.CreateWithoutSqlServer();
         await using var scope = data.NewScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var migrations = db.Database.GetMigrations().ToList();

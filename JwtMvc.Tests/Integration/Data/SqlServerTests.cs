@@ -20,11 +20,7 @@ public sealed class SqlServerTests
     public async Task The_sql_server_migrations_create_every_table_without_a_server()
     {
         // Arrange
-        await using var data = DataServices.Create(new Dictionary<string, string?>
-        {
-            ["Database:Provider"] = "SqlServer",
-            ["ConnectionStrings:Default"] = "Server=nowhere.invalid;Database=JwtMvc;Encrypt=False",
-        });
+        await using var data = DataServices.CreateWithoutSqlServer();
         await using var scope = data.NewScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
 
