@@ -92,6 +92,7 @@ public static class DependencyInjection
         services.AddScoped<IAuditLog, AuditLog>();
         services.AddScoped<ISecurityEventStore, SecurityEventStore>();
         services.AddHostedService<SecurityEventSweepService>();
+        services.AddHostedService<SessionSweepService>();
         services.AddScoped<IStoredFileRepository, StoredFileStore>();
         services.AddSingleton<LocalFolderFileStore>();
         services.AddSingleton<IFileStore>(provider => provider.GetRequiredService<LocalFolderFileStore>());

@@ -33,6 +33,9 @@ public interface ISessionStore
     Task<IReadOnlyList<Guid>> RevokeUserSessionsAsync(string userId, DateTimeOffset now, string reason, Guid? exceptSessionId, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<Session>> ListActiveSessionsAsync(string userId, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the sessions that expired or were revoked before <paramref name="cutoff"/>, with their refresh tokens; returns how many sessions.</summary>
+    Task<int> DeleteEndedBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken);
 }
 
 /// <summary>

@@ -67,6 +67,13 @@ public sealed class JwtOptions
     [Range(0, 300)]
     public int RefreshRetrySeconds { get; set; } = 30;
 
+    /// <summary>
+    /// Days a session that ended (expired or revoked) is kept, with its refresh tokens, before a sweep deletes it. Until
+    /// then an old token of it is still recognised as reuse; afterwards it is unknown (refused all the same).
+    /// </summary>
+    [Range(1, 3650)]
+    public int EndedSessionRetentionDays { get; set; } = 30;
+
     public TimeSpan AccessTokenLifetime => TimeSpan.FromMinutes(AccessTokenMinutes);
 
     /// <summary>True when <c>Jwt:SigningKey</c> is set: HS256 with that key, no key ring.</summary>

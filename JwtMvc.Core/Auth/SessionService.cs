@@ -2,6 +2,8 @@ using JwtMvc.Core.Diagnostics;
 using JwtMvc.Core.Security;
 using JwtMvc.Core.Cluster;
 
+using Microsoft.Extensions.Options;
+
 namespace JwtMvc.Core.Auth;
 
 /// <summary>
@@ -10,7 +12,8 @@ namespace JwtMvc.Core.Auth;
 /// instances through <see cref="ICacheInvalidation"/>. Without Redis (or while it is down) other instances notice
 /// within <see cref="JwtOptions.SessionCheckSeconds"/>.
 /// </summary>
-public sealed class SessionService(ISessionStore store, SessionCache cache, TimeProvider clock, ICacheInvalidation invalidation, JwtMvcMetrics metrics, ISecurityEventLog events)
+public sealed class SessionService(
+    ISessionStore store, SessionCache cache, TimeProvider clock, ICacheInvalidation invalidation, JwtMvcMetrics metrics, ISecurityEventLog events, IOptions<JwtOptions> options)
 {
     /// <summary>
     /// True when the session is active and belongs to <paramref name="userId"/>: a token whose <c>sid</c> names
@@ -60,6 +63,10 @@ public sealed class SessionService(ISessionStore store, SessionCache cache, Time
 
     public Task<IReadOnlyList<Session>> ListActiveAsync(string userId, CancellationToken cancellationToken) =>
         store.ListActiveSessionsAsync(userId, clock.GetUtcNow(), cancellationToken);
+
+    /// <summary>Deletes the sessions that ended more than <see cref="JwtOptions.EndedSessionRetentionDays"/> ago, with their tokens; returns how many.</summary>
+    public Task<int> SweepEndedAsync(CancellationToken cancellationToken) =>
+        store.DeleteEndedBeforeAsync(clock.GetUtcNow() - TimeSpan.FromDays(options.Value.EndedSessionRetentionDays), cancellationToken);
 
     private async Task<bool> LoadAsync(Guid sessionId, string userId, DateTimeOffset now, CancellationToken cancellationToken) =>
         cache.Set(sessionId, userId, await store.FindSessionAsync(sessionId, cancellationToken), now);

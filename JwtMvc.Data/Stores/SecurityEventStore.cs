@@ -3,7 +3,6 @@ using JwtMvc.Core.Security;
 
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace JwtMvc.Data.Stores;
@@ -66,33 +65,12 @@ internal sealed class SecurityEventStore(AppDbContext db) : ISecurityEventStore
         db.SecurityEvents.Where(e => e.At < cutoff).ExecuteDeleteAsync(cancellationToken);
 }
 
-/// <summary>Deletes security events past their retention once at start and then every few hours.</summary>
-internal sealed partial class SecurityEventSweepService(IServiceScopeFactory scopes, TimeProvider clock, ILogger<SecurityEventSweepService> logger) : BackgroundService
+/// <summary>Deletes security events past their retention a minute after start and then every few hours.</summary>
+internal sealed class SecurityEventSweepService(IServiceScopeFactory scopes, TimeProvider clock, ILogger<SecurityEventSweepService> logger)
+    : PeriodicSweepService(scopes, clock, logger)
 {
-    public static readonly TimeSpan Interval = TimeSpan.FromHours(6);
+    protected override string What => "old security events";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                await scope.ServiceProvider.GetRequiredService<SecurityDashboard>().SweepAsync(stoppingToken);
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException)
-            {
-                // A failed sweep is retried at the next interval; it must never stop the app.
-                Log.SweepFailed(logger, exception);
-            }
-
-            await Task.Delay(Interval, clock, stoppingToken);
-        }
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(Level = LogLevel.Warning, Message = "Sweeping old security events failed")]
-        public static partial void SweepFailed(ILogger logger, Exception exception);
-    }
+    protected override Task SweepAsync(IServiceProvider services, ILogger logger, CancellationToken cancellationToken) =>
+        services.GetRequiredService<SecurityDashboard>().SweepAsync(cancellationToken);
 }

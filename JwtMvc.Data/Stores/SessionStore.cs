@@ -14,6 +14,9 @@ namespace JwtMvc.Data.Stores;
 /// </summary>
 internal sealed class SessionStore(AppDbContext db, SqliteRotationWriter? sqliteRotations = null, SqliteTokenReader? sqliteReads = null) : ISessionStore
 {
+    /// <summary>Ended sessions deleted per transaction by <see cref="DeleteEndedBeforeAsync"/>.</summary>
+    internal const int SweepBatchSize = 500;
+
     // Compiled: a rotation starts with this read (on SQLite, through SqliteTokenReader outside a transaction), and a
     // compiled query skips EF's per-call query-cache lookup. The user's concurrency stamp comes along so that the
     // rotation can reuse this instance's copy of an unchanged user record.
@@ -237,6 +240,32 @@ internal sealed class SessionStore(AppDbContext db, SqliteRotationWriter? sqlite
             .Where(s => s.UserId == userId && s.RevokedAt == null && s.ExpiresAt > now)
             .OrderByDescending(s => s.LastUsedAt)
             .ToListAsync(cancellationToken);
+    }
+
+    public async Task<int> DeleteEndedBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        // A batch per transaction: on SQLite every other writer waits for the one that holds the file.
+        var deleted = 0;
+        int batch;
+        do
+        {
+            batch = await InWriteTransactionAsync(
+                async ct =>
+                {
+                    var ended = await db.Sessions
+                        .Where(s => s.ExpiresAt < cutoff || s.RevokedAt < cutoff)
+                        .Select(s => s.Id)
+                        .Take(SweepBatchSize)
+                        .ToListAsync(ct);
+                    await db.RefreshTokens.Where(t => ended.Contains(t.SessionId)).ExecuteDeleteAsync(ct);
+                    return await db.Sessions.Where(s => ended.Contains(s.Id)).ExecuteDeleteAsync(ct);
+                },
+                cancellationToken);
+            deleted += batch;
+        }
+        while (batch == SweepBatchSize);
+
+        return deleted;
     }
 
     /// <summary>

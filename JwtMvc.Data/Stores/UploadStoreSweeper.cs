@@ -2,7 +2,6 @@ using JwtMvc.Core.Uploads;
 
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace JwtMvc.Data.Stores;
@@ -55,33 +54,12 @@ internal sealed partial class UploadStoreSweeper(LocalFolderFileStore store, App
     }
 }
 
-/// <summary>Runs <see cref="UploadStoreSweeper"/> at start and then every <see cref="Interval"/>.</summary>
-internal sealed partial class UploadStoreSweepService(IServiceScopeFactory scopes, TimeProvider clock, ILogger<UploadStoreSweepService> logger) : BackgroundService
+/// <summary>Runs <see cref="UploadStoreSweeper"/> a minute after start and then every <see cref="PeriodicSweepService.Interval"/>.</summary>
+internal sealed class UploadStoreSweepService(IServiceScopeFactory scopes, TimeProvider clock, ILogger<UploadStoreSweepService> logger)
+    : PeriodicSweepService(scopes, clock, logger)
 {
-    public static readonly TimeSpan Interval = TimeSpan.FromHours(6);
+    protected override string What => "the upload folder";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                await scope.ServiceProvider.GetRequiredService<UploadStoreSweeper>().SweepAsync(stoppingToken);
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException)
-            {
-                // A failed sweep is retried at the next interval; it must never stop the app.
-                Log.SweepFailed(logger, exception);
-            }
-
-            await Task.Delay(Interval, clock, stoppingToken);
-        }
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(Level = LogLevel.Warning, Message = "Sweeping the upload folder failed")]
-        public static partial void SweepFailed(ILogger logger, Exception exception);
-    }
+    protected override Task SweepAsync(IServiceProvider services, ILogger logger, CancellationToken cancellationToken) =>
+        services.GetRequiredService<UploadStoreSweeper>().SweepAsync(cancellationToken);
 }

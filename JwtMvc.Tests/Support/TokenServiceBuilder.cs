@@ -44,7 +44,7 @@ public sealed class TokenServiceBuilder
         return session;
     }
 
-    public SessionService BuildSessions() => new(Store.Object, Cache, Clock, Invalidation.Object, Metrics, Events.Object);
+    public SessionService BuildSessions() => new(Store.Object, Cache, Clock, Invalidation.Object, Metrics, Events.Object, Microsoft.Extensions.Options.Options.Create(Options));
 
     public TokenService Build() => Build(BuildSessions());
 

@@ -376,6 +376,67 @@ public sealed class SessionStoreTests
         Assert.That(await store.FindTokenByHashAsync(token.TokenHash, CancellationToken.None), Is.Null, "the tokens go with their session");
     }
 
+    [Test]
+    public async Task Sessions_that_ended_before_the_cutoff_are_deleted_with_their_tokens_and_the_others_kept()
+    {
+        // Arrange: ended long ago (expired, revoked), ended lately, active; each with a rotated token.
+        var userId = await _data.CreateUserAsync();
+        var now = _data.Time.GetUtcNow();
+        var (expiredLongAgo, _) = await _data.CreateSessionAsync(userId, lifetime: TimeSpan.FromDays(-100));
+        var (revokedLongAgo, _) = await _data.CreateSessionAsync(userId);
+        var (revokedLately, _) = await _data.CreateSessionAsync(userId);
+        var (active, _) = await _data.CreateSessionAsync(userId);
+        await using var scope = _data.NewScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        await db.Sessions.Where(s => s.Id == revokedLongAgo.Id).ExecuteUpdateAsync(set => set.SetProperty(s => s.RevokedAt, now.AddDays(-100)));
+        await db.Sessions.Where(s => s.Id == revokedLately.Id).ExecuteUpdateAsync(set => set.SetProperty(s => s.RevokedAt, now.AddDays(-1)));
+        foreach (var session in new[] { expiredLongAgo, revokedLongAgo, revokedLately, active })
+        {
+            db.RefreshTokens.Add(Sessions.NewToken(session));
+        }
+
+        await db.SaveChangesAsync();
+        var store = scope.ServiceProvider.GetRequiredService<ISessionStore>();
+
+        // Act
+        var deleted = await store.DeleteEndedBeforeAsync(now.AddDays(-50), CancellationToken.None);
+
+        // Assert
+        var left = await db.Sessions.AsNoTracking().Where(s => s.UserId == userId).Select(s => s.Id).ToListAsync();
+        Assert.Multiple(async () =>
+        {
+            Assert.That(deleted, Is.EqualTo(2));
+            Assert.That(left, Is.EquivalentTo(new[] { revokedLately.Id, active.Id }));
+            Assert.That(await db.RefreshTokens.CountAsync(t => t.SessionId == expiredLongAgo.Id || t.SessionId == revokedLongAgo.Id), Is.Zero, "their tokens went with them");
+            Assert.That(await db.RefreshTokens.CountAsync(t => t.SessionId == revokedLately.Id || t.SessionId == active.Id), Is.EqualTo(4), "the others keep theirs");
+        });
+    }
+
+    [Test]
+    public async Task Deleting_ended_sessions_goes_on_past_one_batch()
+    {
+        // Arrange: one more ended session than a batch holds, ended long before anything else in this database.
+        var userId = await _data.CreateUserAsync();
+        var longAgo = _data.Time.GetUtcNow().AddYears(-5);
+        await using var scope = _data.NewScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        for (var i = 0; i <= SessionStore.SweepBatchSize; i++)
+        {
+            var session = new Session { Id = Guid.NewGuid(), UserId = userId, CreatedAt = longAgo, LastUsedAt = longAgo, ExpiresAt = longAgo.AddDays(1) };
+            db.Sessions.Add(session);
+            db.RefreshTokens.Add(Sessions.NewToken(session));
+        }
+
+        await db.SaveChangesAsync();
+
+        // Act
+        var deleted = await scope.ServiceProvider.GetRequiredService<ISessionStore>().DeleteEndedBeforeAsync(longAgo.AddDays(2), CancellationToken.None);
+
+        // Assert
+        Assert.That(deleted, Is.EqualTo(SessionStore.SweepBatchSize + 1));
+        Assert.That(await db.Sessions.CountAsync(s => s.UserId == userId), Is.Zero);
+    }
+
     private async Task<List<RefreshToken>> TokensOfAsync(Guid sessionId)
     {
         await using var scope = _data.NewScope();

@@ -103,4 +103,16 @@ public sealed class SessionServiceTests
         Assert.That(unknownActive, Is.False, "a session the store does not know is refused");
         Assert.That(expiredActive, Is.False, "a session past its absolute expiry is refused");
     }
+
+    [Test]
+    public async Task The_sweep_deletes_sessions_that_ended_more_than_the_retention_ago()
+    {
+        builder.Options.EndedSessionRetentionDays = 30;
+        builder.Store.Setup(s => s.DeleteEndedBeforeAsync(It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>())).ReturnsAsync(7);
+
+        var deleted = await builder.BuildSessions().SweepEndedAsync(CancellationToken.None);
+
+        Assert.That(deleted, Is.EqualTo(7));
+        builder.Store.Verify(s => s.DeleteEndedBeforeAsync(builder.Clock.GetUtcNow() - TimeSpan.FromDays(30), It.IsAny<CancellationToken>()), Times.Once);
+    }
 }
