@@ -60,7 +60,7 @@ internal sealed class SessionStore(AppDbContext db, SqliteRotationWriter? sqlite
             UserAgent = Truncate(session.UserAgent, SessionConfiguration.UserAgentMaxLength),
             AuthenticationMethods = session.AuthenticationMethods,
         };
-        var storedToken = ForStorage(firstToken);
+        var storedToken = ForStorage(firstToken, replaces: null);
 
         db.Sessions.Add(storedSession);
         db.RefreshTokens.Add(storedToken);
@@ -284,10 +284,11 @@ internal sealed class SessionStore(AppDbContext db, SqliteRotationWriter? sqlite
             },
             cancellationToken);
 
-    private static RefreshToken ForStorage(RefreshToken token, Guid? replaces = null) => new()
+    /// <summary>A copy to store: the store records which token it replaces (null for a session's first).</summary>
+    private static RefreshToken ForStorage(RefreshToken token, Guid? replaces) => new()
     {
         Id = token.Id,
-        ReplacesId = replaces ?? token.ReplacesId,
+        ReplacesId = replaces,
         TokenHash = token.TokenHash,
         SessionId = token.SessionId,
         UserId = token.UserId,
