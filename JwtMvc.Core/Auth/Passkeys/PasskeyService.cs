@@ -80,17 +80,26 @@ public sealed class PasskeyService(
         return new SignInOutcome.SignedIn(issued);
     }
 
-    /// <summary>Creation options JSON for <c>navigator.credentials.create()</c>; null when there is no such user.</summary>
-    public async Task<string?> BeginRegistrationAsync(string userId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Creation options JSON for <c>navigator.credentials.create()</c>. A user who already holds
+    /// <see cref="MaxPasskeysPerUser"/> passkeys gets no ceremony: the authenticator would keep a credential this server
+    /// then refuses to store.
+    /// </summary>
+    public async Task<PasskeyCreationOptions> BeginRegistrationAsync(string userId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(userId);
+        if ((await passkeys.ListAsync(userId, cancellationToken)).Count >= MaxPasskeysPerUser)
+        {
+            return PasskeyCreationOptions.LimitReached;
+        }
+
         if (await passkeys.BeginRegistrationAsync(userId, cancellationToken) is not { } start)
         {
-            return null;
+            return PasskeyCreationOptions.NotFound;
         }
 
         await RememberAsync(start, AuthChallengeKinds.PasskeyCreation, userId, cancellationToken);
-        return start.OptionsJson;
+        return new PasskeyCreationOptions.Ready(start.OptionsJson);
     }
 
     /// <summary>Adds the passkey a browser created for the options of <see cref="BeginRegistrationAsync"/>, under <paramref name="name"/>.</summary>
@@ -230,8 +239,11 @@ public abstract record PasskeyChange
     public static readonly PasskeyChange CredentialRefused = new Invalid(
         new ValidationError("credential", "PasskeyRefused", "The passkey could not be verified, or setting it up took too long. Try again."));
 
-    public static readonly PasskeyChange LimitReached = new Invalid(new ValidationError(
-        "credential", "PasskeyLimitReached", $"An account holds at most {PasskeyService.MaxPasskeysPerUser} passkeys. Remove one you no longer use, then add this one."));
+    // Declared before the fields that use it: static initialisers run in the order they are written.
+    internal static readonly ValidationError LimitReachedError = new(
+        "credential", "PasskeyLimitReached", $"An account holds at most {PasskeyService.MaxPasskeysPerUser} passkeys. Remove one you no longer use, then add a new one.");
+
+    public static readonly PasskeyChange LimitReached = new Invalid(LimitReachedError);
 
     private PasskeyChange()
     {
@@ -242,4 +254,24 @@ public abstract record PasskeyChange
     public sealed record Missing : PasskeyChange;
 
     public sealed record Invalid(ValidationError Error) : PasskeyChange;
+}
+
+/// <summary>What asking for passkey creation options came to.</summary>
+public abstract record PasskeyCreationOptions
+{
+    public static readonly PasskeyCreationOptions NotFound = new Missing();
+
+    public static readonly PasskeyCreationOptions LimitReached = new Invalid(PasskeyChange.LimitReachedError);
+
+    private PasskeyCreationOptions()
+    {
+    }
+
+    /// <param name="OptionsJson">The options for <c>navigator.credentials.create()</c>, as JSON.</param>
+    public sealed record Ready(string OptionsJson) : PasskeyCreationOptions;
+
+    /// <summary>There is no such user.</summary>
+    public sealed record Missing : PasskeyCreationOptions;
+
+    public sealed record Invalid(ValidationError Error) : PasskeyCreationOptions;
 }

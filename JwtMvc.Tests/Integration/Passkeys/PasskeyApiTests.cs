@@ -8,6 +8,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using JwtMvc.Core.Auth.Passkeys;
+using JwtMvc.Core.Auth.TwoFactor;
 using JwtMvc.Core.Security;
 using JwtMvc.Data;
 using JwtMvc.Tests.Support;
@@ -192,22 +193,29 @@ public sealed class PasskeyApiTests : AppFixture
     [Test]
     public async Task An_account_holds_at_most_100_passkeys_and_removing_one_makes_room()
     {
-        // Arrange: a user already holding the limit.
+        // Arrange: a ceremony started one passkey below the limit, then the limit reached by another registration.
         var (user, _, _) = await Factory.NewUserAsync();
-        await StorePasskeysAsync(user, PasskeyService.MaxPasskeysPerUser);
+        await StorePasskeysAsync(user, PasskeyService.MaxPasskeysPerUser - 1);
         using var authenticator = new SoftwareAuthenticator();
+        var startedBelow = authenticator.Create(await user.CreationOptionsAsync());
+        await StorePasskeysAsync(user, 1);
+        var challengesAtLimit = await CreationChallengesOfAsync(user);
 
         // Act
-        var refused = await user.SendAsync(HttpMethod.Post, "/api/account/passkeys", new { credential = authenticator.Create(await user.CreationOptionsAsync()), name = "One more" });
-        var countAfterRefusal = (await user.PasskeysAsync()).Length;
+        var optionsAtLimit = await user.SendAsync(HttpMethod.Post, "/api/account/passkeys/options");
+        var challengesAfterRefusedOptions = await CreationChallengesOfAsync(user);
+        var finishedAtLimit = await user.SendAsync(HttpMethod.Post, "/api/account/passkeys", new { credential = startedBelow, name = "One more" });
+        var countAfterRefusals = await PasskeyRowsOfAsync(user);
         var removed = await user.SendAsync(HttpMethod.Delete, $"/api/account/passkeys/{(await user.PasskeysAsync())[0].Id}");
         var added = await user.SendAsync(HttpMethod.Post, "/api/account/passkeys", new { credential = authenticator.Create(await user.CreationOptionsAsync()), name = "One more" });
 
-        // Assert
-        Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
-        var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.That(problem.GetProperty("errors").GetProperty("credential")[0].GetString(), Does.Contain("at most 100 passkeys"));
-        Assert.That(countAfterRefusal, Is.EqualTo(100), "the refused passkey was not stored");
+        // Assert: no ceremony for an account at the limit, so no authenticator keeps a credential the server refuses.
+        Assert.That(optionsAtLimit.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(await CredentialErrorAsync(optionsAtLimit), Does.Contain("at most 100 passkeys"));
+        Assert.That(challengesAfterRefusedOptions, Is.EqualTo(challengesAtLimit), "no ceremony was started");
+        Assert.That(finishedAtLimit.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), "a ceremony started below the limit is still refused at it");
+        Assert.That(await CredentialErrorAsync(finishedAtLimit), Does.Contain("at most 100 passkeys"));
+        Assert.That(countAfterRefusals, Is.EqualTo(100), "the refused passkey was not stored");
         Assert.That(removed.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
         Assert.That(added.StatusCode, Is.EqualTo(HttpStatusCode.Created), await added.Content.ReadAsStringAsync());
         Assert.That((await user.PasskeysAsync()).Select(p => p.Name).ToArray(), Has.Length.EqualTo(100).And.Contains("One more"));
@@ -394,6 +402,17 @@ public sealed class PasskeyApiTests : AppFixture
         await using var scope = Factory.Services.CreateAsyncScope();
         var userId = UserIdOf(user);
         return await scope.ServiceProvider.GetRequiredService<AppDbContext>().UserPasskeys.CountAsync(p => p.UserId == userId);
+    }
+
+    private static async Task<string?> CredentialErrorAsync(HttpResponseMessage response) =>
+        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("credential")[0].GetString();
+
+    private async Task<int> CreationChallengesOfAsync(SignedInClient user)
+    {
+        await using var scope = Factory.Services.CreateAsyncScope();
+        var userId = UserIdOf(user);
+        return await scope.ServiceProvider.GetRequiredService<AppDbContext>().AuthChallenges
+            .CountAsync(c => c.UserId == userId && c.Kind == AuthChallengeKinds.PasskeyCreation);
     }
 
     private static string UserIdOf(SignedInClient user) => JwtForge.Decode(user.AccessToken).Payload["sub"]!.GetValue<string>();

@@ -19,12 +19,18 @@ namespace JwtMvc.Web.Controllers.Api;
 [RequestBodyLimit(RequestBodyLimitAttribute.SmallBodyBytes)]
 public sealed class PasskeysController(PasskeyService passkeys) : ControllerBase
 {
-    /// <summary>Creation options for <c>navigator.credentials.create()</c>: one ceremony, used once, for 5 minutes.</summary>
+    /// <summary>
+    /// Creation options for <c>navigator.credentials.create()</c>: one ceremony, used once, for 5 minutes; none for an
+    /// account that already holds as many passkeys as it may.
+    /// </summary>
     [HttpPost("options")]
-    public async Task<Results<Ok<JsonElement>, NotFound>> Options(CancellationToken cancellationToken) =>
-        await passkeys.BeginRegistrationAsync(User.GetUserId(), cancellationToken) is { } options
-            ? TypedResults.Ok(PasskeyJson.Parse(options))
-            : TypedResults.NotFound();
+    public async Task<Results<Ok<JsonElement>, NotFound, ValidationProblem>> Options(CancellationToken cancellationToken) =>
+        await passkeys.BeginRegistrationAsync(User.GetUserId(), cancellationToken) switch
+        {
+            PasskeyCreationOptions.Ready ready => TypedResults.Ok(PasskeyJson.Parse(ready.OptionsJson)),
+            PasskeyCreationOptions.Invalid invalid => ProblemResults.ValidationProblem([invalid.Error]),
+            _ => TypedResults.NotFound(),
+        };
 
     [HttpPost]
     public async Task<Results<Created<PasskeyCreatedResponse>, ValidationProblem>> Register(RegisterPasskeyRequest request, CancellationToken cancellationToken)

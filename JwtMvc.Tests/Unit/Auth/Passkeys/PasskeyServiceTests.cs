@@ -41,6 +41,7 @@ public sealed class PasskeyServiceTests
         accounts.Setup(a => a.NeedsEmailConfirmationAsync(Alice.Id, It.IsAny<CancellationToken>())).ReturnsAsync(false);
         passkeys.Setup(p => p.BeginSignInAsync(It.IsAny<CancellationToken>())).ReturnsAsync(() => Start());
         passkeys.Setup(p => p.BeginRegistrationAsync(Alice.Id, It.IsAny<CancellationToken>())).ReturnsAsync(() => Start());
+        HasPasskeys(0);
         service = new PasskeyService(passkeys.Object, challenges, tokens.Users.Object, accounts.Object, tokens.Build(), tokens.Metrics, tokens.Events.Object, tokens.Clock);
     }
 
@@ -119,7 +120,7 @@ public sealed class PasskeyServiceTests
     [Test]
     public async Task A_registration_challenge_does_not_sign_anyone_in()
     {
-        var credential = Credential(ChallengeOf((await service.BeginRegistrationAsync(Alice.Id, CancellationToken.None))!));
+        var credential = Credential(ChallengeOf(await RegistrationOptionsAsync()));
 
         var outcome = await service.SignInAsync(credential, Client, CancellationToken.None);
 
@@ -157,7 +158,7 @@ public sealed class PasskeyServiceTests
     [Test]
     public async Task Another_users_registration_ceremony_is_refused_and_left_for_its_owner()
     {
-        var credential = Credential(ChallengeOf((await service.BeginRegistrationAsync(Alice.Id, CancellationToken.None))!));
+        var credential = Credential(ChallengeOf(await RegistrationOptionsAsync()));
 
         var outcome = await service.RegisterAsync("mallory-id", credential, "Mine", Client, CancellationToken.None);
 
@@ -169,7 +170,7 @@ public sealed class PasskeyServiceTests
     [Test]
     public async Task A_registration_stores_the_trimmed_name_at_the_clocks_time_and_records_an_event()
     {
-        var credential = Credential(ChallengeOf((await service.BeginRegistrationAsync(Alice.Id, CancellationToken.None))!));
+        var credential = Credential(ChallengeOf(await RegistrationOptionsAsync()));
         var now = tokens.Clock.GetUtcNow();
         passkeys.Setup(p => p.RegisterAsync(Alice.Id, credential, State, "Laptop", PasskeyService.MaxPasskeysPerUser, now, It.IsAny<CancellationToken>()))
             .ReturnsAsync(new PasskeyRegistration.Registered(Passkey()));
@@ -183,7 +184,7 @@ public sealed class PasskeyServiceTests
     [Test]
     public async Task A_registration_past_the_per_user_limit_is_refused_with_its_own_message_and_records_nothing()
     {
-        var credential = Credential(ChallengeOf((await service.BeginRegistrationAsync(Alice.Id, CancellationToken.None))!));
+        var credential = Credential(ChallengeOf(await RegistrationOptionsAsync()));
         passkeys.Setup(p => p.RegisterAsync(Alice.Id, credential, State, "Laptop", 100, It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(new PasskeyRegistration.LimitReached());
 
@@ -192,6 +193,30 @@ public sealed class PasskeyServiceTests
         Assert.That(outcome, Is.EqualTo(PasskeyChange.LimitReached));
         Assert.That(((PasskeyChange.Invalid)outcome).Error.Message, Does.Contain("at most 100 passkeys"));
         tokens.Events.Verify(e => e.RecordAsync(SecurityEventTypes.Passkey, It.IsAny<string?>(), It.IsAny<string?>(), It.IsAny<string?>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Test]
+    public async Task Registration_options_are_refused_to_an_account_at_the_limit_and_no_ceremony_is_started()
+    {
+        HasPasskeys(PasskeyService.MaxPasskeysPerUser);
+
+        var options = await service.BeginRegistrationAsync(Alice.Id, CancellationToken.None);
+
+        Assert.That(options, Is.EqualTo(PasskeyCreationOptions.LimitReached));
+        Assert.That(((PasskeyCreationOptions.Invalid)options).Error, Is.EqualTo(((PasskeyChange.Invalid)PasskeyChange.LimitReached).Error));
+        Assert.That(challenges.All, Is.Empty);
+        passkeys.Verify(p => p.BeginRegistrationAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Test]
+    public async Task Registration_options_are_given_to_an_account_one_below_the_limit()
+    {
+        HasPasskeys(PasskeyService.MaxPasskeysPerUser - 1);
+
+        var options = await service.BeginRegistrationAsync(Alice.Id, CancellationToken.None);
+
+        Assert.That(options, Is.InstanceOf<PasskeyCreationOptions.Ready>());
+        Assert.That(challenges.All.Single().Kind, Is.EqualTo(AuthChallengeKinds.PasskeyCreation));
     }
 
     [TestCase(null, "NameRequired")]
@@ -231,6 +256,13 @@ public sealed class PasskeyServiceTests
         passkeys.Setup(p => p.VerifySignInAsync(credential, State, It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>())).ReturnsAsync(verification);
 
     private PasskeyInfo Passkey() => new("cred-id", "Laptop", tokens.Clock.GetUtcNow(), null);
+
+    private async Task<string> RegistrationOptionsAsync() =>
+        ((PasskeyCreationOptions.Ready)await service.BeginRegistrationAsync(Alice.Id, CancellationToken.None)).OptionsJson;
+
+    private void HasPasskeys(int count) =>
+        passkeys.Setup(p => p.ListAsync(Alice.Id, It.IsAny<CancellationToken>()))
+            .ReturnsAsync([.. Enumerable.Range(0, count).Select(i => new PasskeyInfo($"cred-{i}", $"Key {i}", DateTimeOffset.UnixEpoch, null))]);
 
     private static string ChallengeOf(string optionsJson) => JsonDocument.Parse(optionsJson).RootElement.GetProperty("challenge").GetString()!;
 
