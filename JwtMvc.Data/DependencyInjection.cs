@@ -101,6 +101,7 @@ public static class DependencyInjection
         services.AddScoped<IOrderRepository, OrderRepository>();
         services.AddScoped<IProductCatalogue, ProductCatalogue>();
         services.AddScoped<IMailOutbox, MailOutbox>();
+        services.AddHostedService<MailLimitSweepService>();
         services.AddScoped<IUserAccounts, UserAccounts>();
         services.AddScoped<IUserReader, UserReader>();
         services.AddSingleton<UserRecordCache>();

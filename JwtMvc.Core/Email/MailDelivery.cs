@@ -43,6 +43,14 @@ public sealed partial class MailDelivery(
         return jobs.Count;
     }
 
+    /// <summary>
+    /// Forgets the addresses whose last mail is older than <see cref="EmailOptions.MinSecondsBetweenMails"/>: their
+    /// records hold no mail back any more (the next one is admitted either way), so without this sweep the table would
+    /// only grow, a row for every address ever mailed. Answers how many were forgotten.
+    /// </summary>
+    public Task<int> ForgetPastLimitsAsync(CancellationToken cancellationToken) =>
+        outbox.ForgetMailedBeforeAsync(clock.GetUtcNow() - TimeSpan.FromSeconds(options.Value.MinSecondsBetweenMails), cancellationToken);
+
     /// <summary>The wait before attempt <paramref name="attempts"/> + 1: doubling from <see cref="FirstRetryDelay"/> up to <see cref="MaxRetryDelay"/>.</summary>
     public static TimeSpan RetryDelay(int attempts)
     {

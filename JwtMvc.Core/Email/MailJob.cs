@@ -64,4 +64,7 @@ public interface IMailOutbox
     /// <c>now - minInterval</c> (then <paramref name="now"/> is recorded), false otherwise. Atomic across instances.
     /// </summary>
     Task<bool> TryAdmitAsync(string normalizedAddress, DateTimeOffset now, TimeSpan minInterval, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the record of every address last mailed before <paramref name="cutoff"/>; answers how many.</summary>
+    Task<int> ForgetMailedBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken);
 }

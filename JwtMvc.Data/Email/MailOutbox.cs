@@ -96,4 +96,11 @@ internal sealed class MailOutbox(AppDbContext db) : IMailOutbox
             new MailThrottle { NormalizedAddress = address, LastMailAt = now },
             cancellationToken);
     }
+
+    public async Task<int> ForgetMailedBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        // Conditional on the time: an address admitted again meanwhile has a newer time, and keeps its row.
+        using var gate = await SqliteWriteGate.EnterAsync(db, cancellationToken);
+        return await db.MailThrottles.Where(t => t.LastMailAt < cutoff).ExecuteDeleteAsync(cancellationToken);
+    }
 }

@@ -122,6 +122,17 @@ public sealed class MailDeliveryTests
         sender.VerifyNoOtherCalls();
     }
 
+    [Test]
+    public async Task Forgetting_past_limits_forgets_the_addresses_last_mailed_more_than_the_interval_ago()
+    {
+        outbox.Setup(o => o.ForgetMailedBeforeAsync(It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>())).ReturnsAsync(3);
+
+        var forgotten = await Delivery().ForgetPastLimitsAsync(CancellationToken.None);
+
+        Assert.That(forgotten, Is.EqualTo(3));
+        outbox.Verify(o => o.ForgetMailedBeforeAsync(Now - TimeSpan.FromSeconds(60), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
     [TestCase(1, 30)]
     [TestCase(2, 60)]
     [TestCase(3, 120)]
