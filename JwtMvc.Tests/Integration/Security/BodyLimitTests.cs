@@ -16,6 +16,11 @@ public sealed class BodyLimitTests : AppFixture
     [TestCase("/api/auth/token")]
     [TestCase("/api/auth/login")]
     [TestCase("/api/account/register")]
+    [TestCase("/api/account/forgot-password")]
+    [TestCase("/api/account/resend-confirmation")]
+    [TestCase("/api/account/reset-password")]
+    [TestCase("/api/account/confirm-email")]
+    [TestCase("/api/account/confirm-email-change")]
     public async Task A_chunked_body_over_16_KiB_is_413(string path)
     {
         var response = await Factory.CreateClient().PostAsync(path, Chunked(FormOf(Limit + 1)));
@@ -24,14 +29,32 @@ public sealed class BodyLimitTests : AppFixture
         AssertSecurityHeaders(response);
     }
 
-    [Test]
-    public async Task A_chunked_body_over_16_KiB_to_a_signed_in_account_endpoint_is_413()
+    [TestCase("POST", "/api/account/password")]
+    [TestCase("PUT", "/api/account/profile")]
+    [TestCase("POST", "/api/account/email")]
+    [TestCase("POST", "/api/account/2fa/enable")]
+    [TestCase("POST", "/api/account/2fa/disable")]
+    [TestCase("POST", "/api/account/passkeys")]
+    public async Task A_chunked_body_over_16_KiB_to_a_signed_in_account_endpoint_is_413(string method, string path)
     {
         var alice = await Factory.LoginAsync("alice");
-        var request = alice.Request(HttpMethod.Post, "/api/account/password");
+        var request = alice.Request(new HttpMethod(method), path);
         request.Content = Chunked(new StringContent("{\"currentPassword\":\"" + new string('x', Limit) + "\",\"newPassword\":\"x\"}", Encoding.UTF8, "application/json"));
 
         var response = await alice.Client.SendAsync(request);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.RequestEntityTooLarge), await response.Content.ReadAsStringAsync());
+        AssertSecurityHeaders(response);
+    }
+
+    [Test]
+    public async Task A_chunked_body_over_16_KiB_to_the_admin_users_api_is_413()
+    {
+        var admin = await Factory.LoginAsync("admin");
+        var request = admin.Request(HttpMethod.Post, "/api/admin/users");
+        request.Content = Chunked(new StringContent("{\"userName\":\"" + new string('x', Limit) + "\"}", Encoding.UTF8, "application/json"));
+
+        var response = await admin.Client.SendAsync(request);
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.RequestEntityTooLarge), await response.Content.ReadAsStringAsync());
         AssertSecurityHeaders(response);

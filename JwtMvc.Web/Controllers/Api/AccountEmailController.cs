@@ -4,6 +4,7 @@ using JwtMvc.Core.Auth;
 using JwtMvc.Web.Auth;
 using JwtMvc.Web.Email;
 using JwtMvc.Web.Errors;
+using JwtMvc.Web.Security;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
@@ -18,6 +19,7 @@ namespace JwtMvc.Web.Controllers.Api;
 [Route("api/account")]
 [RequiresEmail]
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
+[RequestBodyLimit(RequestBodyLimitAttribute.SmallBodyBytes)]
 public sealed class AccountEmailController(AccountEmailService accounts) : ControllerBase
 {
     [HttpPost("forgot-password")]

@@ -1,6 +1,7 @@
 using JwtMvc.Core.Accounts;
 using JwtMvc.Core.Auth;
 using JwtMvc.Web.Auth;
+using JwtMvc.Web.Security;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
@@ -11,6 +12,7 @@ namespace JwtMvc.Web.Controllers.Api;
 [Route("api/account")]
 [Authorize]
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
+[RequestBodyLimit(RequestBodyLimitAttribute.SmallBodyBytes)]
 public sealed class AccountProfileController(IUserAccounts accounts, IUserReader users, AccountSessions sessions) : ControllerBase
 {
     [HttpPut("profile")]

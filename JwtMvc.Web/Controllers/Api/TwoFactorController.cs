@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using JwtMvc.Core.Auth.TwoFactor;
 using JwtMvc.Web.Auth;
+using JwtMvc.Web.Security;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using QRCoder;
@@ -12,6 +13,7 @@ namespace JwtMvc.Web.Controllers.Api;
 [Route("api/account/2fa")]
 [Authorize]
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
+[RequestBodyLimit(RequestBodyLimitAttribute.SmallBodyBytes)]
 public sealed class TwoFactorController(TwoFactorService twoFactor) : ControllerBase
 {
     [HttpGet]

@@ -3,6 +3,7 @@ using JwtMvc.Core.Admin;
 using JwtMvc.Core.Auth;
 using JwtMvc.Web.Auth;
 using JwtMvc.Web.Email;
+using JwtMvc.Web.Security;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
@@ -14,6 +15,7 @@ namespace JwtMvc.Web.Areas.Admin.Controllers.Api;
 [Route("api/admin/users")]
 [Authorize(Policy = AppPolicies.Admin)]
 [RequiresEmail]
+[RequestBodyLimit(RequestBodyLimitAttribute.SmallBodyBytes)]
 public sealed class UserMailApiController(AccountEmailService accounts) : ControllerBase
 {
     /// <summary>Mails the user a password reset link (202); audited.</summary>

@@ -4,6 +4,7 @@ using JwtMvc.Core.Admin;
 using JwtMvc.Core.Auth;
 using JwtMvc.Web.Auth;
 using JwtMvc.Web.Errors;
+using JwtMvc.Web.Security;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
@@ -15,6 +16,7 @@ namespace JwtMvc.Web.Areas.Admin.Controllers.Api;
 [Area("Admin")]
 [Route("api/admin/users")]
 [Authorize(Policy = AppPolicies.Admin)]
+[RequestBodyLimit(RequestBodyLimitAttribute.SmallBodyBytes)]
 public sealed class UsersApiController(UserAdminService admin, TimeProvider clock) : ControllerBase
 {
     public const int MaxPageSize = 100;
