@@ -103,6 +103,18 @@ public sealed class TokenEndpointTests
         await AssertOAuthError(response, "invalid_request");
     }
 
+    [TestCase("/api/auth/token", "application/json; charset=no-such-charset", "{\"grant_type\":\"password\"}")]
+    [TestCase("/api/auth/revoke", "application/json; charset=no-such-charset", "{\"token\":\"x\"}")]
+    public async Task A_json_body_declared_in_a_charset_other_than_utf8_is_invalid_request_not_a_server_error(string path, string contentType, string body)
+    {
+        var content = new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(body));
+        content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+
+        var response = await client.PostAsync(path, content);
+
+        await AssertOAuthError(response, "invalid_request");
+    }
+
     [Test]
     public async Task Revoke_answers_200_with_an_empty_body_whatever_the_token()
     {

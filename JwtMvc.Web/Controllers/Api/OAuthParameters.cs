@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Microsoft.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -21,7 +22,7 @@ public sealed class OAuthParameters(IReadOnlyDictionary<string, string> values)
             return new OAuthParameters(form.ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.Ordinal));
         }
 
-        if (!request.HasJsonContentType())
+        if (!request.HasJsonContentType() || !IsUtf8OrUnstated(request.ContentType))
         {
             return null;
         }
@@ -41,6 +42,13 @@ public sealed class OAuthParameters(IReadOnlyDictionary<string, string> values)
             return null;
         }
     }
+
+    // JSON exchanged between systems is UTF-8 (RFC 8259, section 8.1); any other declared charset is refused here
+    // rather than left to the JSON reader, which throws for one it does not know.
+    private static bool IsUtf8OrUnstated(string? contentType) =>
+        !MediaTypeHeaderValue.TryParse(contentType, out var mediaType)
+        || mediaType.Charset.Value is not { } charset
+        || charset.Trim('"').Equals("utf-8", StringComparison.OrdinalIgnoreCase);
 }
 
 /// <summary>The parameters of POST /api/auth/token as the OpenAPI document shows them (the action reads them itself).</summary>
