@@ -164,6 +164,15 @@ public sealed class OrdersApiTests
     }
 
     [Test]
+    public async Task A_line_that_is_null_is_400_under_its_item_not_a_server_error()
+    {
+        var response = await alice.SendAsync(HttpMethod.Post, "/api/orders", new { items = new object?[] { new { productId = Euro(0).Id, quantity = 1 }, null } });
+
+        var errors = await response.ValidationErrorsAsync("a null line is refused");
+        Assert.That(errors.Keys, Is.EqualTo(new[] { "items[1]" }));
+    }
+
+    [Test]
     public async Task A_product_in_two_lines_is_refused_not_merged()
     {
         var mug = Euro(0);

@@ -1,4 +1,5 @@
 using JwtMvc.Core.Orders;
+using JwtMvc.Core.Validation;
 using JwtMvc.Web.Auth;
 using JwtMvc.Web.Errors;
 using Microsoft.AspNetCore.Authorization;
@@ -30,6 +31,12 @@ public sealed class OrdersController(OrderService orders) : ControllerBase
     [HttpPost]
     public async Task<Results<Created<OrderDto>, ValidationProblem>> Place(PlaceOrderRequest request, CancellationToken cancellationToken)
     {
+        // MVC validates the list, not its elements: a JSON null among the lines arrives as null.
+        if (request.Items?.FindIndex(item => item is null) is >= 0 and var nullLine)
+        {
+            return ProblemResults.ValidationProblem([new ValidationError($"items[{nullLine}]", "LineRequired", "Each line is an object with a productId and a quantity.")]);
+        }
+
         var items = request.Items?.Select(i => new OrderItemRequest(i.ProductId, i.Quantity)).ToList();
         return OrderResults.ToHttp(await orders.PlaceAsync(User.GetUserId(), items, cancellationToken));
     }
