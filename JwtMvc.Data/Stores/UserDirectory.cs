@@ -147,10 +147,14 @@ internal sealed class UserDirectory(UserManager<AppUser> users, AppDbContext db)
     private static readonly string[] s_duplicateCodes =
         [nameof(IdentityErrorDescriber.DuplicateUserName), nameof(IdentityErrorDescriber.DuplicateEmail)];
 
-    private static ValidationError[] ConcealDuplicates(ValidationError[] errors) =>
-        errors.Any(e => s_duplicateCodes.Contains(e.Code))
-            ? [.. errors.Where(e => !s_duplicateCodes.Contains(e.Code)), NameOrEmailUnavailable]
-            : errors;
+    // Identity reports a taken name or email beside other errors (a malformed user name, say). Those are answered
+    // alone, so whether the name or email is taken shows only when nothing else is wrong, and then only as the one
+    // generic error, which the caller can answer like a success where no enumeration is allowed.
+    private static ValidationError[] ConcealDuplicates(ValidationError[] errors)
+    {
+        var others = errors.Where(e => !s_duplicateCodes.Contains(e.Code)).ToArray();
+        return others.Length < errors.Length && others.Length == 0 ? [NameOrEmailUnavailable] : others;
+    }
 
     private async Task<AppUser?> FindByNameOrEmailAsync(string userNameOrEmail) =>
         await users.FindByNameAsync(userNameOrEmail)

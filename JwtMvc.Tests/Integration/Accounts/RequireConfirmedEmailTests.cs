@@ -55,6 +55,19 @@ public sealed class RequireConfirmedEmailTests : EmailFixture
     }
 
     [Test]
+    public async Task A_registration_with_another_error_answers_the_same_for_a_taken_and_a_free_email()
+    {
+        // Identity reports a bad user name and a taken email together: the taken email must not change the answer.
+        var free = await Factory.CreateClient().PostAsJsonAsync("/api/account/register",
+            new { userName = "not a valid name", email = $"free-{Guid.NewGuid():N}@example.test", password = "Fresh#12345" });
+        var taken = await Factory.CreateClient().PostAsJsonAsync("/api/account/register",
+            new { userName = "not a valid name", email = "bob@jwtmvc.local", password = "Fresh#12345" });
+
+        Assert.That(taken.StatusCode, Is.EqualTo(free.StatusCode).And.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(await ErrorsOfAsync(taken), Is.EqualTo(await ErrorsOfAsync(free)));
+    }
+
+    [Test]
     public async Task The_token_endpoint_refuses_an_unconfirmed_user_too()
     {
         var account = await RegisterAsync(expected: HttpStatusCode.Accepted);
@@ -70,6 +83,9 @@ public sealed class RequireConfirmedEmailTests : EmailFixture
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
         Assert.That(error!.Error, Is.EqualTo("invalid_grant"));
     }
+
+    private static async Task<string> ErrorsOfAsync(HttpResponseMessage response) =>
+        (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("errors").GetRawText();
 
     private Task<HttpResponseMessage> LoginAsync(string userName, string password) =>
         Factory.CreateClient().PostAsJsonAsync("/api/auth/login", new { userName, password });
