@@ -6,6 +6,11 @@ namespace JwtMvc.Core.Auth;
 /// An instance's short memory: an entry is trusted for a fixed time after it was read, then read again.
 /// Bounded by purging stale entries once it grows large. A lifetime of zero turns it off.
 /// </summary>
+/// <remarks>
+/// An eviction wins over a value that was read before it and stored after it: a caller reads <see cref="Generation"/>
+/// before it reads the value from the store and hands it to <see cref="Set"/>, which stores nothing when any eviction
+/// happened in between.
+/// </remarks>
 public sealed class FreshnessCache<TKey, TValue>(TimeSpan freshFor, IEqualityComparer<TKey>? comparer = null)
     where TKey : notnull
 {
@@ -13,6 +18,10 @@ public sealed class FreshnessCache<TKey, TValue>(TimeSpan freshFor, IEqualityCom
 
     private readonly ConcurrentDictionary<TKey, Entry> entries = new(comparer);
     private readonly long freshTicks = freshFor.Ticks;
+    private long evictions;
+
+    /// <summary>Changes with every eviction; read it before reading what <see cref="Set"/> will store.</summary>
+    public long Generation => Interlocked.Read(ref evictions);
 
     public bool TryGet(TKey key, DateTimeOffset now, out TValue value)
     {
@@ -39,9 +48,14 @@ public sealed class FreshnessCache<TKey, TValue>(TimeSpan freshFor, IEqualityCom
         return false;
     }
 
-    public void Set(TKey key, TValue value, DateTimeOffset now)
+    /// <summary>
+    /// Stores <paramref name="value"/>, read at <paramref name="now"/>, unless an eviction happened since
+    /// <paramref name="readAtGeneration"/> (the <see cref="Generation"/> before the read): the value may then be the
+    /// one the eviction was for. Evictions are rare (revocations, changed users), so skipping then costs one more read.
+    /// </summary>
+    public void Set(TKey key, TValue value, DateTimeOffset now, long readAtGeneration)
     {
-        if (freshTicks == 0)
+        if (freshTicks == 0 || Generation != readAtGeneration)
         {
             return;
         }
@@ -51,10 +65,22 @@ public sealed class FreshnessCache<TKey, TValue>(TimeSpan freshFor, IEqualityCom
             Purge(now.UtcTicks);
         }
 
-        entries[key] = new Entry(value, now.UtcTicks + freshTicks);
+        var entry = new Entry(value, now.UtcTicks + freshTicks);
+        entries[key] = entry;
+
+        // An eviction between the check above and the write has already run its removal: take the entry out again.
+        if (Generation != readAtGeneration)
+        {
+            entries.TryRemove(KeyValuePair.Create(key, entry));
+        }
     }
 
-    public void Evict(TKey key) => entries.TryRemove(key, out _);
+    public void Evict(TKey key)
+    {
+        // Counted first, so that a Set that wrote after this removal sees the count and removes its own entry.
+        Interlocked.Increment(ref evictions);
+        entries.TryRemove(key, out _);
+    }
 
     private void Purge(long nowTicks)
     {

@@ -21,11 +21,17 @@ public sealed class SessionCache(IOptions<JwtOptions> options)
         return found;
     }
 
-    /// <summary>Remembers what the store said of a session (null: unknown) and answers whether it is active for <paramref name="userId"/>.</summary>
-    public bool Set(Guid sessionId, string userId, Session? session, DateTimeOffset now)
+    /// <summary>Changes with every eviction: read it before reading a session from the store (see <see cref="Set"/>).</summary>
+    public long Generation => states.Generation;
+
+    /// <summary>
+    /// Remembers what the store said of a session (null: unknown), unless a session was evicted since
+    /// <paramref name="readAtGeneration"/>, and answers whether it is active for <paramref name="userId"/>.
+    /// </summary>
+    public bool Set(Guid sessionId, string userId, Session? session, DateTimeOffset now, long readAtGeneration)
     {
         var state = new SessionState(session?.UserId, session is null || session.RevokedAt is not null, session?.ExpiresAt ?? DateTimeOffset.MinValue);
-        states.Set(sessionId, state, now);
+        states.Set(sessionId, state, now, readAtGeneration);
         return state.IsActiveFor(userId, now);
     }
 

@@ -68,6 +68,10 @@ public sealed class SessionService(
     public Task<int> SweepEndedAsync(CancellationToken cancellationToken) =>
         store.DeleteEndedBeforeAsync(clock.GetUtcNow() - TimeSpan.FromDays(options.Value.EndedSessionRetentionDays), cancellationToken);
 
-    private async Task<bool> LoadAsync(Guid sessionId, string userId, DateTimeOffset now, CancellationToken cancellationToken) =>
-        cache.Set(sessionId, userId, await store.FindSessionAsync(sessionId, cancellationToken), now);
+    private async Task<bool> LoadAsync(Guid sessionId, string userId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        // Before the read: a revocation that evicts while the read is under way must not be undone by its result.
+        var generation = cache.Generation;
+        return cache.Set(sessionId, userId, await store.FindSessionAsync(sessionId, cancellationToken), now, generation);
+    }
 }

@@ -49,8 +49,9 @@ internal sealed class UserReader(AppDbContext db, UserRecordCache cache, TimePro
     private async Task<AuthUser?> LoadAsync(string userId, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
+        var generation = cache.Generation;
         var (user, version) = await ReadAsync(userId, cancellationToken);
-        cache.Set(userId, user, version, now);
+        cache.Set(userId, user, version, now, generation);
         return user;
     }
 

@@ -29,11 +29,15 @@ internal sealed class UserRecordCache(IOptions<JwtOptions> options, TimeProvider
         return user is not null;
     }
 
+    /// <summary>Changes with every eviction: read it before reading a user from the store (see <see cref="Set"/>).</summary>
+    public long Generation => users.Generation;
+
     /// <summary>
     /// Remembers <paramref name="user"/> (null: no such user) as read at <paramref name="now"/>, at
-    /// <paramref name="version"/> (null: unknown).
+    /// <paramref name="version"/> (null: unknown), unless a user changed since <paramref name="readAtGeneration"/>.
     /// </summary>
-    public void Set(string userId, AuthUser? user, string? version, DateTimeOffset now) => users.Set(userId, new VersionedUser(user, version), now);
+    public void Set(string userId, AuthUser? user, string? version, DateTimeOffset now, long readAtGeneration) =>
+        users.Set(userId, new VersionedUser(user, version), now, readAtGeneration);
 
     public ValueTask UserChangedAsync(string userId, CancellationToken cancellationToken)
     {

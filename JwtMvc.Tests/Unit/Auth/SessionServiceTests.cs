@@ -47,6 +47,32 @@ public sealed class SessionServiceTests
     }
 
     [Test]
+    public async Task A_check_whose_read_was_under_way_during_a_revocation_does_not_cache_the_session_as_active()
+    {
+        // Arrange: the check's store read answers "active" only after the revocation has committed and evicted.
+        var sessions = builder.BuildSessions();
+        var active = new Session { Id = session.Id, UserId = session.UserId, CreatedAt = session.CreatedAt, LastUsedAt = session.LastUsedAt, ExpiresAt = session.ExpiresAt };
+        var read = new TaskCompletionSource<Session?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        builder.Store.SetupSequence(s => s.FindSessionAsync(session.Id, It.IsAny<CancellationToken>()))
+            .Returns(read.Task)
+            .ReturnsAsync(() => session);
+        builder.Store.Setup(s => s.RevokeSessionAsync(session.Id, It.IsAny<DateTimeOffset>(), SessionRevocationReasons.Logout, It.IsAny<CancellationToken>()))
+            .Callback(() => session.RevokedAt = builder.Clock.GetUtcNow())
+            .ReturnsAsync(true);
+
+        // Act
+        var check = sessions.IsActiveAsync(session.Id, session.UserId, CancellationToken.None).AsTask();
+        await sessions.RevokeAsync(session.Id, SessionRevocationReasons.Logout, CancellationToken.None);
+        read.SetResult(active);
+        var during = await check;
+        var after = await sessions.IsActiveAsync(session.Id, session.UserId, CancellationToken.None);
+
+        // Assert
+        Assert.That(during, Is.True, "the check that began before the revocation answers what it read");
+        Assert.That(after, Is.False, "the next check must not be answered from that stale read");
+    }
+
+    [Test]
     public async Task Revoking_on_this_instance_takes_effect_at_once()
     {
         var sessions = builder.BuildSessions();
