@@ -18,6 +18,7 @@ public sealed class CachingTokenHandler : JsonWebTokenHandler
     private readonly ConcurrentDictionary<string, Entry> entries = new(StringComparer.Ordinal);
     private readonly TimeProvider clock;
     private readonly int capacity;
+    private long revocations;
 
     public CachingTokenHandler(KeyRing ring, TimeProvider clock, int capacity = DefaultCapacity)
     {
@@ -44,17 +45,24 @@ public sealed class CachingTokenHandler : JsonWebTokenHandler
             entries.TryRemove(token, out _);
         }
 
+        // Before the validation: it may find its key in the ring as it was before a revocation that lands meanwhile.
+        var revocationsBefore = Interlocked.Read(ref revocations);
         var result = await base.ValidateTokenAsync(token, validationParameters);
         if (result.IsValid && result.SecurityToken is JsonWebToken jwt && jwt.Kid is { } keyId)
         {
-            Remember(token, new Entry(keyId, new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero), result), now);
+            Remember(token, new Entry(keyId, new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero), result), now, revocationsBefore);
         }
 
         return result;
     }
 
-    private void Remember(string token, Entry entry, DateTimeOffset now)
+    private void Remember(string token, Entry entry, DateTimeOffset now, long revocationsBefore)
     {
+        if (Interlocked.Read(ref revocations) != revocationsBefore)
+        {
+            return; // a key was revoked while this token was being validated: it may have been this one's
+        }
+
         if (entries.Count >= capacity)
         {
             foreach (var (key, value) in entries)
@@ -72,10 +80,17 @@ public sealed class CachingTokenHandler : JsonWebTokenHandler
         }
 
         entries[token] = entry;
+
+        // A revocation between the check above and the write has already swept the entries: take this one out again.
+        if (Interlocked.Read(ref revocations) != revocationsBefore)
+        {
+            entries.TryRemove(KeyValuePair.Create(token, entry));
+        }
     }
 
     private void Evict(string keyId)
     {
+        Interlocked.Increment(ref revocations);
         foreach (var (key, value) in entries)
         {
             if (value.KeyId == keyId)

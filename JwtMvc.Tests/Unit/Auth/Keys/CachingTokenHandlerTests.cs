@@ -77,6 +77,30 @@ public sealed class CachingTokenHandlerTests
     }
 
     [Test]
+    public async Task A_token_whose_key_is_revoked_while_it_is_being_validated_is_not_cached()
+    {
+        // Arrange: the key is found, then revoked before the validation ends (another request's admin action).
+        var handler = new CachingTokenHandler(ring, clock);
+        var token = Sign();
+        var resolve = parameters.IssuerSigningKeyResolver;
+        var racing = parameters.Clone();
+        racing.IssuerSigningKeyResolver = (t, securityToken, kid, p) =>
+        {
+            var keys = resolve(t, securityToken, kid, p).ToList();
+            ring.RevokeAsync(kid, CancellationToken.None).GetAwaiter().GetResult();
+            return keys;
+        };
+
+        // Act
+        await handler.ValidateTokenAsync(token, racing);
+        var after = await handler.ValidateTokenAsync(token, parameters);
+
+        // Assert
+        Assert.That(handler.Count, Is.Zero, "nothing validated under the revoked key is remembered");
+        Assert.That(after.IsValid, Is.False, "the next presentation is validated again, and refused");
+    }
+
+    [Test]
     public async Task A_full_cache_stops_growing_but_still_validates()
     {
         var handler = new CachingTokenHandler(ring, clock, capacity: 2);
