@@ -4,7 +4,8 @@ namespace JwtMvc.Web.Auth;
 
 /// <summary>
 /// Where an access token may come from: <c>Authorization: Bearer</c> (RFC 6750 §2.1), <c>x-access-token</c>,
-/// and the form field or query parameter <c>access_token</c> only when configured (they leak into logs and history).
+/// and the form field (of a url-encoded form only) or query parameter <c>access_token</c> only when configured (they
+/// leak into logs and history).
 /// </summary>
 internal static class AccessTokenSources
 {
@@ -26,7 +27,7 @@ internal static class AccessTokenSources
             return NullIfEmpty(header.Trim());
         }
 
-        if (options.AllowFormToken && request.HasFormContentType && HttpMethods.IsPost(request.Method))
+        if (options.AllowFormToken && IsUrlEncodedForm(request) && HttpMethods.IsPost(request.Method))
         {
             var form = (await request.ReadFormAsync(request.HttpContext.RequestAborted))[AccessTokenParameter].ToString();
             if (form.Length > 0)
@@ -39,4 +40,10 @@ internal static class AccessTokenSources
     }
 
     private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
+
+    // RFC 6750 §2.2: a single-part application/x-www-form-urlencoded body. A multipart body is never read here: it
+    // belongs to the endpoint (an upload streams it), and reading it would consume it before the endpoint runs.
+    private static bool IsUrlEncodedForm(HttpRequest request) =>
+        MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType)
+        && mediaType.MediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase);
 }

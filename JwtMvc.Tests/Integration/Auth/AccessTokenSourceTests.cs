@@ -125,4 +125,17 @@ public sealed class ConfiguredTokenSourceTests : AppFixture
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.UnsupportedMediaType), "authenticated by the form token, then refused for its JSON-only body");
     }
+
+    [Test]
+    public async Task A_multipart_body_is_not_searched_for_a_token_so_an_upload_is_never_read_before_its_endpoint()
+    {
+        var alice = await Factory.LoginAsync("alice");
+        var body = new MultipartBody().Field("access_token", alice.AccessToken).File(TestFiles.Png(), "a.png", "image/png").ToContent();
+
+        var withFormToken = await Factory.CreateClient().PostAsync("/api/uploads", body);
+        var withHeader = await alice.UploadAsync(new MultipartBody().File(TestFiles.Png(), "a.png", "image/png"));
+
+        Assert.That(withFormToken.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "only a url-encoded form carries a form token (RFC 6750 §2.2)");
+        Assert.That(withHeader.StatusCode, Is.EqualTo(HttpStatusCode.Created), await withHeader.Content.ReadAsStringAsync());
+    }
 }
