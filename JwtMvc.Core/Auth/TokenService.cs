@@ -157,10 +157,12 @@ public sealed partial class TokenService(
         await keys.EnsureFreshAsync(cancellationToken);
         if (!await store.TryRotateAsync(token, replacement, sealedReplacement, now, cancellationToken))
         {
-            // Another request rotated this token first: the same credential was presented twice. Within the window
-            // it gets the winner's successor; the store committed the winner's rotation before refusing ours.
-            var rotated = RetryWindowOn ? await store.FindTokenByHashAsync(token.TokenHash, cancellationToken) : token;
-            return rotated is null || rotated.RevokedAt is not null
+            // The claim found the token used or revoked since it was read; the store committed that change before
+            // refusing ours, so the token read again tells which. Used: another request rotated it first, the same
+            // credential presented twice (within the window it gets the winner's successor). Revoked: its session was
+            // ended meanwhile (a logout, an admin), which is no reuse.
+            var rotated = await store.FindTokenByHashAsync(token.TokenHash, cancellationToken);
+            return rotated is null || rotated.RevokedAt is not null || rotated.UsedAt is null
                 ? RefreshOutcome.Invalid
                 : await RetryOrReuseAsync(refreshToken, rotated, client, now, cancellationToken);
         }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using JwtMvc.Core.Auth;
+using JwtMvc.Core.Security;
 using JwtMvc.Tests.Support;
 using Moq;
 
@@ -109,12 +110,41 @@ public sealed class TokenServiceTests
         var service = builder.Build();
         var issued = await service.StartSessionAsync(TokenServiceBuilder.Alice, Client, CancellationToken.None);
         ArrangeStoredFamily();
-        builder.Store.Setup(s => s.TryRotateAsync(It.IsAny<RefreshToken>(), It.IsAny<RefreshToken>(), It.IsAny<byte[]?>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>())).ReturnsAsync(false);
+        var now = builder.Clock.GetUtcNow();
+        builder.Store.Setup(s => s.TryRotateAsync(It.IsAny<RefreshToken>(), It.IsAny<RefreshToken>(), It.IsAny<byte[]?>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
+            .Callback(() => storedToken!.UsedAt = now) // the winner's rotation, committed first
+            .ReturnsAsync(false);
         builder.Store.Setup(s => s.RevokeSessionAsync(issued.SessionId, It.IsAny<DateTimeOffset>(), SessionRevocationReasons.Reuse, It.IsAny<CancellationToken>())).ReturnsAsync(true);
 
         var outcome = await service.RefreshAsync(issued.RefreshToken, Client, CancellationToken.None);
 
         Assert.That(outcome, Is.EqualTo(RefreshOutcome.Reused), "the store saw the token already used: no grace window");
+    }
+
+    [TestCase(0)]
+    [TestCase(30)]
+    public async Task A_rotation_that_loses_to_a_revocation_is_refused_and_not_counted_as_reuse(int retrySeconds)
+    {
+        // Arrange: the session is revoked (logout, an admin) between the rotation's read and its claim.
+        builder.Options.RefreshRetrySeconds = retrySeconds;
+        var service = builder.Build();
+        var issued = await service.StartSessionAsync(TokenServiceBuilder.Alice, Client, CancellationToken.None);
+        ArrangeStoredFamily();
+        var readBeforeTheRevocation = JsonSerializer.Deserialize<RefreshToken>(JsonSerializer.Serialize(storedToken))!;
+        builder.Store.Setup(s => s.FindTokenWithSessionAsync(storedToken!.TokenHash, It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new TokenWithSession(readBeforeTheRevocation, storedSession, StoredUserVersion));
+        var now = builder.Clock.GetUtcNow();
+        builder.Store.Setup(s => s.TryRotateAsync(It.IsAny<RefreshToken>(), It.IsAny<RefreshToken>(), It.IsAny<byte[]?>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
+            .Callback(() => storedToken!.RevokedAt = now)
+            .ReturnsAsync(false);
+
+        // Act
+        var outcome = await service.RefreshAsync(issued.RefreshToken, Client, CancellationToken.None);
+
+        // Assert
+        Assert.That(outcome, Is.EqualTo(RefreshOutcome.Invalid));
+        builder.Store.Verify(s => s.RevokeSessionAsync(It.IsAny<Guid>(), It.IsAny<DateTimeOffset>(), SessionRevocationReasons.Reuse, It.IsAny<CancellationToken>()), Times.Never);
+        builder.Events.Verify(e => e.RecordAsync(SecurityEventTypes.RefreshReuse, It.IsAny<string?>(), It.IsAny<string?>(), It.IsAny<string?>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
     [Test]
