@@ -81,8 +81,17 @@ internal sealed class AppUserManager(
         var result = await base.UpdateUserAsync(user);
         if (IsConcurrencyFailure(result))
         {
-            // Another request changed the user first. The refused change must not stay pending in this scope's
-            // context, or the scope's next save (a session, a security event) would send it again and throw.
+            // Another request changed the user first, and nothing of this save was written. Nothing of it may stay
+            // pending in this scope's context either, or the scope's next save (a session, a security event) would
+            // send it: the user row with its stale stamp (and throw), or a row changed beside it, such as the list
+            // of recovery codes read before the other request used one, which would bring that code back.
+            foreach (var pending in db.ChangeTracker.Entries()
+                .Where(e => e.Entity != user && e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)
+                .ToList())
+            {
+                pending.State = EntityState.Detached;
+            }
+
             await db.Entry(user).ReloadAsync(CancellationToken);
         }
 
