@@ -6,29 +6,17 @@ using Microsoft.Extensions.DependencyInjection;
 namespace JwtMvc.Tests.Integration.Data;
 
 [TestFixture]
-public sealed class MailOutboxTests
+public sealed class MailOutboxTests : SharedDatabaseFixture
 {
     private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
-
-    private DataServices _data = null!;
-
-    [OneTimeSetUp]
-    public async Task CreateDatabase()
-    {
-        _data = DataServices.Create();
-        await _data.PrepareDatabaseAsync();
-    }
-
-    [OneTimeTearDown]
-    public async Task DeleteDatabase() => await _data.DisposeAsync();
 
     [Test]
     public async Task Forgetting_addresses_mailed_before_a_time_keeps_the_limit_of_those_mailed_since()
     {
         // Arrange: one mail a minute per address; one address mailed 70 s ago, one 20 s ago.
-        await using var scope = _data.NewScope();
+        await using var scope = Data.NewScope();
         var outbox = scope.ServiceProvider.GetRequiredService<IMailOutbox>();
-        var now = _data.Time.GetUtcNow();
+        var now = Data.Time.GetUtcNow();
         var (early, late) = ($"EARLY-{Guid.NewGuid():N}@EXAMPLE.TEST", $"LATE-{Guid.NewGuid():N}@EXAMPLE.TEST");
         Assert.That(await outbox.TryAdmitAsync(early, now.AddSeconds(-70), Minute, CancellationToken.None), Is.True);
         Assert.That(await outbox.TryAdmitAsync(late, now.AddSeconds(-20), Minute, CancellationToken.None), Is.True);

@@ -12,28 +12,16 @@ using Microsoft.Extensions.DependencyInjection;
 namespace JwtMvc.Tests.Integration.Data;
 
 [TestFixture]
-public sealed class SessionStoreTests
+public sealed class SessionStoreTests : SharedDatabaseFixture
 {
-    private DataServices _data = null!;
-
-    [OneTimeSetUp]
-    public async Task CreateDatabase()
-    {
-        _data = DataServices.Create();
-        await _data.PrepareDatabaseAsync();
-    }
-
-    [OneTimeTearDown]
-    public async Task DeleteDatabase() => await _data.DisposeAsync();
-
     [TestCase(2)]
     [TestCase(32)]
     public async Task Concurrent_rotations_of_one_token_have_exactly_one_winner(int contenders)
     {
         // Arrange
-        var userId = await _data.CreateUserAsync();
-        var (session, token) = await _data.CreateSessionAsync(userId);
-        var now = _data.Time.GetUtcNow();
+        var userId = await Data.CreateUserAsync();
+        var (session, token) = await Data.CreateSessionAsync(userId);
+        var now = Data.Time.GetUtcNow();
         var replacements = Enumerable.Range(0, contenders).Select(_ => Sessions.NewToken(session)).ToArray();
         var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -41,7 +29,7 @@ public sealed class SessionStoreTests
         var rotations = replacements
             .Select(replacement => Task.Run(async () =>
             {
-                await using var scope = _data.NewScope();
+                await using var scope = Data.NewScope();
                 var store = scope.ServiceProvider.GetRequiredService<ISessionStore>();
                 await start.Task;
                 return await store.TryRotateAsync(token, replacement, null, now, CancellationToken.None);
@@ -68,17 +56,17 @@ public sealed class SessionStoreTests
     public async Task Concurrent_rotations_from_two_app_instances_on_one_database_have_exactly_one_winner()
     {
         // Arrange
-        await using var otherInstance = DataServices.SharingDatabaseWith(_data);
-        var userId = await _data.CreateUserAsync();
-        var (session, token) = await _data.CreateSessionAsync(userId);
-        var now = _data.Time.GetUtcNow();
+        await using var otherInstance = DataServices.SharingDatabaseWith(Data);
+        var userId = await Data.CreateUserAsync();
+        var (session, token) = await Data.CreateSessionAsync(userId);
+        var now = Data.Time.GetUtcNow();
         var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
         // Act
         var rotations = Enumerable.Range(0, 16)
             .Select(i => Task.Run(async () =>
             {
-                await using var scope = (i % 2 == 0 ? _data : otherInstance).NewScope();
+                await using var scope = (i % 2 == 0 ? Data : otherInstance).NewScope();
                 var store = scope.ServiceProvider.GetRequiredService<ISessionStore>();
                 await start.Task;
                 return await store.TryRotateAsync(token, Sessions.NewToken(session), null, now, CancellationToken.None);
@@ -96,11 +84,11 @@ public sealed class SessionStoreTests
     public async Task Rotating_a_token_touches_the_session_and_a_second_rotation_fails()
     {
         // Arrange
-        var userId = await _data.CreateUserAsync();
-        var (session, token) = await _data.CreateSessionAsync(userId);
-        _data.Time.Advance(TimeSpan.FromMinutes(20));
-        var now = _data.Time.GetUtcNow();
-        await using var scope = _data.NewScope();
+        var userId = await Data.CreateUserAsync();
+        var (session, token) = await Data.CreateSessionAsync(userId);
+        Data.Time.Advance(TimeSpan.FromMinutes(20));
+        var now = Data.Time.GetUtcNow();
+        await using var scope = Data.NewScope();
         var store = scope.ServiceProvider.GetRequiredService<ISessionStore>();
 
         // Act
@@ -122,10 +110,10 @@ public sealed class SessionStoreTests
     public async Task A_rotation_stores_the_replacement_and_the_claim_as_given_read_back_through_the_model()
     {
         // Arrange
-        var userId = await _data.CreateUserAsync();
-        var (session, token) = await _data.CreateSessionAsync(userId);
-        _data.Time.Advance(TimeSpan.FromMinutes(3));
-        var now = _data.Time.GetUtcNow();
+        var userId = await Data.CreateUserAsync();
+        var (session, token) = await Data.CreateSessionAsync(userId);
+        Data.Time.Advance(TimeSpan.FromMinutes(3));
+        var now = Data.Time.GetUtcNow();
         var template = Sessions.NewToken(session);
         var replacement = new RefreshToken
         {
@@ -139,7 +127,7 @@ public sealed class SessionStoreTests
             UserAgent = "agent/1.0 \"quoted\"",
         };
         var seal = RandomNumberGenerator.GetBytes(RefreshToken.SealedReplacementLength);
-        await using var scope = _data.NewScope();
+        await using var scope = Data.NewScope();
         var store = scope.ServiceProvider.GetRequiredService<ISessionStore>();
 
         // Act
@@ -172,11 +160,11 @@ public sealed class SessionStoreTests
     public async Task A_token_is_found_with_its_session_in_one_read_and_an_unknown_hash_is_null()
     {
         // Arrange
-        var userId = await _data.CreateUserAsync();
-        var (session, token) = await _data.CreateSessionAsync(userId);
-        await using var scope = _data.NewScope();
+        var userId = await Data.CreateUserAsync();
+        var (session, token) = await Data.CreateSessionAsync(userId);
+        await using var scope = Data.NewScope();
         var store = scope.ServiceProvider.GetRequiredService<ISessionStore>();
-        await store.RevokeSessionAsync(session.Id, _data.Time.GetUtcNow(), SessionRevocationReasons.Logout, CancellationToken.None);
+        await store.RevokeSessionAsync(session.Id, Data.Time.GetUtcNow(), SessionRevocationReasons.Logout, CancellationToken.None);
 
         // Act
         var found = await store.FindTokenWithSessionAsync(token.TokenHash, CancellationToken.None);
@@ -187,9 +175,9 @@ public sealed class SessionStoreTests
         {
             Assert.That(found, Is.Not.Null, "a stored token is found by its hash");
             Assert.That(found!.Token.Id, Is.EqualTo(token.Id), "the token with that hash");
-            Assert.That(found.Token.RevokedAt, Is.EqualTo(_data.Time.GetUtcNow()), "the token as stored now, revoked");
+            Assert.That(found.Token.RevokedAt, Is.EqualTo(Data.Time.GetUtcNow()), "the token as stored now, revoked");
             Assert.That(found.Session?.Id, Is.EqualTo(session.Id), "with its own session");
-            Assert.That(found.Session?.RevokedAt, Is.EqualTo(_data.Time.GetUtcNow()), "the session as stored now, revoked");
+            Assert.That(found.Session?.RevokedAt, Is.EqualTo(Data.Time.GetUtcNow()), "the session as stored now, revoked");
             Assert.That(unknown, Is.Null, "an unknown hash finds nothing");
         });
     }
@@ -198,14 +186,14 @@ public sealed class SessionStoreTests
     public async Task A_revoked_token_does_not_rotate()
     {
         // Arrange
-        var userId = await _data.CreateUserAsync();
-        var (session, token) = await _data.CreateSessionAsync(userId);
-        await using var scope = _data.NewScope();
+        var userId = await Data.CreateUserAsync();
+        var (session, token) = await Data.CreateSessionAsync(userId);
+        await using var scope = Data.NewScope();
         var store = scope.ServiceProvider.GetRequiredService<ISessionStore>();
-        await store.RevokeSessionAsync(session.Id, _data.Time.GetUtcNow(), SessionRevocationReasons.Logout, CancellationToken.None);
+        await store.RevokeSessionAsync(session.Id, Data.Time.GetUtcNow(), SessionRevocationReasons.Logout, CancellationToken.None);
 
         // Act
-        var rotated = await store.TryRotateAsync(token, Sessions.NewToken(session), null, _data.Time.GetUtcNow(), CancellationToken.None);
+        var rotated = await store.TryRotateAsync(token, Sessions.NewToken(session), null, Data.Time.GetUtcNow(), CancellationToken.None);
 
         // Assert
         Assert.That(rotated, Is.False, "a token of a revoked session must not rotate");
@@ -215,10 +203,10 @@ public sealed class SessionStoreTests
     public async Task Revoking_a_session_revokes_every_token_of_its_family()
     {
         // Arrange
-        var userId = await _data.CreateUserAsync();
-        var (session, first) = await _data.CreateSessionAsync(userId);
-        var now = _data.Time.GetUtcNow();
-        await using var scope = _data.NewScope();
+        var userId = await Data.CreateUserAsync();
+        var (session, first) = await Data.CreateSessionAsync(userId);
+        var now = Data.Time.GetUtcNow();
+        await using var scope = Data.NewScope();
         var store = scope.ServiceProvider.GetRequiredService<ISessionStore>();
         var second = Sessions.NewToken(session);
         Assert.That(await store.TryRotateAsync(first, second, null, now, CancellationToken.None), Is.True);
@@ -247,10 +235,10 @@ public sealed class SessionStoreTests
     public async Task A_sealed_replacement_is_kept_only_until_the_replacement_is_used_or_the_family_revoked([Values] bool groupCommit)
     {
         // Arrange
-        var userId = await _data.CreateUserAsync();
-        var (session, first) = await _data.CreateSessionAsync(userId);
-        var now = _data.Time.GetUtcNow();
-        await using var scope = _data.NewScope();
+        var userId = await Data.CreateUserAsync();
+        var (session, first) = await Data.CreateSessionAsync(userId);
+        var now = Data.Time.GetUtcNow();
+        await using var scope = Data.NewScope();
         var store = groupCommit
             ? scope.ServiceProvider.GetRequiredService<ISessionStore>()
             : new SessionStore(scope.ServiceProvider.GetRequiredService<AppDbContext>());
@@ -287,13 +275,13 @@ public sealed class SessionStoreTests
     public async Task Revoking_a_users_sessions_keeps_the_excepted_session()
     {
         // Arrange
-        var userId = await _data.CreateUserAsync();
-        var (first, _) = await _data.CreateSessionAsync(userId);
-        var (kept, keptToken) = await _data.CreateSessionAsync(userId);
-        var (third, _) = await _data.CreateSessionAsync(userId);
-        var otherUsers = await _data.CreateSessionAsync(await _data.CreateUserAsync());
-        var now = _data.Time.GetUtcNow();
-        await using var scope = _data.NewScope();
+        var userId = await Data.CreateUserAsync();
+        var (first, _) = await Data.CreateSessionAsync(userId);
+        var (kept, keptToken) = await Data.CreateSessionAsync(userId);
+        var (third, _) = await Data.CreateSessionAsync(userId);
+        var otherUsers = await Data.CreateSessionAsync(await Data.CreateUserAsync());
+        var now = Data.Time.GetUtcNow();
+        await using var scope = Data.NewScope();
         var store = scope.ServiceProvider.GetRequiredService<ISessionStore>();
 
         // Act
@@ -317,19 +305,19 @@ public sealed class SessionStoreTests
     public async Task Active_sessions_leave_out_expired_and_revoked_ones_newest_use_first()
     {
         // Arrange
-        var userId = await _data.CreateUserAsync();
-        var (shortLived, _) = await _data.CreateSessionAsync(userId, lifetime: TimeSpan.FromHours(1));
-        var (older, _) = await _data.CreateSessionAsync(userId);
-        _data.Time.Advance(TimeSpan.FromMinutes(1));
-        var (newer, _) = await _data.CreateSessionAsync(userId);
-        var (revoked, _) = await _data.CreateSessionAsync(userId);
-        await using var scope = _data.NewScope();
+        var userId = await Data.CreateUserAsync();
+        var (shortLived, _) = await Data.CreateSessionAsync(userId, lifetime: TimeSpan.FromHours(1));
+        var (older, _) = await Data.CreateSessionAsync(userId);
+        Data.Time.Advance(TimeSpan.FromMinutes(1));
+        var (newer, _) = await Data.CreateSessionAsync(userId);
+        var (revoked, _) = await Data.CreateSessionAsync(userId);
+        await using var scope = Data.NewScope();
         var store = scope.ServiceProvider.GetRequiredService<ISessionStore>();
-        await store.RevokeSessionAsync(revoked.Id, _data.Time.GetUtcNow(), SessionRevocationReasons.Logout, CancellationToken.None);
-        _data.Time.Advance(TimeSpan.FromHours(2));
+        await store.RevokeSessionAsync(revoked.Id, Data.Time.GetUtcNow(), SessionRevocationReasons.Logout, CancellationToken.None);
+        Data.Time.Advance(TimeSpan.FromHours(2));
 
         // Act
-        var active = await store.ListActiveSessionsAsync(userId, _data.Time.GetUtcNow(), CancellationToken.None);
+        var active = await store.ListActiveSessionsAsync(userId, Data.Time.GetUtcNow(), CancellationToken.None);
 
         // Assert
         Assert.That(active.Select(s => s.Id), Is.EqualTo(new[] { newer.Id, older.Id }), "expired and revoked sessions are not active");
@@ -340,13 +328,13 @@ public sealed class SessionStoreTests
     public async Task A_long_user_agent_is_cut_to_the_column()
     {
         // Arrange
-        var userId = await _data.CreateUserAsync();
+        var userId = await Data.CreateUserAsync();
 
         // Act
-        var (session, token) = await _data.CreateSessionAsync(userId, userAgent: new string('a', 2000));
+        var (session, token) = await Data.CreateSessionAsync(userId, userAgent: new string('a', 2000));
 
         // Assert
-        await using var scope = _data.NewScope();
+        await using var scope = Data.NewScope();
         var store = scope.ServiceProvider.GetRequiredService<ISessionStore>();
         var stored = await store.FindSessionAsync(session.Id, CancellationToken.None);
         var storedToken = await store.FindTokenByHashAsync(token.TokenHash, CancellationToken.None);
@@ -358,11 +346,11 @@ public sealed class SessionStoreTests
     public async Task Deleting_a_user_deletes_their_sessions_and_tokens()
     {
         // Arrange
-        var userId = await _data.CreateUserAsync();
-        var (session, token) = await _data.CreateSessionAsync(userId);
+        var userId = await Data.CreateUserAsync();
+        var (session, token) = await Data.CreateSessionAsync(userId);
 
         // Act
-        await using (var scope = _data.NewScope())
+        await using (var scope = Data.NewScope())
         {
             var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
             var result = await users.DeleteAsync((await users.FindByIdAsync(userId))!);
@@ -370,7 +358,7 @@ public sealed class SessionStoreTests
         }
 
         // Assert
-        await using var check = _data.NewScope();
+        await using var check = Data.NewScope();
         var store = check.ServiceProvider.GetRequiredService<ISessionStore>();
         Assert.That(await store.FindSessionAsync(session.Id, CancellationToken.None), Is.Null, "the session goes with its user");
         Assert.That(await store.FindTokenByHashAsync(token.TokenHash, CancellationToken.None), Is.Null, "the tokens go with their session");
@@ -380,13 +368,13 @@ public sealed class SessionStoreTests
     public async Task Sessions_that_ended_before_the_cutoff_are_deleted_with_their_tokens_and_the_others_kept()
     {
         // Arrange: ended long ago (expired, revoked), ended lately, active; each with a rotated token.
-        var userId = await _data.CreateUserAsync();
-        var now = _data.Time.GetUtcNow();
-        var (expiredLongAgo, _) = await _data.CreateSessionAsync(userId, lifetime: TimeSpan.FromDays(-100));
-        var (revokedLongAgo, _) = await _data.CreateSessionAsync(userId);
-        var (revokedLately, _) = await _data.CreateSessionAsync(userId);
-        var (active, _) = await _data.CreateSessionAsync(userId);
-        await using var scope = _data.NewScope();
+        var userId = await Data.CreateUserAsync();
+        var now = Data.Time.GetUtcNow();
+        var (expiredLongAgo, _) = await Data.CreateSessionAsync(userId, lifetime: TimeSpan.FromDays(-100));
+        var (revokedLongAgo, _) = await Data.CreateSessionAsync(userId);
+        var (revokedLately, _) = await Data.CreateSessionAsync(userId);
+        var (active, _) = await Data.CreateSessionAsync(userId);
+        await using var scope = Data.NewScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         await db.Sessions.Where(s => s.Id == revokedLongAgo.Id).ExecuteUpdateAsync(set => set.SetProperty(s => s.RevokedAt, now.AddDays(-100)));
         await db.Sessions.Where(s => s.Id == revokedLately.Id).ExecuteUpdateAsync(set => set.SetProperty(s => s.RevokedAt, now.AddDays(-1)));
@@ -416,9 +404,9 @@ public sealed class SessionStoreTests
     public async Task Deleting_ended_sessions_goes_on_past_one_batch()
     {
         // Arrange: one more ended session than a batch holds, ended long before anything else in this database.
-        var userId = await _data.CreateUserAsync();
-        var longAgo = _data.Time.GetUtcNow().AddYears(-5);
-        await using var scope = _data.NewScope();
+        var userId = await Data.CreateUserAsync();
+        var longAgo = Data.Time.GetUtcNow().AddYears(-5);
+        await using var scope = Data.NewScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         for (var i = 0; i <= SessionStore.SweepBatchSize; i++)
         {
@@ -439,7 +427,7 @@ public sealed class SessionStoreTests
 
     private async Task<List<RefreshToken>> TokensOfAsync(Guid sessionId)
     {
-        await using var scope = _data.NewScope();
+        await using var scope = Data.NewScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         return await db.RefreshTokens.AsNoTracking().Where(t => t.SessionId == sessionId).ToListAsync();
     }

@@ -9,34 +9,22 @@ using Microsoft.Extensions.DependencyInjection;
 namespace JwtMvc.Tests.Integration.Data;
 
 [TestFixture]
-public sealed class TwoFactorStoreTests
+public sealed class TwoFactorStoreTests : SharedDatabaseFixture
 {
-    private DataServices _data = null!;
-
-    [OneTimeSetUp]
-    public async Task CreateDatabase()
-    {
-        _data = DataServices.Create();
-        await _data.PrepareDatabaseAsync();
-    }
-
-    [OneTimeTearDown]
-    public async Task DeleteDatabase() => await _data.DisposeAsync();
-
     [Test]
     public async Task A_redemption_that_loses_the_race_leaves_nothing_pending_that_would_bring_a_used_code_back()
     {
         // Arrange: three codes. Request B has read the user and the codes; then request A redeems code A.
-        var userId = await _data.CreateUserAsync();
-        await using (var setup = _data.NewScope())
+        var userId = await Data.CreateUserAsync();
+        await using (var setup = Data.NewScope())
         {
             await setup.ServiceProvider.GetRequiredService<ITwoFactorStore>().EnableAsync(userId, ["hash-a", "hash-b", "hash-c"], CancellationToken.None);
         }
 
-        await using var requestB = _data.NewScope();
+        await using var requestB = Data.NewScope();
         var usersB = requestB.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
         await usersB.CountRecoveryCodesAsync((await usersB.FindByIdAsync(userId))!);
-        await using (var requestA = _data.NewScope())
+        await using (var requestA = Data.NewScope())
         {
             Assert.That(await requestA.ServiceProvider.GetRequiredService<ITwoFactorStore>().RedeemRecoveryCodeAsync(userId, "hash-a", CancellationToken.None), Is.True);
         }
@@ -47,7 +35,7 @@ public sealed class TwoFactorStoreTests
         await requestB.ServiceProvider.GetRequiredService<AppDbContext>().SaveChangesAsync();
 
         // Assert
-        await using var check = _data.NewScope();
+        await using var check = Data.NewScope();
         var store = check.ServiceProvider.GetRequiredService<ITwoFactorStore>();
         Assert.That(redeemedB, Is.False, "the redemption on a stale user record is refused");
         Assert.That(await store.RedeemRecoveryCodeAsync(userId, "hash-a", CancellationToken.None), Is.False, "a used code stays used");

@@ -8,21 +8,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace JwtMvc.Tests.Integration.Data;
 
 [TestFixture]
-public sealed class UserDirectoryTests
+public sealed class UserDirectoryTests : SharedDatabaseFixture
 {
     private const string Password = "Passw0rd!";
-
-    private DataServices _data = null!;
-
-    [OneTimeSetUp]
-    public async Task CreateDatabase()
-    {
-        _data = DataServices.Create();
-        await _data.PrepareDatabaseAsync();
-    }
-
-    [OneTimeTearDown]
-    public async Task DeleteDatabase() => await _data.DisposeAsync();
 
     [Test]
     public async Task The_right_password_signs_in_by_user_name_or_email_with_roles()
@@ -77,7 +65,7 @@ public sealed class UserDirectoryTests
         Assert.That(fifth, Is.EqualTo(new PasswordCheck.InvalidCredentials(registered.Id, NowLockedOut: true)), "the fifth failure locks the account");
         Assert.That(
             rightWhileLocked,
-            Is.EqualTo(new PasswordCheck.LockedOut(_data.Time.GetUtcNow().AddMinutes(5), registered.Id)),
+            Is.EqualTo(new PasswordCheck.LockedOut(Data.Time.GetUtcNow().AddMinutes(5), registered.Id)),
             "the right password while locked out reports the lockout and its end");
         Assert.That(wrongWhileLocked, Is.InstanceOf<PasswordCheck.InvalidCredentials>(), "a wrong password while locked out learns nothing");
         Assert.That(await AccessFailedCountAsync(registered.Id), Is.Zero, "failures while locked out are not counted");
@@ -94,7 +82,7 @@ public sealed class UserDirectoryTests
         }
 
         // Act
-        _data.Time.Advance(TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(1));
+        Data.Time.Advance(TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(1));
         var afterLockout = await CheckAsync(registered.UserName, Password);
 
         // Assert
@@ -126,7 +114,7 @@ public sealed class UserDirectoryTests
     {
         // Arrange
         var registered = await RegisterAsync();
-        await using var scope = _data.NewScope();
+        await using var scope = Data.NewScope();
         var directory = scope.ServiceProvider.GetRequiredService<IUserDirectory>();
 
         // Act
@@ -142,7 +130,7 @@ public sealed class UserDirectoryTests
     public async Task Registering_with_a_weak_password_reports_each_rule_on_the_password_field()
     {
         // Arrange
-        await using var scope = _data.NewScope();
+        await using var scope = Data.NewScope();
         var directory = scope.ServiceProvider.GetRequiredService<IUserDirectory>();
         var name = "weak-" + Guid.NewGuid().ToString("N")[..8];
 
@@ -161,7 +149,7 @@ public sealed class UserDirectoryTests
     {
         // Arrange
         var registered = await RegisterAsync();
-        await using var scope = _data.NewScope();
+        await using var scope = Data.NewScope();
         var directory = scope.ServiceProvider.GetRequiredService<IUserDirectory>();
 
         // Act
@@ -179,7 +167,7 @@ public sealed class UserDirectoryTests
     private async Task<AuthUser> RegisterAsync()
     {
         var name = "user-" + Guid.NewGuid().ToString("N")[..12];
-        await using var scope = _data.NewScope();
+        await using var scope = Data.NewScope();
         var outcome = await scope.ServiceProvider.GetRequiredService<IUserDirectory>()
             .RegisterAsync(name, name + "@example.test", Password, CancellationToken.None);
         Assert.That(outcome.Succeeded, Is.True, () => string.Join(" ", outcome.Errors.Select(e => e.Message)));
@@ -188,14 +176,14 @@ public sealed class UserDirectoryTests
 
     private async Task<PasswordCheck> CheckAsync(string userNameOrEmail, string password)
     {
-        await using var scope = _data.NewScope();
+        await using var scope = Data.NewScope();
         return await scope.ServiceProvider.GetRequiredService<IUserDirectory>()
             .CheckPasswordAsync(userNameOrEmail, password, CancellationToken.None);
     }
 
     private async Task<int> AccessFailedCountAsync(string userId)
     {
-        await using var scope = _data.NewScope();
+        await using var scope = Data.NewScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
         return await users.GetAccessFailedCountAsync((await users.FindByIdAsync(userId))!);
     }

@@ -11,28 +11,16 @@ namespace JwtMvc.Tests.Integration.Data;
 
 /// <summary>The one way to read a user (current and cached), and the SQLite settings that docs/PERFORMANCE.md relies on.</summary>
 [TestFixture]
-public sealed class UserReaderTests
+public sealed class UserReaderTests : SharedDatabaseFixture
 {
     private const string Password = "Passw0rd!";
-
-    private DataServices _data = null!;
-
-    [OneTimeSetUp]
-    public async Task CreateDatabase()
-    {
-        _data = DataServices.Create();
-        await _data.PrepareDatabaseAsync();
-    }
-
-    [OneTimeTearDown]
-    public async Task DeleteDatabase() => await _data.DisposeAsync();
 
     [Test]
     public async Task The_reader_returns_what_sign_in_returns()
     {
         // Arrange
         var registered = await RegisterAsync(AppRoles.Admin);
-        await using var scope = _data.NewScope();
+        await using var scope = Data.NewScope();
         var signedIn = await scope.ServiceProvider.GetRequiredService<IUserDirectory>().CheckPasswordAsync(registered.UserName, Password, CancellationToken.None);
 
         // Act
@@ -52,7 +40,7 @@ public sealed class UserReaderTests
     [Test]
     public async Task An_unknown_id_is_null_in_both_reads()
     {
-        await using var scope = _data.NewScope();
+        await using var scope = Data.NewScope();
         var id = Guid.NewGuid().ToString();
 
         var current = await Reader(scope).FindByIdAsync(id, CancellationToken.None);
@@ -68,7 +56,7 @@ public sealed class UserReaderTests
         // Arrange: the cached read remembers the record; then it changes behind Identity's back (another instance).
         var registered = await RegisterAsync();
         await CachedAsync(registered.Id);
-        await using (var scope = _data.NewScope())
+        await using (var scope = Data.NewScope())
         {
             await scope.ServiceProvider.GetRequiredService<AppDbContext>().Users
                 .Where(u => u.Id == registered.Id)
@@ -78,7 +66,7 @@ public sealed class UserReaderTests
         // Act
         var current = await CurrentAsync(registered.Id);
         var cachedSoon = await CachedAsync(registered.Id);
-        _data.Time.Advance(TimeSpan.FromSeconds(new JwtOptions().SessionCheckSeconds));
+        Data.Time.Advance(TimeSpan.FromSeconds(new JwtOptions().SessionCheckSeconds));
         var cachedLater = await CachedAsync(registered.Id);
 
         // Assert
@@ -95,7 +83,7 @@ public sealed class UserReaderTests
         var registered = await RegisterAsync();
         var versionRead = await VersionAsync(registered.Id);
         await VersionedAsync(registered.Id, versionRead);
-        await using (var scope = _data.NewScope())
+        await using (var scope = Data.NewScope())
         {
             await scope.ServiceProvider.GetRequiredService<AppDbContext>().Users
                 .Where(u => u.Id == registered.Id)
@@ -103,7 +91,7 @@ public sealed class UserReaderTests
         }
 
         var copy = await VersionedAsync(registered.Id, versionRead);
-        await using (var other = DataServices.SharingDatabaseWith(_data))
+        await using (var other = DataServices.SharingDatabaseWith(Data))
         await using (var scope = other.NewScope())
         {
             var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
@@ -113,7 +101,7 @@ public sealed class UserReaderTests
         // Act
         var versionNow = await VersionAsync(registered.Id);
         var current = await VersionedAsync(registered.Id, versionNow);
-        await using (var scope = _data.NewScope())
+        await using (var scope = Data.NewScope())
         {
             await scope.ServiceProvider.GetRequiredService<AppDbContext>().Users
                 .Where(u => u.Id == registered.Id)
@@ -138,7 +126,7 @@ public sealed class UserReaderTests
         Assert.That((await CachedAsync(registered.Id))!.Email, Is.EqualTo(registered.Email), "cached before the change");
 
         // Act
-        await using (var scope = _data.NewScope())
+        await using (var scope = Data.NewScope())
         {
             var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
             await users.SetEmailAsync((await users.FindByIdAsync(registered.Id))!, "changed-" + registered.Email);
@@ -156,7 +144,7 @@ public sealed class UserReaderTests
         Assert.That(await CachedAsync(registered.Id), Is.Not.Null, "cached before the deletion");
 
         // Act
-        await using (var scope = _data.NewScope())
+        await using (var scope = Data.NewScope())
         {
             var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
             await users.DeleteAsync((await users.FindByIdAsync(registered.Id))!);
@@ -170,7 +158,7 @@ public sealed class UserReaderTests
     public async Task Connections_to_the_wal_database_commit_without_fsync_and_wait_for_locks_inside_sqlite()
     {
         // Arrange
-        await using var scope = _data.NewScope();
+        await using var scope = Data.NewScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
 
         // Act
@@ -197,33 +185,33 @@ public sealed class UserReaderTests
 
     private async Task<AuthUser?> CurrentAsync(string userId)
     {
-        await using var scope = _data.NewScope();
+        await using var scope = Data.NewScope();
         return await Reader(scope).FindByIdAsync(userId, CancellationToken.None);
     }
 
     private async Task<AuthUser?> VersionedAsync(string userId, string? version)
     {
-        await using var scope = _data.NewScope();
+        await using var scope = Data.NewScope();
         return await Reader(scope).FindCurrentAsync(userId, version, CancellationToken.None);
     }
 
     private async Task<string?> VersionAsync(string userId)
     {
-        await using var scope = _data.NewScope();
+        await using var scope = Data.NewScope();
         return await scope.ServiceProvider.GetRequiredService<AppDbContext>().Users
             .Where(u => u.Id == userId).Select(u => u.ConcurrencyStamp).SingleAsync();
     }
 
     private async Task<AuthUser?> CachedAsync(string userId)
     {
-        await using var scope = _data.NewScope();
+        await using var scope = Data.NewScope();
         return await Reader(scope).FindCachedAsync(userId, CancellationToken.None);
     }
 
     private async Task<AuthUser> RegisterAsync(string? extraRole = null)
     {
         var name = "user-" + Guid.NewGuid().ToString("N")[..12];
-        await using var scope = _data.NewScope();
+        await using var scope = Data.NewScope();
         var outcome = await scope.ServiceProvider.GetRequiredService<IUserDirectory>()
             .RegisterAsync(name, name + "@example.test", Password, CancellationToken.None);
         Assert.That(outcome.Succeeded, Is.True, () => string.Join(" ", outcome.Errors.Select(e => e.Message)));
