@@ -1,7 +1,7 @@
 using System.ComponentModel;
-using Microsoft.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Microsoft.Net.Http.Headers;
 
 namespace JwtMvc.Web.Controllers.Api;
 
