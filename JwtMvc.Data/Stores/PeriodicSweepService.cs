@@ -6,7 +6,8 @@ namespace JwtMvc.Data.Stores;
 
 /// <summary>
 /// Runs <see cref="SweepAsync"/> in a scope of its own <see cref="FirstDelay"/> after start and then every
-/// <see cref="Interval"/>. A failed sweep is logged and tried again at the next interval: it never stops the app.
+/// <see cref="Interval"/>, and logs what it deleted. A failed sweep is logged and tried again at the next interval:
+/// it never stops the app.
 /// </summary>
 internal abstract partial class PeriodicSweepService(IServiceScopeFactory scopes, TimeProvider clock, ILogger logger) : BackgroundService
 {
@@ -18,7 +19,8 @@ internal abstract partial class PeriodicSweepService(IServiceScopeFactory scopes
     /// <summary>What is swept, for the log.</summary>
     protected abstract string What { get; }
 
-    protected abstract Task SweepAsync(IServiceProvider services, ILogger logger, CancellationToken cancellationToken);
+    /// <summary>Sweeps once; answers how many things it deleted.</summary>
+    protected abstract Task<int> SweepAsync(IServiceProvider services, CancellationToken cancellationToken);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -28,7 +30,10 @@ internal abstract partial class PeriodicSweepService(IServiceScopeFactory scopes
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
-                await SweepAsync(scope.ServiceProvider, logger, stoppingToken);
+                if (await SweepAsync(scope.ServiceProvider, stoppingToken) is > 0 and var deleted)
+                {
+                    Log.Swept(logger, What, deleted);
+                }
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
@@ -41,6 +46,9 @@ internal abstract partial class PeriodicSweepService(IServiceScopeFactory scopes
 
     private static partial class Log
     {
+        [LoggerMessage(Level = LogLevel.Information, Message = "Swept {What}: {Count} deleted")]
+        public static partial void Swept(ILogger logger, string what, int count);
+
         [LoggerMessage(Level = LogLevel.Warning, Message = "Sweeping {What} failed")]
         public static partial void SweepFailed(ILogger logger, string what, Exception exception);
     }

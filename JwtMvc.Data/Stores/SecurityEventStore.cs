@@ -71,6 +71,6 @@ internal sealed class SecurityEventSweepService(IServiceScopeFactory scopes, Tim
 {
     protected override string What => "old security events";
 
-    protected override Task SweepAsync(IServiceProvider services, ILogger logger, CancellationToken cancellationToken) =>
+    protected override Task<int> SweepAsync(IServiceProvider services, CancellationToken cancellationToken) =>
         services.GetRequiredService<SecurityDashboard>().SweepAsync(cancellationToken);
 }

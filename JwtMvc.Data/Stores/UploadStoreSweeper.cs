@@ -12,7 +12,7 @@ namespace JwtMvc.Data.Stores;
 /// its row, or a user deleted together with their rows). Only files older than <see cref="MinimumAge"/> are
 /// touched, so an upload in progress on any instance sharing the folder is never disturbed.
 /// </summary>
-internal sealed partial class UploadStoreSweeper(LocalFolderFileStore store, AppDbContext db, TimeProvider clock, ILogger<UploadStoreSweeper> logger)
+internal sealed class UploadStoreSweeper(LocalFolderFileStore store, AppDbContext db, TimeProvider clock)
 {
     public static readonly TimeSpan MinimumAge = TimeSpan.FromDays(1);
 
@@ -39,18 +39,7 @@ internal sealed partial class UploadStoreSweeper(LocalFolderFileStore store, App
             }
         }
 
-        if (staging + orphans > 0)
-        {
-            Log.Swept(logger, staging, orphans);
-        }
-
         return staging + orphans;
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(Level = LogLevel.Information, Message = "Upload folder swept: {Staging} stale staging file(s), {Orphans} unreferenced file(s) deleted")]
-        public static partial void Swept(ILogger logger, int staging, int orphans);
     }
 }
 
@@ -58,8 +47,8 @@ internal sealed partial class UploadStoreSweeper(LocalFolderFileStore store, App
 internal sealed class UploadStoreSweepService(IServiceScopeFactory scopes, TimeProvider clock, ILogger<UploadStoreSweepService> logger)
     : PeriodicSweepService(scopes, clock, logger)
 {
-    protected override string What => "the upload folder";
+    protected override string What => "stale staging files and unreferenced files of the upload folder";
 
-    protected override Task SweepAsync(IServiceProvider services, ILogger logger, CancellationToken cancellationToken) =>
+    protected override Task<int> SweepAsync(IServiceProvider services, CancellationToken cancellationToken) =>
         services.GetRequiredService<UploadStoreSweeper>().SweepAsync(cancellationToken);
 }

@@ -51,10 +51,10 @@ public sealed class PeriodicSweepServiceTests
 
         protected override string What => "test rows";
 
-        protected override Task SweepAsync(IServiceProvider services, ILogger logger, CancellationToken cancellationToken)
+        protected override Task<int> SweepAsync(IServiceProvider services, CancellationToken cancellationToken)
         {
             RunsAt.Add(clock.GetUtcNow());
-            return RunsAt.Count == 1 ? throw new InvalidOperationException("the first sweep fails") : Task.CompletedTask;
+            return RunsAt.Count == 1 ? throw new InvalidOperationException("the first sweep fails") : Task.FromResult(0);
         }
     }
 }
