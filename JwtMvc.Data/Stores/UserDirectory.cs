@@ -153,7 +153,7 @@ internal sealed class UserDirectory(UserManager<AppUser> users, AppDbContext db)
     private static ValidationError[] ConcealDuplicates(ValidationError[] errors)
     {
         var others = errors.Where(e => !s_duplicateCodes.Contains(e.Code)).ToArray();
-        return others.Length < errors.Length && others.Length == 0 ? [NameOrEmailUnavailable] : others;
+        return others.Length == 0 && errors.Length > 0 ? [NameOrEmailUnavailable] : others;
     }
 
     private async Task<AppUser?> FindByNameOrEmailAsync(string userNameOrEmail) =>

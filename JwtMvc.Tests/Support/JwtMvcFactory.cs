@@ -24,6 +24,19 @@ public class JwtMvcFactory(IReadOnlyDictionary<string, string?>? settings = null
 
     public FakeTimeProvider Clock { get; init; } = new(DateTimeOffset.UtcNow);
 
+    /// <summary>
+    /// Moves <see cref="Clock"/> on a minute at a time until <paramref name="done"/> holds (the background sweeps wait
+    /// on it); false when it still does not after 20 s.
+    /// </summary>
+    public Task<bool> AdvanceClockUntilAsync(Func<Task<bool>> done) =>
+        ClusterFixture.EventuallyAsync(
+            async () =>
+            {
+                Clock.Advance(TimeSpan.FromMinutes(1));
+                return await done();
+            },
+            TimeSpan.FromSeconds(20));
+
     /// <summary>Null leaves <c>Jwt:SigningKey</c> unset.</summary>
     public string? SigningKey { get; init; } = TestKeys.NewSigningKey();
 
