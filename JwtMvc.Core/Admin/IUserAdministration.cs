@@ -36,7 +36,12 @@ public interface IUserAdministration
     /// <summary>Sets a new password under Identity's password rules (which renews the security stamp). Null when the user does not exist.</summary>
     Task<ValidationOutcome?> ResetPasswordAsync(string userId, string newPassword, CancellationToken cancellationToken);
 
-    Task<bool> DeleteAsync(string userId, CancellationToken cancellationToken);
+    /// <summary>
+    /// Deletes the user with their sessions and refresh tokens, and answers the ids of the sessions that were active at
+    /// <paramref name="now"/> (read in the same transaction); null when the user does not exist. Throws
+    /// <see cref="LastAdminException"/>, deleting nothing, when the user is the last admin who can sign in.
+    /// </summary>
+    Task<IReadOnlyList<Guid>?> DeleteAsync(string userId, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>The names of the roles that exist.</summary>
     Task<IReadOnlyList<string>> ListRolesAsync(CancellationToken cancellationToken);

@@ -158,20 +158,35 @@ public sealed class UserAdminService(
                 + (before.PasskeyCount > 0 ? $"; {before.PasskeyCount} passkey{(before.PasskeyCount == 1 ? "" : "s")} removed" : ""),
         });
 
-    public Task<AdminOutcome> DeleteAsync(AdminActor actor, string userId, CancellationToken cancellationToken) =>
-        ChangeAsync(actor, userId, cancellationToken, new Change(AuditActions.Deleted)
+    /// <summary>
+    /// Deletes the user with their sessions, then evicts those sessions from the caches, which deleting the rows
+    /// would not. Nothing is revoked before the delete: a delete the database refuses (the last admin, counted
+    /// again in its transaction) leaves the user's sessions as they were.
+    /// </summary>
+    public Task<AdminOutcome> DeleteAsync(AdminActor actor, string userId, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<Guid> deletedSessions = [];
+        return ChangeAsync(actor, userId, cancellationToken, new Change(AuditActions.Deleted)
         {
             Guard = user => Task.FromResult<AdminOutcome?>(
                 IsSelf(actor, user) ? new AdminOutcome.Refused("You cannot delete yourself", "An admin cannot delete their own account.") : null),
             LastAdmin = ("deleted", IsAdmin),
-            Apply = async _ => await users.DeleteAsync(userId, cancellationToken) ? null : AdminOutcome.NotFound,
-            RevokeReason = SessionRevocationReasons.UserDeleted,
+            Apply = async _ =>
+            {
+                if (await users.DeleteAsync(userId, clock.GetUtcNow(), cancellationToken) is not { } deleted)
+                {
+                    return AdminOutcome.NotFound;
+                }
 
-            // Revoking evicts this instance's cached session states, which deleting the rows would not.
-            RevokeBeforeApply = true,
+                deletedSessions = deleted;
+                return null;
+            },
+            RevokeReason = SessionRevocationReasons.UserDeleted,
+            EndSessions = reason => sessions.EndedAsync(userId, deletedSessions, reason, cancellationToken),
             Detail = user => $"e-mail was {user.Email ?? "(none)"}",
             RemovesUser = true,
         });
+    }
 
     /// <summary>The user's active sessions; null when the user does not exist.</summary>
     public async Task<IReadOnlyList<Session>?> ListSessionsAsync(string userId, CancellationToken cancellationToken) =>
@@ -217,7 +232,6 @@ public sealed class UserAdminService(
             return LastAdmin(verb);
         }
 
-        var revoked = change.RevokeBeforeApply ? await RevokeAsync(change, userId, cancellationToken) : 0;
         try
         {
             if (await change.Apply(user) is { } failed)
@@ -230,10 +244,7 @@ public sealed class UserAdminService(
             return LastAdmin(removal); // another instance removed the other admin since the check above
         }
 
-        if (!change.RevokeBeforeApply)
-        {
-            revoked = await RevokeAsync(change, userId, cancellationToken);
-        }
+        var revoked = await EndSessionsAsync(change, userId, cancellationToken);
 
         if (change.SecurityEvent(user) is ({ } eventType, var eventDetail))
         {
@@ -250,8 +261,10 @@ public sealed class UserAdminService(
         return new AdminOutcome.Done(change.RemovesUser ? null : await FindAsync(userId, cancellationToken));
     }
 
-    private async Task<int> RevokeAsync(Change change, string userId, CancellationToken cancellationToken) =>
-        change.RevokeReason is { } reason ? await sessions.RevokeAllAsync(userId, reason, cancellationToken) : 0;
+    private async Task<int> EndSessionsAsync(Change change, string userId, CancellationToken cancellationToken) =>
+        change.RevokeReason is not { } reason ? 0
+        : change.EndSessions is { } end ? await end(reason)
+        : await sessions.RevokeAllAsync(userId, reason, cancellationToken);
 
     /// <summary>What a store's answer means for the change: null when made, otherwise why not.</summary>
     private static AdminOutcome? Applied(ValidationOutcome? outcome) =>
@@ -337,7 +350,11 @@ public sealed class UserAdminService(
         /// <summary>Set when the change ends the user's access: every session of theirs is revoked with this reason.</summary>
         public string? RevokeReason { get; init; }
 
-        public bool RevokeBeforeApply { get; init; }
+        /// <summary>
+        /// Ends the sessions instead of revoking them, given <see cref="RevokeReason"/>; answers how many ended. For a
+        /// change whose store already ended them (a delete).
+        /// </summary>
+        public Func<string, Task<int>>? EndSessions { get; init; }
 
         /// <summary>The audit entry's detail, never a secret; how many sessions were revoked is added to it.</summary>
         public Func<ManagedUser, string?> Detail { get; init; } = _ => null;

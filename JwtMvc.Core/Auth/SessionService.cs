@@ -46,19 +46,28 @@ public sealed class SessionService(
     public async Task<int> RevokeAllAsync(string userId, string reason, CancellationToken cancellationToken, Guid? exceptSessionId = null)
     {
         var revoked = await store.RevokeUserSessionsAsync(userId, clock.GetUtcNow(), reason, exceptSessionId, cancellationToken);
-        foreach (var id in revoked)
+        return await EndedAsync(userId, revoked, reason, cancellationToken);
+    }
+
+    /// <summary>
+    /// For sessions of a user that the store has already ended (deleted with the user): evicts them here, tells the
+    /// other instances, and counts and records them as revoked; answers how many.
+    /// </summary>
+    public async Task<int> EndedAsync(string userId, IReadOnlyList<Guid> sessionIds, string reason, CancellationToken cancellationToken)
+    {
+        foreach (var id in sessionIds)
         {
             cache.Evict(id);
         }
 
-        if (revoked.Count > 0)
+        if (sessionIds.Count > 0)
         {
-            invalidation.Publish(CacheInvalidation.SessionsRevoked(revoked));
-            metrics.Revoked(reason, revoked.Count);
-            await events.RecordAsync(SecurityEventTypes.SessionRevoked, userId, null, null, $"{revoked.Count} session(s): {reason}", cancellationToken);
+            invalidation.Publish(CacheInvalidation.SessionsRevoked(sessionIds));
+            metrics.Revoked(reason, sessionIds.Count);
+            await events.RecordAsync(SecurityEventTypes.SessionRevoked, userId, null, null, $"{sessionIds.Count} session(s): {reason}", cancellationToken);
         }
 
-        return revoked.Count;
+        return sessionIds.Count;
     }
 
     public Task<IReadOnlyList<Session>> ListActiveAsync(string userId, CancellationToken cancellationToken) =>

@@ -198,21 +198,31 @@ internal sealed class UserAdministration(
         return (await users.ResetPasswordAsync(user, token, newPassword)).ToValidationOutcome(passwordField: "newPassword");
     }
 
-    public async Task<bool> DeleteAsync(string userId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Guid>?> DeleteAsync(string userId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var user = await FindUserAsync(userId, cancellationToken);
         if (user is null)
         {
-            return false;
+            return null;
         }
 
-        // Sessions and their refresh tokens go with the user (cascade).
+        IReadOnlyList<Guid> endedSessions = [];
         await ChangeKeepingAnAdminAsync(
             userId,
             removesAdmin: true,
-            async () => ThrowIfFailed(await users.DeleteAsync(user), "deleting the user"),
+            async () =>
+            {
+                endedSessions = await db.Sessions
+                    .AsNoTracking()
+                    .Where(s => s.UserId == userId && s.RevokedAt == null && s.ExpiresAt > now)
+                    .Select(s => s.Id)
+                    .ToListAsync(cancellationToken);
+
+                // Sessions and their refresh tokens go with the user (cascade).
+                ThrowIfFailed(await users.DeleteAsync(user), "deleting the user");
+            },
             cancellationToken);
-        return true;
+        return endedSessions;
     }
 
     public async Task<IReadOnlyList<string>> ListRolesAsync(CancellationToken cancellationToken) =>

@@ -68,6 +68,27 @@ public sealed class LastAdminDemotionRaceTests : TwoInstanceFixture
     }
 }
 
+public sealed class LastAdminDeleteRaceTests : TwoInstanceFixture
+{
+    [Test]
+    public async Task Two_admins_deleting_each_other_on_two_instances_leave_exactly_one_admin_with_their_sessions()
+    {
+        var (admin, other, adminId, otherId) = await LastAdminDemotionRaceTests.TwoAdminsOnTwoInstancesAsync(First, Second);
+
+        var answers = await LastAdminDemotionRaceTests.AtTheSameMomentAsync(
+            () => admin.SendAsync(HttpMethod.Delete, $"/api/admin/users/{otherId}"),
+            () => other.SendAsync(HttpMethod.Delete, $"/api/admin/users/{adminId}"));
+
+        Assert.That(answers.Count(a => a == HttpStatusCode.NoContent), Is.EqualTo(1), () => "exactly one delete succeeds; answers: " + string.Join(", ", answers));
+        Assert.That(answers.Count(a => a == HttpStatusCode.Conflict), Is.EqualTo(1), () => "the other is refused as the last admin; answers: " + string.Join(", ", answers));
+        var survivors = await LastAdminDemotionRaceTests.ActiveAdminsAsync(First);
+        Assert.That(survivors, Has.Count.EqualTo(1), "one admin remains");
+        await using var scope = First.Services.CreateAsyncScope();
+        var sessions = await scope.ServiceProvider.GetRequiredService<ISessionStore>().ListActiveSessionsAsync(survivors[0], First.Clock.GetUtcNow(), CancellationToken.None);
+        Assert.That(sessions, Is.Not.Empty, "the refused delete did not end the remaining admin's sessions");
+    }
+}
+
 public sealed class LastAdminLockRaceTests : TwoInstanceFixture
 {
     [Test]
@@ -97,7 +118,7 @@ public sealed class LastAdminLockRaceTests : TwoInstanceFixture
         // Act / Assert
         Assert.ThrowsAsync<LastAdminException>(() => store.LockAsync(lastAdmin, First.Clock.GetUtcNow().AddHours(1), CancellationToken.None));
         Assert.ThrowsAsync<LastAdminException>(() => store.SetRolesAsync(lastAdmin, ["User"], CancellationToken.None));
-        Assert.ThrowsAsync<LastAdminException>(() => store.DeleteAsync(lastAdmin, CancellationToken.None));
+        Assert.ThrowsAsync<LastAdminException>(() => store.DeleteAsync(lastAdmin, First.Clock.GetUtcNow(), CancellationToken.None));
         var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
         var stored = await users.FindByIdAsync(lastAdmin);
         Assert.That(stored, Is.Not.Null, "not deleted");

@@ -2,6 +2,7 @@ using JwtMvc.Core.Admin;
 using JwtMvc.Core.Auth;
 using JwtMvc.Core.Auth.Passkeys;
 using JwtMvc.Core.Auth.TwoFactor;
+using JwtMvc.Core.Cluster;
 using JwtMvc.Core.Security;
 using JwtMvc.Core.Validation;
 using JwtMvc.Tests.Support;
@@ -195,7 +196,7 @@ public sealed class UserAdminServiceTests
         var outcome = await service.DeleteAsync(Actor, "admin-id", CancellationToken.None);
 
         AssertRefused(outcome, "yourself");
-        users.Verify(u => u.DeleteAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
+        users.Verify(u => u.DeleteAsync(It.IsAny<string>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
     [Test]
@@ -230,7 +231,7 @@ public sealed class UserAdminServiceTests
         AssertRefused(demote, "last admin");
         AssertRefused(delete, "last admin");
         AssertRefused(lockOut, "last admin");
-        users.Verify(u => u.DeleteAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
+        users.Verify(u => u.DeleteAsync(It.IsAny<string>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()), Times.Never);
         builder.Store.Verify(s => s.RevokeUserSessionsAsync(It.IsAny<string>(), It.IsAny<DateTimeOffset>(), It.IsAny<string>(), It.IsAny<Guid?>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
@@ -323,18 +324,35 @@ public sealed class UserAdminServiceTests
     }
 
     [Test]
-    public async Task Deleting_revokes_the_sessions_before_the_user_is_gone_and_audits()
+    public async Task Deleting_evicts_the_sessions_that_went_with_the_user_and_audits()
     {
-        var order = new List<string>();
-        builder.Store.Setup(s => s.RevokeUserSessionsAsync("bob-id", It.IsAny<DateTimeOffset>(), SessionRevocationReasons.UserDeleted, null, It.IsAny<CancellationToken>()))
-            .Callback(() => order.Add("revoke")).ReturnsAsync([]);
-        users.Setup(u => u.DeleteAsync("bob-id", It.IsAny<CancellationToken>())).Callback(() => order.Add("delete")).ReturnsAsync(true);
+        var sessionId = CachedActiveSession("bob-id");
+        users.Setup(u => u.DeleteAsync("bob-id", builder.Clock.GetUtcNow(), It.IsAny<CancellationToken>())).ReturnsAsync([sessionId]);
 
         var outcome = await service.DeleteAsync(Actor, "bob-id", CancellationToken.None);
 
         Assert.That(outcome, Is.EqualTo(new AdminOutcome.Done(null)));
-        Assert.That(order, Is.EqualTo(new[] { "revoke", "delete" }), "revoking evicts the cached session states; deleting the rows would not");
-        Assert.That(written.Single().Action, Is.EqualTo(AuditActions.Deleted));
+        Assert.That(builder.Cache.TryGet(sessionId, "bob-id", builder.Clock.GetUtcNow(), out _), Is.False, "this instance no longer trusts the deleted session");
+        builder.Invalidation.Verify(i => i.Publish(It.Is<CacheInvalidation>(m => m.Kind == CacheInvalidationKind.SessionsRevoked && m.Ids.SequenceEqual(new[] { sessionId.ToString() }))), Times.Once);
+        builder.Store.Verify(s => s.RevokeUserSessionsAsync(It.IsAny<string>(), It.IsAny<DateTimeOffset>(), It.IsAny<string>(), It.IsAny<Guid?>(), It.IsAny<CancellationToken>()), Times.Never);
+        Assert.That(written.Single(), Has.Property(nameof(AuditEntry.Action)).EqualTo(AuditActions.Deleted)
+            .And.Property(nameof(AuditEntry.Detail)).EqualTo("e-mail was bob@x.test; 1 session revoked"));
+    }
+
+    [Test]
+    public async Task A_delete_the_database_refuses_as_the_last_admin_leaves_the_sessions_as_they_were()
+    {
+        // Another instance has just removed the only other admin: this instance's check passed, the store's re-count refuses.
+        var sessionId = CachedActiveSession("other-id");
+        users.Setup(u => u.DeleteAsync("other-id", It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>())).ThrowsAsync(new LastAdminException());
+
+        var outcome = await service.DeleteAsync(Actor, "other-id", CancellationToken.None);
+
+        AssertRefused(outcome, "last admin");
+        builder.Store.Verify(s => s.RevokeUserSessionsAsync(It.IsAny<string>(), It.IsAny<DateTimeOffset>(), It.IsAny<string>(), It.IsAny<Guid?>(), It.IsAny<CancellationToken>()), Times.Never);
+        Assert.That(builder.Cache.TryGet(sessionId, "other-id", builder.Clock.GetUtcNow(), out var active) && active, Is.True, "the admin who stays keeps their session");
+        builder.Invalidation.Verify(i => i.Publish(It.IsAny<CacheInvalidation>()), Times.Never);
+        Assert.That(written, Is.Empty);
     }
 
     [Test]
@@ -478,6 +496,15 @@ public sealed class UserAdminServiceTests
         Assert.That(outcomes.Count(o => o is AdminOutcome.Done), Is.EqualTo(1), "exactly one demotion may go through");
         Assert.That(outcomes.Count(o => o is AdminOutcome.Refused), Is.EqualTo(1), "the other finds the last admin and is refused");
         Assert.That(admins, Has.Count.EqualTo(1), "one admin is left");
+    }
+
+    /// <summary>A session of <paramref name="userId"/>'s that this instance's cache holds as active.</summary>
+    private Guid CachedActiveSession(string userId)
+    {
+        var now = builder.Clock.GetUtcNow();
+        var session = new Session { Id = Guid.NewGuid(), UserId = userId, CreatedAt = now, LastUsedAt = now, ExpiresAt = now.AddDays(14) };
+        Assume.That(builder.Cache.Set(session.Id, userId, session, now, builder.Cache.Generation), Is.True);
+        return session.Id;
     }
 
     private void ActiveAdmins(params string[] ids) =>
