@@ -45,7 +45,11 @@ internal sealed class UserDirectory(UserManager<AppUser> users, AppDbContext db)
             return new PasswordCheck.InvalidCredentials(user.Id, NowLockedOut: await users.IsLockedOutAsync(user));
         }
 
-        if (await users.GetAccessFailedCountAsync(user) > 0)
+        // With two-factor sign-in on, the password is only the first step and shares the failure count with the code
+        // step: the count is reset when the second factor succeeds, not here, or signing in again with the password
+        // would wipe the wrong codes and the guesses at the code would never lock the account (as Identity's
+        // SignInManager does).
+        if (!user.TwoFactorEnabled && await users.GetAccessFailedCountAsync(user) > 0)
         {
             await users.ResetAccessFailedCountAsync(user);
         }

@@ -148,6 +148,49 @@ public sealed class TwoFactorSignInTests : AppFixture
     }
 
     [Test]
+    public async Task Signing_in_again_with_the_password_does_not_wipe_the_wrong_codes()
+    {
+        // Arrange: four wrong codes, one short of the lockout.
+        var (user, userName, password) = await Factory.NewUserAsync();
+        var (key, _) = await Factory.EnableTwoFactorAsync(user);
+        var client = Factory.CreateClient();
+        var first = await client.PasswordStepAsync(userName, password);
+        var wrong = Factory.CurrentCode(key, 5);
+        for (var attempt = 0; attempt < 4; attempt++)
+        {
+            Assume.That((await client.PostAsJsonAsync("/api/auth/login/2fa", new { mfaToken = first, code = wrong })).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        }
+
+        // Act: the right password again, and a fifth wrong code under the new mfaToken.
+        var second = await client.PasswordStepAsync(userName, password);
+        var fifth = await client.PostAsJsonAsync("/api/auth/login/2fa", new { mfaToken = second, code = wrong });
+
+        // Assert
+        Assert.That(fifth.StatusCode, Is.EqualTo(HttpStatusCode.Locked), "the password step does not reset the count of wrong codes");
+        Factory.Clock.Advance(TimeSpan.FromMinutes(6));
+    }
+
+    [Test]
+    public async Task A_right_code_resets_the_count_of_wrong_ones()
+    {
+        var (user, userName, password) = await Factory.NewUserAsync();
+        var (key, _) = await Factory.EnableTwoFactorAsync(user);
+        var client = Factory.CreateClient();
+        for (var round = 0; round < 2; round++)
+        {
+            Factory.Clock.Advance(TimeSpan.FromSeconds(30)); // a new time step: a code is accepted once per step
+            var wrong = Factory.CurrentCode(key, 5);
+            var mfaToken = await client.PasswordStepAsync(userName, password);
+            for (var attempt = 0; attempt < 4; attempt++)
+            {
+                Assert.That((await client.PostAsJsonAsync("/api/auth/login/2fa", new { mfaToken, code = wrong })).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), $"round {round}, wrong code {attempt + 1}");
+            }
+
+            Assert.That((await client.PostAsJsonAsync("/api/auth/login/2fa", new { mfaToken, code = Factory.CurrentCode(key) })).StatusCode, Is.EqualTo(HttpStatusCode.OK), $"round {round}: the right code");
+        }
+    }
+
+    [Test]
     public async Task A_recovery_code_signs_in_once()
     {
         var (user, userName, password) = await Factory.NewUserAsync();
