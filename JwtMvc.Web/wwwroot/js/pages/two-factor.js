@@ -76,6 +76,11 @@
         });
     }
 
+    // Two buttons, two actions: Enter in the password field picks neither, and never submits the form to the page.
+    $manage.on('submit', function (e) {
+        e.preventDefault();
+    });
+
     $('#new-recovery-codes').on('click', function () {
         withPassword('/api/account/2fa/recovery-codes', function (result) { showCodes(result.recoveryCodes); });
     });
