@@ -16,6 +16,26 @@ public sealed class AdminKeysPageTests : BrowserTest
     public async Task StopKeyRingServerAsync() => await keyRingServer.DisposeAsync();
 
     [Test]
+    public async Task A_confirm_clicked_while_the_dialog_is_still_fading_in_is_not_lost()
+    {
+        await using var owned = await BrowserSetUp.NewContextAsync(keyRingServer.BaseUrl);
+        var page = await owned.Context.NewPageAsync();
+        await SignInAsync(page, "admin", "Admin#12345", "/admin/keys");
+        var active = page.Locator("#keys-table tbody tr[data-status=active]");
+        await active.WaitForAsync();
+        var before = await active.GetAttributeAsync("data-kid");
+
+        // Both clicks in one task: Confirm lands while Bootstrap is still fading the dialog in, where it ignores hide().
+        // Lost, it would leave the dialog open, and a later Cancel would rotate.
+        await page.EvaluateAsync("() => { document.getElementById('rotate-now').click(); document.getElementById('confirm-ok').click(); }");
+
+        await page.Locator($"#keys-table tbody tr[data-status=active]:not([data-kid='{before}'])").WaitForAsync();
+        await page.Locator("#confirm-modal").WaitForAsync(new() { State = WaitForSelectorState.Hidden });
+        Assert.That(await page.Locator($"#keys-table tbody tr[data-kid='{before}']").GetAttributeAsync("data-status"), Is.EqualTo("retired"), "the rotation went through");
+        Assert.That(await page.Locator("#confirm-modal").IsVisibleAsync(), Is.False, "and the dialog closed");
+    }
+
+    [Test]
     public async Task After_revoking_the_active_key_the_open_page_keeps_working_after_one_invisible_refresh()
     {
         await using var owned = await BrowserSetUp.NewContextAsync(keyRingServer.BaseUrl);

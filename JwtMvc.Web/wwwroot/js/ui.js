@@ -1,6 +1,6 @@
 /*
  * What every page script needs and would otherwise write again: the text of a failed request, times for
- * people, alerts, a pager, and the password sign-in. Loaded by the layout after auth.js, before forms.js
+ * people, alerts, a pager, the password sign-in, and modals that never lose a click. Loaded by the layout after auth.js, before forms.js
  * and the page's own script. Text only ever goes into the page with .text().
  */
 (function ($, window) {
@@ -130,6 +130,55 @@
         window.location.assign(auth.localReturnUrl(returnUrl));
     }
 
+    // Bootstrap ignores show() and hide() while a modal is still fading in or out, so a click that lands
+    // during the fade (a quick user, a busy machine) would be lost: Confirm would leave the dialog open, the
+    // action undone, and a later Cancel would be taken for the Confirm. Every modal's fade is tracked here,
+    // and setModalShown defers a call made during a fade to its end. Bound on the modals themselves, not
+    // delegated: this script runs after the page's markup and before its own script, so these handlers run
+    // before any the page binds, and a deferred call finds the fade already over.
+    $('.modal')
+        .on('show.bs.modal hide.bs.modal', function (e) { $(this).data('jwtmvc-fading', e.type === 'show' ? 'shown' : 'hidden'); })
+        .on('shown.bs.modal hidden.bs.modal', function () { $(this).removeData('jwtmvc-fading'); });
+
+    function setModalShown(element, shown) {
+        var fadingTo = $(element).data('jwtmvc-fading');
+        if (fadingTo) {
+            $(element).one(fadingTo + '.bs.modal', function () { setModalShown(element, shown); });
+            return;
+        }
+        var modal = window.bootstrap.Modal.getOrCreateInstance(element);
+        if (shown) {
+            modal.show();
+        } else {
+            modal.hide();
+        }
+    }
+
+    /**
+     * The page's #confirm-modal (the admin pages' _ConfirmModal partial) asking to confirm; resolves true on
+     * Confirm, false when dismissed.
+     */
+    function confirmAction(message, confirmLabel) {
+        var element = document.getElementById('confirm-modal');
+        $('#confirm-message').text(message);
+        $('#confirm-ok').text(confirmLabel || 'Confirm');
+        return new Promise(function (resolve) {
+            var confirmed = false;
+            $('#confirm-ok').off('click.confirm').on('click.confirm', function () {
+                confirmed = true;
+                setModalShown(element, false);
+            });
+            // Bound when this dialog starts to open, so that the end of an earlier one's fade-out is not taken for its answer.
+            $(element).one('show.bs.modal', function () {
+                $(element).one('hidden.bs.modal', function () {
+                    $('#confirm-ok').off('click.confirm');
+                    resolve(confirmed);
+                });
+            });
+            setModalShown(element, true);
+        });
+    }
+
     window.jwtmvc = window.jwtmvc || {};
     window.jwtmvc.ui = {
         problemOf: problemOf,
@@ -141,6 +190,8 @@
         pageCount: pageCount,
         pager: pager,
         login: login,
-        followReturnUrl: followReturnUrl
+        followReturnUrl: followReturnUrl,
+        setModalShown: setModalShown,
+        confirmAction: confirmAction
     };
 }(jQuery, window));

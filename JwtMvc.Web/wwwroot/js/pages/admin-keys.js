@@ -8,6 +8,7 @@
     'use strict';
 
     var auth = window.jwtmvc.auth;
+    var ui = window.jwtmvc.ui;
     if (!auth.requireSession()) {
         return;
     }
@@ -40,26 +41,6 @@
     function showMessage(message) {
         $('#keys-error').addClass('d-none');
         $('#keys-message').removeClass('d-none').text(message);
-    }
-
-    /** A Bootstrap modal asking to confirm; resolves true on Confirm, false when dismissed. */
-    function confirmAction(message, confirmLabel) {
-        var element = document.getElementById('confirm-modal');
-        var modal = window.bootstrap.Modal.getOrCreateInstance(element);
-        $('#confirm-message').text(message);
-        $('#confirm-ok').text(confirmLabel);
-        return new Promise(function (resolve) {
-            var confirmed = false;
-            $('#confirm-ok').off('click.confirm').on('click.confirm', function () {
-                confirmed = true;
-                modal.hide();
-            });
-            $(element).one('hidden.bs.modal', function () {
-                $('#confirm-ok').off('click.confirm');
-                resolve(confirmed);
-            });
-            modal.show();
-        });
     }
 
     var BADGES = { announced: 'text-bg-info', active: 'text-bg-success', retired: 'text-bg-secondary', revoked: 'text-bg-danger' };
@@ -104,7 +85,7 @@
     }
 
     $('#rotate-now').on('click', function () {
-        confirmAction('Create a new key that signs from now on? The current key retires now and keeps verifying the tokens it signed until they expire.', 'Rotate now')
+        ui.confirmAction('Create a new key that signs from now on? The current key retires now and keeps verifying the tokens it signed until they expire.', 'Rotate now')
             .then(function (confirmed) {
                 if (!confirmed) {
                     return;
@@ -117,7 +98,7 @@
 
     $('#keys-table').on('click', 'button[data-action=revoke]', function () {
         var kid = $(this).closest('tr').attr('data-kid');
-        confirmAction('Revoke key ' + kid + '? Tokens it signed are refused at once (signed-in users recover with one refresh); if it signs now, a new key takes over first.', 'Revoke')
+        ui.confirmAction('Revoke key ' + kid + '? Tokens it signed are refused at once (signed-in users recover with one refresh); if it signs now, a new key takes over first.', 'Revoke')
             .then(function (confirmed) {
                 if (!confirmed) {
                     return;

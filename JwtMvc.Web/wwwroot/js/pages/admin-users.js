@@ -67,49 +67,8 @@
         ui.showAlert('#detail-alert', message, kind || 'success');
     }
 
-    // Bootstrap ignores show() and hide() while a modal is still fading in or out, so a click that lands
-    // during the fade (a quick user, a busy machine) would be lost: Confirm would leave the dialog open and
-    // the action undone. Every modal's fade is tracked here, and setModalShown defers a call made during a
-    // fade to its end.
-    $('.modal')
-        .on('show.bs.modal hide.bs.modal', function (e) { $(this).data('jwtmvc-fading', e.type === 'show' ? 'shown' : 'hidden'); })
-        .on('shown.bs.modal hidden.bs.modal', function () { $(this).removeData('jwtmvc-fading'); });
-
-    function setModalShown(element, shown) {
-        var fadingTo = $(element).data('jwtmvc-fading');
-        if (fadingTo) {
-            $(element).one(fadingTo + '.bs.modal', function () { setModalShown(element, shown); });
-            return;
-        }
-        var modal = window.bootstrap.Modal.getOrCreateInstance(element);
-        if (shown) {
-            modal.show();
-        } else {
-            modal.hide();
-        }
-    }
-
-    /** A Bootstrap modal asking to confirm; resolves true on Confirm, false when dismissed. */
-    function confirmAction(message, confirmLabel) {
-        var element = document.getElementById('confirm-modal');
-        $('#confirm-message').text(message);
-        $('#confirm-ok').text(confirmLabel || 'Confirm');
-        return new Promise(function (resolve) {
-            var confirmed = false;
-            $('#confirm-ok').off('click.confirm').on('click.confirm', function () {
-                confirmed = true;
-                setModalShown(element, false);
-            });
-            // Bound when this dialog starts to open, so that the end of an earlier one's fade-out is not taken for its answer.
-            $(element).one('show.bs.modal', function () {
-                $(element).one('hidden.bs.modal', function () {
-                    $('#confirm-ok').off('click.confirm');
-                    resolve(confirmed);
-                });
-            });
-            setModalShown(element, true);
-        });
-    }
+    var setModalShown = ui.setModalShown;
+    var confirmAction = ui.confirmAction;
 
     // ---- the table ----------------------------------------------------------------------------------
 
