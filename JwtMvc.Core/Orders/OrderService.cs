@@ -19,8 +19,9 @@ public sealed partial class OrderService(
     /// <summary>
     /// Places an order for <paramref name="userId"/>: 1 to <see cref="Order.MaxLines"/> lines, known products,
     /// quantities 1..100, each product in one line only, all products in one currency. Prices are the current ones.
+    /// Every broken rule is answered, a missing (null) line under its own index among them.
     /// </summary>
-    public async Task<PlaceOrderResult> PlaceAsync(string userId, IReadOnlyList<OrderItemRequest>? items, CancellationToken cancellationToken)
+    public async Task<PlaceOrderResult> PlaceAsync(string userId, IReadOnlyList<OrderItemRequest?>? items, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(userId);
         if (items is null || items.Count == 0)
@@ -33,14 +34,19 @@ public sealed partial class OrderService(
             return new PlaceOrderResult.ValidationFailed([new ValidationError("items", "TooManyLines", $"An order has at most {Order.MaxLines} lines.")]);
         }
 
-        var known = await products.FindAsync([.. items.Select(static i => i.ProductId).Distinct()], cancellationToken);
+        var known = await products.FindAsync([.. items.OfType<OrderItemRequest>().Select(static i => i.ProductId).Distinct()], cancellationToken);
         var errors = new List<ValidationError>();
         var lines = new List<(Product Product, int Quantity)>(items.Count);
         var firstLineOf = new Dictionary<Guid, int>();
         string? currency = null;
         for (var index = 0; index < items.Count; index++)
         {
-            var item = items[index];
+            if (items[index] is not { } item)
+            {
+                errors.Add(new ValidationError($"items[{index}]", "LineRequired", "Each line is an object with a productId and a quantity."));
+                continue;
+            }
+
             var prefix = $"items[{index}].";
             if (item.Quantity is < OrderLine.MinQuantity or > OrderLine.MaxQuantity)
             {

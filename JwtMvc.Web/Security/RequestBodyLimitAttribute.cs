@@ -19,7 +19,7 @@ namespace JwtMvc.Web.Security;
 [AttributeUsage(AttributeTargets.Class | AttributeTargets.Method)]
 internal sealed class RequestBodyLimitAttribute(long maxBytes) : Attribute, IAsyncResourceFilter, IOrderedFilter
 {
-    /// <summary>What the sign-in and account endpoints accept: their bodies are a few short fields.</summary>
+    /// <summary>What the sign-in, account and order endpoints accept: a few short fields, or an order's 50 lines.</summary>
     public const int SmallBodyBytes = 16 * 1024;
 
     public long MaxBytes { get; } = maxBytes;

@@ -55,7 +55,7 @@ public sealed class OrderServiceTests
 
         var result = await Service().PlaceAsync(
             "alice",
-            [new(mug.Id, 0), new(unknown, 1), new(pen.Id, 101), new(mug.Id, 1), new(adapter.Id, 1)],
+            [new(mug.Id, 0), new(unknown, 1), new(pen.Id, 101), new(mug.Id, 1), new(adapter.Id, 1), null],
             CancellationToken.None);
 
         var errors = (result as PlaceOrderResult.ValidationFailed)?.Errors;
@@ -67,7 +67,8 @@ public sealed class OrderServiceTests
             "items[2].quantity",
             "items[3].productId",
             "items[4].productId",
-        }), "quantity 0, unknown product, quantity 101, duplicate product, another currency");
+            "items[5]",
+        }), "quantity 0, unknown product, quantity 101, duplicate product, another currency, a missing line");
         Assert.That(errors[3].Message, Does.Contain("items[0]"), "a duplicate line names the line it repeats");
         Assert.That(errors[4].Message, Does.Contain("USD").And.Contain("EUR"), "a currency mix names both currencies");
         repository.Verify(r => r.AddAsync(It.IsAny<Order>(), It.IsAny<CancellationToken>()), Times.Never);
