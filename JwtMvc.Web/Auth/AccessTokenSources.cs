@@ -1,11 +1,12 @@
+using JwtMvc.Web.Security;
 using Microsoft.Net.Http.Headers;
 
 namespace JwtMvc.Web.Auth;
 
 /// <summary>
 /// Where an access token may come from: <c>Authorization: Bearer</c> (RFC 6750 §2.1), <c>x-access-token</c>,
-/// and the form field (of a url-encoded form only) or query parameter <c>access_token</c> only when configured (they
-/// leak into logs and history).
+/// and the form field (of a url-encoded form of at most 16 KiB only) or query parameter <c>access_token</c> only when
+/// configured (they leak into logs and history).
 /// </summary>
 internal static class AccessTokenSources
 {
@@ -27,12 +28,22 @@ internal static class AccessTokenSources
             return NullIfEmpty(header.Trim());
         }
 
-        if (options.AllowFormToken && IsUrlEncodedForm(request) && HttpMethods.IsPost(request.Method))
+        // Authentication runs before any endpoint's body limit, so only a form of a declared length within the small-body
+        // limit is read here; a longer or chunked one, or one the form reader refuses, carries no token.
+        if (options.AllowFormToken && HttpMethods.IsPost(request.Method) && IsUrlEncodedForm(request)
+            && request.ContentLength <= RequestBodyLimitAttribute.SmallBodyBytes)
         {
-            var form = (await request.ReadFormAsync(request.HttpContext.RequestAborted))[AccessTokenParameter].ToString();
-            if (form.Length > 0)
+            try
             {
-                return form;
+                var form = (await request.ReadFormAsync(request.HttpContext.RequestAborted))[AccessTokenParameter].ToString();
+                if (form.Length > 0)
+                {
+                    return form;
+                }
+            }
+            catch (InvalidDataException)
+            {
+                // Too many fields or too long a name: the endpoint, if it reads the form, answers it (400).
             }
         }
 

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 using JwtMvc.Tests.Support;
 
 namespace JwtMvc.Tests.Integration.Auth;
@@ -124,6 +125,28 @@ public sealed class ConfiguredTokenSourceTests : AppFixture
         var response = await Factory.CreateClient().PostAsync("/api/account/password", form);
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.UnsupportedMediaType), "authenticated by the form token, then refused for its JSON-only body");
+    }
+
+    [Test]
+    public async Task A_form_longer_than_16_KiB_is_not_read_for_a_token()
+    {
+        var alice = await Factory.LoginAsync("alice");
+        var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["access_token"] = alice.AccessToken, ["padding"] = new string('x', 16 * 1024) });
+
+        var response = await Factory.CreateClient().PostAsync("/api/account/password", form);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "authentication reads no body past the limit the endpoints keep");
+    }
+
+    [Test]
+    public async Task A_form_the_form_reader_refuses_is_a_request_without_a_token_not_a_server_error()
+    {
+        // 1,025 fields: one more than the form reader accepts.
+        var form = new StringContent(string.Join('&', Enumerable.Range(0, 1025).Select(i => $"f{i}=")), Encoding.ASCII, "application/x-www-form-urlencoded");
+
+        var response = await Factory.CreateClient().PostAsync("/api/orders", form);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
     }
 
     [Test]
