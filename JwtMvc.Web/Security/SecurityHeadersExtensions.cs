@@ -17,18 +17,18 @@ public static class SecurityHeadersExtensions
     /// <summary>
     /// Outside Development: HSTS and redirection to HTTPS. Everywhere: the CSP, <c>nosniff</c> and
     /// <c>Referrer-Policy</c> headers on every response. Call it first in the pipeline, so that static
-    /// files and error pages get the headers too.
+    /// files, error pages and the redirects to HTTPS get the headers too.
     /// </summary>
     public static WebApplication UseSecurityHeaders(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.UseMiddleware<SecurityHeadersMiddleware>();
         if (!app.Environment.IsDevelopment())
         {
             app.UseHsts();
             app.UseHttpsRedirection();
         }
 
-        app.UseMiddleware<SecurityHeadersMiddleware>();
         return app;
     }
 }

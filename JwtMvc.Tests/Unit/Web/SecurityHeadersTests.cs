@@ -62,7 +62,7 @@ public sealed class SecurityHeadersTests
     }
 
     [Test]
-    public async Task Outside_development_http_is_redirected_to_https_and_https_gets_hsts()
+    public async Task Outside_development_http_is_redirected_to_https_with_the_security_headers_and_https_gets_hsts()
     {
         await using var app = await StartAppAsync(Environments.Production, ("https_port", "443"));
         using var client = app.GetTestClient();
@@ -72,6 +72,8 @@ public sealed class SecurityHeadersTests
 
         Assert.That((int)plain.StatusCode, Is.EqualTo(307).Or.EqualTo(308), "plain HTTP should be redirected outside Development");
         Assert.That(plain.Headers.Location?.Scheme, Is.EqualTo("https"), "the redirect should go to HTTPS");
+        Assert.That(plain.Headers.GetValues("X-Content-Type-Options"), Is.EqualTo(new[] { "nosniff" }), "the redirect carries the security headers too");
+        Assert.That(plain.Headers.GetValues("Referrer-Policy"), Is.EqualTo(new[] { "no-referrer" }), "the redirect carries the security headers too");
         Assert.That(secure.Headers.Contains("Strict-Transport-Security"), Is.True, "HTTPS responses should carry HSTS outside Development");
     }
 
