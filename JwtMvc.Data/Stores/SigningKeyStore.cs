@@ -8,8 +8,10 @@ internal sealed class SigningKeyStore(AppDbContext db) : ISigningKeyStore
 {
     public async Task<(IReadOnlyList<SigningKeyRecord> Keys, int MaxGeneration)> LoadAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var keys = await db.SigningKeys.AsNoTracking().Where(k => k.RemovedAt > now).ToListAsync(cancellationToken);
+        // The generation first: a key stored by another instance after this read makes a plan from this load (the
+        // next generation) conflict, so a stale view of the keys can never be written back over a newer one.
         var maxGeneration = await db.SigningKeys.MaxAsync(k => (int?)k.Generation, cancellationToken) ?? 0;
+        var keys = await db.SigningKeys.AsNoTracking().Where(k => k.RemovedAt > now).ToListAsync(cancellationToken);
         return (keys, maxGeneration);
     }
 

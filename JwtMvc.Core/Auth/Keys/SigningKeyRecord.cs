@@ -48,7 +48,10 @@ public enum SigningKeyStatus
 /// <summary>Where the key ring is kept. Implemented in JwtMvc.Data.</summary>
 public interface ISigningKeyStore
 {
-    /// <summary>The keys not yet removed at <paramref name="now"/> (revoked ones included), and the highest generation ever stored.</summary>
+    /// <summary>
+    /// The keys not yet removed at <paramref name="now"/> (revoked ones included), and the highest generation ever
+    /// stored, read before the keys: a key stored after the keys were read makes <c>MaxGeneration + 1</c> conflict.
+    /// </summary>
     Task<(IReadOnlyList<SigningKeyRecord> Keys, int MaxGeneration)> LoadAsync(DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>
