@@ -30,17 +30,27 @@ public sealed partial class MailDelivery(
 
     public const int BatchSize = 20;
 
-    /// <summary>Delivers every job due now; returns how many were claimed (a full batch means: call again).</summary>
+    /// <summary>
+    /// Delivers the jobs due now, up to <see cref="BatchSize"/>; returns how many were claimed (a full batch means:
+    /// call again). Each job is claimed just before it is sent, so its lease is its own, however slow the mail server
+    /// was with the ones before it.
+    /// </summary>
     public async Task<int> DeliverDueAsync(CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow();
-        var jobs = await outbox.ClaimDueAsync(now, now + Lease, BatchSize, cancellationToken);
-        foreach (var job in jobs)
+        var claimed = 0;
+        while (claimed < BatchSize)
         {
+            var now = clock.GetUtcNow();
+            if (await outbox.ClaimNextAsync(now, now + Lease, cancellationToken) is not { } job)
+            {
+                break;
+            }
+
+            claimed++;
             await DeliverAsync(job, cancellationToken);
         }
 
-        return jobs.Count;
+        return claimed;
     }
 
     /// <summary>
@@ -65,7 +75,7 @@ public sealed partial class MailDelivery(
         if (message is null)
         {
             Log.NothingToSend(logger, job.Id, job.Kind);
-            await outbox.CompleteAsync(job.Id, cancellationToken);
+            await outbox.CompleteAsync(job, cancellationToken);
             return;
         }
 
@@ -75,11 +85,11 @@ public sealed partial class MailDelivery(
             if (!await outbox.TryAdmitAsync(accounts.NormalizeEmail(message.To), clock.GetUtcNow(), minInterval, cancellationToken))
             {
                 Log.Throttled(logger, job.Id, job.Kind);
-                await outbox.CompleteAsync(job.Id, cancellationToken);
+                await outbox.CompleteAsync(job, cancellationToken);
                 return;
             }
 
-            await outbox.MarkAdmittedAsync(job.Id, cancellationToken);
+            await outbox.MarkAdmittedAsync(job, cancellationToken);
         }
 
         try
@@ -91,18 +101,18 @@ public sealed partial class MailDelivery(
             if (job.Attempts >= MaxAttempts)
             {
                 Log.GivenUp(logger, job.Id, job.Kind, job.Attempts, exception);
-                await outbox.CompleteAsync(job.Id, cancellationToken);
+                await outbox.CompleteAsync(job, cancellationToken);
                 return;
             }
 
             var next = clock.GetUtcNow() + RetryDelay(job.Attempts);
             Log.SendFailed(logger, job.Id, job.Kind, job.Attempts, next, exception);
-            await outbox.RetryAsync(job.Id, next, exception.GetType().Name + ": " + exception.Message, cancellationToken);
+            await outbox.RetryAsync(job, next, exception.GetType().Name + ": " + exception.Message, cancellationToken);
             return;
         }
 
         Log.Sent(logger, job.Id, job.Kind);
-        await outbox.CompleteAsync(job.Id, cancellationToken);
+        await outbox.CompleteAsync(job, cancellationToken);
     }
 
     private static partial class Log

@@ -46,18 +46,21 @@ public interface IMailOutbox
     Task EnqueueAsync(MailJob job, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Claims up to <paramref name="max"/> jobs due at <paramref name="now"/>: each is moved to
+    /// Claims the job due earliest at <paramref name="now"/>, or answers null when none is due: it is moved to
     /// <paramref name="leaseUntil"/> and its attempt counted, so no other instance takes it meanwhile, and an
     /// instance that dies while sending leaves it to be retried.
     /// </summary>
-    Task<IReadOnlyList<MailJob>> ClaimDueAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int max, CancellationToken cancellationToken);
+    Task<MailJob?> ClaimNextAsync(DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken);
 
-    /// <summary>Removes a job that was sent, or that has nothing to send.</summary>
-    Task CompleteAsync(Guid jobId, CancellationToken cancellationToken);
+    // The three below change the job only while this instance's claim holds (its attempt count is the job's): a job
+    // whose lease ran out and that another instance claimed again is that instance's to finish.
 
-    Task RetryAsync(Guid jobId, DateTimeOffset nextAttemptAt, string error, CancellationToken cancellationToken);
+    /// <summary>Removes a claimed job that was sent, or that has nothing to send.</summary>
+    Task CompleteAsync(MailJob claimed, CancellationToken cancellationToken);
 
-    Task MarkAdmittedAsync(Guid jobId, CancellationToken cancellationToken);
+    Task RetryAsync(MailJob claimed, DateTimeOffset nextAttemptAt, string error, CancellationToken cancellationToken);
+
+    Task MarkAdmittedAsync(MailJob claimed, CancellationToken cancellationToken);
 
     /// <summary>
     /// Takes the address's one slot per <paramref name="minInterval"/>: true when no mail went to it since

@@ -23,18 +23,21 @@ internal sealed class MailOutbox(AppDbContext db) : IMailOutbox
         }
     }
 
-    public async Task<IReadOnlyList<MailJob>> ClaimDueAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int max, CancellationToken cancellationToken)
+    public async Task<MailJob?> ClaimNextAsync(DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
     {
-        var due = await db.MailJobs.AsNoTracking()
-            .Where(j => j.NextAttemptAt <= now)
-            .OrderBy(j => j.NextAttemptAt)
-            .Take(max)
-            .ToListAsync(cancellationToken);
-
-        var claimed = new List<MailJob>(due.Count);
-        foreach (var job in due)
+        while (true)
         {
-            // Conditional on the due time read above: of several instances claiming one job, one changes the row.
+            var job = await db.MailJobs.AsNoTracking()
+                .Where(j => j.NextAttemptAt <= now)
+                .OrderBy(j => j.NextAttemptAt)
+                .FirstOrDefaultAsync(cancellationToken);
+            if (job is null)
+            {
+                return null;
+            }
+
+            // Conditional on the due time read above: of several instances claiming one job, one changes the row; the
+            // others look for the next.
             int changed;
             using (await SqliteWriteGate.EnterAsync(db, cancellationToken))
             {
@@ -47,33 +50,38 @@ internal sealed class MailOutbox(AppDbContext db) : IMailOutbox
             {
                 job.NextAttemptAt = leaseUntil;
                 job.Attempts++;
-                claimed.Add(job);
+                return job;
             }
         }
-
-        return claimed;
     }
 
-    public async Task CompleteAsync(Guid jobId, CancellationToken cancellationToken)
+    public async Task CompleteAsync(MailJob claimed, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(claimed);
         using var gate = await SqliteWriteGate.EnterAsync(db, cancellationToken);
-        await db.MailJobs.Where(j => j.Id == jobId).ExecuteDeleteAsync(cancellationToken);
+        await Held(claimed).ExecuteDeleteAsync(cancellationToken);
     }
 
-    public async Task RetryAsync(Guid jobId, DateTimeOffset nextAttemptAt, string error, CancellationToken cancellationToken)
+    public async Task RetryAsync(MailJob claimed, DateTimeOffset nextAttemptAt, string error, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(claimed);
         ArgumentNullException.ThrowIfNull(error);
         var stored = error.Length > Configurations.MailJobConfiguration.LastErrorMaxLength ? error[..Configurations.MailJobConfiguration.LastErrorMaxLength] : error;
         using var gate = await SqliteWriteGate.EnterAsync(db, cancellationToken);
-        await db.MailJobs.Where(j => j.Id == jobId)
+        await Held(claimed)
             .ExecuteUpdateAsync(set => set.SetProperty(j => j.NextAttemptAt, nextAttemptAt).SetProperty(j => j.LastError, stored), cancellationToken);
     }
 
-    public async Task MarkAdmittedAsync(Guid jobId, CancellationToken cancellationToken)
+    public async Task MarkAdmittedAsync(MailJob claimed, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(claimed);
         using var gate = await SqliteWriteGate.EnterAsync(db, cancellationToken);
-        await db.MailJobs.Where(j => j.Id == jobId).ExecuteUpdateAsync(set => set.SetProperty(j => j.Admitted, true), cancellationToken);
+        await Held(claimed).ExecuteUpdateAsync(set => set.SetProperty(j => j.Admitted, true), cancellationToken);
     }
+
+    /// <summary>The job while this claim holds it: every claim counts an attempt, so a later claim has a higher count.</summary>
+    private IQueryable<MailJob> Held(MailJob claimed) =>
+        db.MailJobs.Where(j => j.Id == claimed.Id && j.Attempts == claimed.Attempts);
 
     public async Task<bool> TryAdmitAsync(string normalizedAddress, DateTimeOffset now, TimeSpan minInterval, CancellationToken cancellationToken)
     {

@@ -43,7 +43,31 @@ public sealed class MailDeliveryTests
 
         Assert.That(sent!.To, Is.EqualTo("carol@example.test"));
         Assert.That(sent.TextBody, Does.Contain("\nhttps://app.example.test/account/reset-password?userId=u1&code=CODE\n"));
-        outbox.Verify(o => o.CompleteAsync(job.Id, It.IsAny<CancellationToken>()), Times.Once);
+        outbox.Verify(o => o.CompleteAsync(job, It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Test]
+    public async Task Each_job_is_claimed_just_before_it_is_sent_so_a_slow_send_does_not_use_up_the_next_ones_lease()
+    {
+        // Arrange: two due jobs, and a mail server that takes 90 s per mail (the lease is 2 minutes).
+        var waiting = new Queue<MailJob>([Job(MailKinds.PasswordReset, "carol@example.test"), Job(MailKinds.PasswordReset, "carol@example.test")]);
+        var leases = new List<(DateTimeOffset At, DateTimeOffset Until)>();
+        outbox.Setup(o => o.ClaimNextAsync(It.IsAny<DateTimeOffset>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
+            .Callback<DateTimeOffset, DateTimeOffset, CancellationToken>((now, until, _) => leases.Add((now, until)))
+            .ReturnsAsync(() => waiting.TryDequeue(out var next) ? next : null);
+        sender.Setup(s => s.SendAsync(It.IsAny<EmailMessage>(), It.IsAny<CancellationToken>())).Callback(() => clock.Advance(TimeSpan.FromSeconds(90)));
+
+        // Act
+        var claimed = await Delivery().DeliverDueAsync(CancellationToken.None);
+
+        // Assert: the second job's lease starts when its own delivery does.
+        Assert.That(claimed, Is.EqualTo(2));
+        Assert.That(leases.Take(2), Is.EqualTo(new[]
+        {
+            (Now, Now + MailDelivery.Lease),
+            (Now.AddSeconds(90), Now.AddSeconds(90) + MailDelivery.Lease),
+        }));
+        sender.Verify(s => s.SendAsync(It.IsAny<EmailMessage>(), It.IsAny<CancellationToken>()), Times.Exactly(2));
     }
 
     [Test]
@@ -54,9 +78,9 @@ public sealed class MailDeliveryTests
 
         await Delivery().DeliverDueAsync(CancellationToken.None);
 
-        outbox.Verify(o => o.RetryAsync(job.Id, Now + TimeSpan.FromSeconds(30), It.Is<string>(e => e.Contains("connection refused")), It.IsAny<CancellationToken>()), Times.Once);
-        outbox.Verify(o => o.CompleteAsync(It.IsAny<Guid>(), It.IsAny<CancellationToken>()), Times.Never);
-        outbox.Verify(o => o.MarkAdmittedAsync(job.Id, It.IsAny<CancellationToken>()), Times.Once, "a retry must not count against the address's limit again");
+        outbox.Verify(o => o.RetryAsync(job, Now + TimeSpan.FromSeconds(30), It.Is<string>(e => e.Contains("connection refused")), It.IsAny<CancellationToken>()), Times.Once);
+        outbox.Verify(o => o.CompleteAsync(It.IsAny<MailJob>(), It.IsAny<CancellationToken>()), Times.Never);
+        outbox.Verify(o => o.MarkAdmittedAsync(job, It.IsAny<CancellationToken>()), Times.Once, "a retry must not count against the address's limit again");
     }
 
     [Test]
@@ -70,8 +94,8 @@ public sealed class MailDeliveryTests
 
         await Delivery().DeliverDueAsync(CancellationToken.None);
 
-        outbox.Verify(o => o.CompleteAsync(job.Id, It.IsAny<CancellationToken>()), Times.Once);
-        outbox.Verify(o => o.RetryAsync(It.IsAny<Guid>(), It.IsAny<DateTimeOffset>(), It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
+        outbox.Verify(o => o.CompleteAsync(job, It.IsAny<CancellationToken>()), Times.Once);
+        outbox.Verify(o => o.RetryAsync(It.IsAny<MailJob>(), It.IsAny<DateTimeOffset>(), It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
     [Test]
@@ -83,7 +107,7 @@ public sealed class MailDeliveryTests
         await Delivery().DeliverDueAsync(CancellationToken.None);
 
         sender.VerifyNoOtherCalls();
-        outbox.Verify(o => o.CompleteAsync(job.Id, It.IsAny<CancellationToken>()), Times.Once);
+        outbox.Verify(o => o.CompleteAsync(job, It.IsAny<CancellationToken>()), Times.Once);
     }
 
     [Test]
@@ -108,7 +132,7 @@ public sealed class MailDeliveryTests
 
         sender.VerifyNoOtherCalls();
         outbox.Verify(o => o.TryAdmitAsync(It.IsAny<string>(), It.IsAny<DateTimeOffset>(), It.IsAny<TimeSpan>(), It.IsAny<CancellationToken>()), Times.Never);
-        outbox.Verify(o => o.CompleteAsync(job.Id, It.IsAny<CancellationToken>()), Times.Once);
+        outbox.Verify(o => o.CompleteAsync(job, It.IsAny<CancellationToken>()), Times.Once);
     }
 
     [Test]
@@ -158,10 +182,11 @@ public sealed class MailDeliveryTests
         NextAttemptAt = Now,
     };
 
+    /// <summary>The outbox hands out <paramref name="job"/>, claimed now, and then nothing more.</summary>
     private MailJob Claim(MailJob job)
     {
         job.Attempts++;
-        outbox.Setup(o => o.ClaimDueAsync(Now, Now + MailDelivery.Lease, MailDelivery.BatchSize, It.IsAny<CancellationToken>())).ReturnsAsync([job]);
+        outbox.SetupSequence(o => o.ClaimNextAsync(Now, Now + MailDelivery.Lease, It.IsAny<CancellationToken>())).ReturnsAsync(job).ReturnsAsync((MailJob?)null);
         return job;
     }
 }
