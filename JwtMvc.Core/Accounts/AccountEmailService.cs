@@ -114,7 +114,7 @@ public sealed class AccountEmailService(
             return EmailChangeRequest.Unchanged;
         }
 
-        await QueueAsync(MailKinds.EmailChange, userId, newEmail.Trim(), cancellationToken);
+        await QueueAsync(MailKinds.EmailChange, userId, newEmail.Trim(), cancellationToken, user.StampHash);
         return EmailChangeRequest.Queued;
     }
 
@@ -164,12 +164,12 @@ public sealed class AccountEmailService(
         return AdminResetMail.Queued;
     }
 
-    private async Task QueueAsync(string kind, string? userId, string address, CancellationToken cancellationToken)
+    private async Task QueueAsync(string kind, string? userId, string address, CancellationToken cancellationToken, string? userStampHash = null)
     {
         ArgumentNullException.ThrowIfNull(address);
         var now = clock.GetUtcNow();
         await outbox.EnqueueAsync(
-            new MailJob { Id = Guid.NewGuid(), Kind = kind, UserId = userId, Address = address.Trim(), CreatedAt = now, NextAttemptAt = now },
+            new MailJob { Id = Guid.NewGuid(), Kind = kind, UserId = userId, Address = address.Trim(), CreatedAt = now, NextAttemptAt = now, UserStampHash = userStampHash },
             cancellationToken);
         signal.Notify();
     }

@@ -25,7 +25,7 @@ public sealed class AccountMailComposer(IUserAccounts accounts, AccountLinks lin
         {
             MailKinds.PasswordReset => await PasswordResetAsync(user, cancellationToken),
             MailKinds.ConfirmEmail => await ConfirmEmailAsync(user, job, cancellationToken),
-            MailKinds.EmailChange => await EmailChangeAsync(user, job.Address, cancellationToken),
+            MailKinds.EmailChange => await EmailChangeAsync(user, job, cancellationToken),
             MailKinds.RegistrationAttempt => RegistrationAttempt(user),
             _ => null,
         };
@@ -66,9 +66,13 @@ public sealed class AccountMailComposer(IUserAccounts accounts, AccountLinks lin
             "If you did not create a JwtMvc account, ignore this mail.");
     }
 
-    private async Task<EmailMessage?> EmailChangeAsync(AccountUser user, string newEmail, CancellationToken cancellationToken)
+    private async Task<EmailMessage?> EmailChangeAsync(AccountUser user, MailJob job, CancellationToken cancellationToken)
     {
-        if (await accounts.CreateEmailChangeCodeAsync(user.Id, newEmail, cancellationToken) is not { } code)
+        // The code is made now, under the stamp of now: a request made before a new password (or a lock, or a
+        // two-factor change) must not get a code that the change would otherwise have voided.
+        var newEmail = job.Address;
+        if ((job.UserStampHash is { } queuedUnder && !string.Equals(queuedUnder, user.StampHash, StringComparison.Ordinal))
+            || await accounts.CreateEmailChangeCodeAsync(user.Id, newEmail, cancellationToken) is not { } code)
         {
             return null;
         }

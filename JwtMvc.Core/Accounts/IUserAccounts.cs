@@ -4,7 +4,11 @@ using JwtMvc.Core.Auth;
 namespace JwtMvc.Core.Accounts;
 
 /// <summary>A user as account recovery and "my account" see them.</summary>
-public sealed record AccountUser(string Id, string UserName, string? Email, string? DisplayName, bool EmailConfirmed);
+/// <param name="StampHash">
+/// A SHA-256 hash (hex) of the user's security stamp, which changes with the password, an admin lock, two-factor
+/// sign-in and the email: it tells whether such a change happened between two reads.
+/// </param>
+public sealed record AccountUser(string Id, string UserName, string? Email, string? DisplayName, bool EmailConfirmed, string? StampHash = null);
 
 public enum PasswordVerification
 {

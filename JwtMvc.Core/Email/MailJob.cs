@@ -20,6 +20,13 @@ public sealed class MailJob
 
     public DateTimeOffset CreatedAt { get; init; }
 
+    /// <summary>
+    /// For a mail the signed-in user asked for (an email change): <see cref="Accounts.AccountUser.StampHash"/> when it
+    /// was queued. A security change since (a new password, a lock, two-factor settings) voids the job: no link is
+    /// sent that a session ended by that change asked for.
+    /// </summary>
+    public string? UserStampHash { get; init; }
+
     /// <summary>When the job is next due; a claim moves it ahead by the lease, a failure by the back-off.</summary>
     public DateTimeOffset NextAttemptAt { get; set; }
 

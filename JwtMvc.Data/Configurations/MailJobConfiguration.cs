@@ -12,6 +12,7 @@ internal sealed class MailJobConfiguration : IEntityTypeConfiguration<MailJob>
     public const int KindMaxLength = 32;
     public const int AddressMaxLength = 256;
     public const int LastErrorMaxLength = 1000;
+    public const int StampHashLength = 64;
 
     public void Configure(EntityTypeBuilder<MailJob> builder)
     {
@@ -22,6 +23,7 @@ internal sealed class MailJobConfiguration : IEntityTypeConfiguration<MailJob>
         builder.Property(j => j.UserId).HasMaxLength(SessionConfiguration.UserIdMaxLength);
         builder.Property(j => j.Address).HasMaxLength(AddressMaxLength).IsRequired();
         builder.Property(j => j.LastError).HasMaxLength(LastErrorMaxLength);
+        builder.Property(j => j.UserStampHash).HasMaxLength(StampHashLength);
 
         // Delivery looks for what is due.
         builder.HasIndex(j => j.NextAttemptAt);

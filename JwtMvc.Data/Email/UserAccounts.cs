@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using JwtMvc.Core.Validation;
 using JwtMvc.Core.Accounts;
 using JwtMvc.Core.Auth;
@@ -127,5 +129,6 @@ internal sealed class UserAccounts(UserManager<AppUser> users, AppDbContext db) 
 
     private static AccountUser? ToAccountUser(AppUser? user) => user is null
         ? null
-        : new AccountUser(user.Id, user.UserName ?? "", user.Email, user.DisplayName, user.EmailConfirmed);
+        : new AccountUser(user.Id, user.UserName ?? "", user.Email, user.DisplayName, user.EmailConfirmed,
+            user.SecurityStamp is { } stamp ? Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(stamp))) : null);
 }

@@ -19,7 +19,7 @@ namespace JwtMvc.Data.CompiledModels.SqlServer
                 "JwtMvc.Core.Email.MailJob",
                 typeof(MailJob),
                 baseEntityType,
-                propertyCount: 9,
+                propertyCount: 10,
                 unnamedIndexCount: 1,
                 keyCount: 1);
 
@@ -97,6 +97,15 @@ namespace JwtMvc.Data.CompiledModels.SqlServer
                 nullable: true,
                 maxLength: 450);
             userId.AddAnnotation("SqlServer:ValueGenerationStrategy", SqlServerValueGenerationStrategy.None);
+
+            var userStampHash = runtimeEntityType.AddProperty(
+                "UserStampHash",
+                typeof(string),
+                propertyInfo: typeof(MailJob).GetProperty("UserStampHash", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(MailJob).GetField("<UserStampHash>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 64);
+            userStampHash.AddAnnotation("SqlServer:ValueGenerationStrategy", SqlServerValueGenerationStrategy.None);
 
             var key = runtimeEntityType.AddKey(
                 new[] { id });

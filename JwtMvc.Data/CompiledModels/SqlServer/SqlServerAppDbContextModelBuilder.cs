@@ -11,7 +11,7 @@ namespace JwtMvc.Data.CompiledModels.SqlServer
     public partial class SqlServerAppDbContextModel
     {
         private SqlServerAppDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("15c57b95-395d-4d7e-8c7b-9f5ea76d4a47"), entityTypeCount: 24)
+            : base(skipDetectChanges: false, modelId: new Guid("1dde5399-d0d9-4e58-af1b-fdc649252afa"), entityTypeCount: 24)
         {
         }
 

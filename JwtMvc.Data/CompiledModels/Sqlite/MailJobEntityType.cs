@@ -20,7 +20,7 @@ namespace JwtMvc.Data.CompiledModels.Sqlite
                 "JwtMvc.Core.Email.MailJob",
                 typeof(MailJob),
                 baseEntityType,
-                propertyCount: 9,
+                propertyCount: 10,
                 unnamedIndexCount: 1,
                 keyCount: 1);
 
@@ -91,6 +91,14 @@ namespace JwtMvc.Data.CompiledModels.Sqlite
                 fieldInfo: typeof(MailJob).GetField("<UserId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true,
                 maxLength: 450);
+
+            var userStampHash = runtimeEntityType.AddProperty(
+                "UserStampHash",
+                typeof(string),
+                propertyInfo: typeof(MailJob).GetProperty("UserStampHash", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(MailJob).GetField("<UserStampHash>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 64);
 
             var key = runtimeEntityType.AddKey(
                 new[] { id });

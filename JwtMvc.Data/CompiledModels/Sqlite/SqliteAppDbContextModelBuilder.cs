@@ -11,7 +11,7 @@ namespace JwtMvc.Data.CompiledModels.Sqlite
     public partial class SqliteAppDbContextModel
     {
         private SqliteAppDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("00fd353f-1fdc-49b8-8a76-813913ddcefc"), entityTypeCount: 24)
+            : base(skipDetectChanges: false, modelId: new Guid("5dca8b99-841d-40c9-9186-87d727a05a4a"), entityTypeCount: 24)
         {
         }
 
