@@ -22,6 +22,25 @@ internal static class IdentityResultExtensions
         new(FieldOf(error.Code, passwordField), error.Code, error.Description);
 
     /// <summary>
+    /// Applies a change to a user and saves it. When another request saved the user first (a sign-in counting a
+    /// failure, say), Identity refuses the save and <see cref="AppUserManager"/> reloads the user with nothing of the
+    /// change left pending; the change is then made again on the fresh row rather than failing the request. Answers the
+    /// last result.
+    /// </summary>
+    public static async Task<IdentityResult> SaveAgainOnConcurrencyFailureAsync(Func<Task<IdentityResult>> applyAndSave)
+    {
+        const int MaxAttempts = 5;
+        for (var attempt = 1; ; attempt++)
+        {
+            var result = await applyAndSave();
+            if (result.Succeeded || attempt == MaxAttempts || !result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.ConcurrencyFailure)))
+            {
+                return result;
+            }
+        }
+    }
+
+    /// <summary>
     /// The error for a create that lost a race on the unique index after Identity's own duplicate check passed:
     /// the user name if it is now taken, else the e-mail address.
     /// </summary>

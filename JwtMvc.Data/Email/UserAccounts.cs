@@ -49,7 +49,21 @@ internal sealed class UserAccounts(UserManager<AppUser> users, AppDbContext db) 
         ChangeAsync(userId, user => users.ResetPasswordAsync(user, code, newPassword), "newPassword");
 
     public Task<ValidationOutcome> ChangeEmailAsync(string userId, string newEmail, string code, CancellationToken cancellationToken) =>
-        ChangeAsync(userId, user => users.ChangeEmailAsync(user, newEmail, code), "email");
+        ChangeAsync(
+            userId,
+            async user =>
+            {
+                try
+                {
+                    return await users.ChangeEmailAsync(user, newEmail, code);
+                }
+                catch (DbUpdateException)
+                {
+                    // Another account took the address after Identity's own check passed: the unique index refused it.
+                    return IdentityResult.Failed(users.ErrorDescriber.DuplicateEmail(newEmail));
+                }
+            },
+            "email");
 
     public async Task<PasswordVerification> VerifyPasswordAsync(string userId, string password, CancellationToken cancellationToken)
     {
@@ -87,8 +101,11 @@ internal sealed class UserAccounts(UserManager<AppUser> users, AppDbContext db) 
             return false;
         }
 
-        user.DisplayName = displayName;
-        var result = await users.UpdateAsync(user);
+        var result = await IdentityResultExtensions.SaveAgainOnConcurrencyFailureAsync(() =>
+        {
+            user.DisplayName = displayName;
+            return users.UpdateAsync(user);
+        });
         if (!result.Succeeded)
         {
             db.ChangeTracker.Clear();

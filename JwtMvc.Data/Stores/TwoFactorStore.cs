@@ -48,15 +48,21 @@ internal sealed class TwoFactorStore(UserManager<AppUser> users, IUserStore<AppU
     public async Task EnableAsync(string userId, IReadOnlyList<string> recoveryCodeHashes, CancellationToken cancellationToken)
     {
         var user = await RequireAsync(userId);
-        await RecoveryCodeStore().ReplaceCodesAsync(user, recoveryCodeHashes, cancellationToken);
-        Check(await users.SetTwoFactorEnabledAsync(user, true));
+        Check(await IdentityResultExtensions.SaveAgainOnConcurrencyFailureAsync(async () =>
+        {
+            await RecoveryCodeStore().ReplaceCodesAsync(user, recoveryCodeHashes, cancellationToken);
+            return await users.SetTwoFactorEnabledAsync(user, true);
+        }));
     }
 
     public async Task ReplaceRecoveryCodesAsync(string userId, IReadOnlyList<string> recoveryCodeHashes, CancellationToken cancellationToken)
     {
         var user = await RequireAsync(userId);
-        await RecoveryCodeStore().ReplaceCodesAsync(user, recoveryCodeHashes, cancellationToken);
-        Check(await users.UpdateAsync(user));
+        Check(await IdentityResultExtensions.SaveAgainOnConcurrencyFailureAsync(async () =>
+        {
+            await RecoveryCodeStore().ReplaceCodesAsync(user, recoveryCodeHashes, cancellationToken);
+            return await users.UpdateAsync(user);
+        }));
     }
 
     public async Task<bool> RedeemRecoveryCodeAsync(string userId, string recoveryCodeHash, CancellationToken cancellationToken)

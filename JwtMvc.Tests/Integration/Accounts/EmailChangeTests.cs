@@ -31,6 +31,36 @@ public sealed class EmailChangeTests : EmailFixture
     }
 
     [Test]
+    public async Task Two_accounts_confirming_a_change_to_one_address_at_once_get_one_change_and_one_400_never_a_500()
+    {
+        for (var round = 0; round < 3; round++)
+        {
+            // Arrange: two accounts each hold a link for the same new address.
+            var newEmail = $"contested-{Guid.NewGuid():N}@example.test";
+            var links = new List<MailLink>();
+            foreach (var account in new[] { await RegisterAsync(), await RegisterAsync() })
+            {
+                var client = await Factory.LoginAsync(account.UserName, account.Password);
+                await client.SendAsync(HttpMethod.Post, "/api/account/email", new { newEmail, password = account.Password });
+                using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+                while (Smtp.To(newEmail).Count == links.Count)
+                {
+                    await Task.Delay(20, deadline.Token);
+                }
+
+                links.Add(MailLink.From(Smtp.To(newEmail)[^1]));
+            }
+
+            // Act: both links used at the same moment.
+            var answers = await Integration.Admin.LastAdminDemotionRaceTests.AtTheSameMomentAsync(
+                [.. links.Select(link => (Func<Task<HttpResponseMessage>>)(() => PostAsync("/api/account/confirm-email-change", new { userId = link.UserId, email = link.Email, code = link.Code })))]);
+
+            // Assert
+            Assert.That(answers.Order(), Is.EqualTo(new[] { HttpStatusCode.NoContent, HttpStatusCode.BadRequest }), $"round {round}: one change, one refusal");
+        }
+    }
+
+    [Test]
     public async Task A_confirmed_email_change_is_recorded_with_the_old_and_new_address()
     {
         var account = await RegisterAsync();

@@ -41,4 +41,29 @@ public sealed class TwoFactorStoreTests : SharedDatabaseFixture
         Assert.That(await store.RedeemRecoveryCodeAsync(userId, "hash-a", CancellationToken.None), Is.False, "a used code stays used");
         Assert.That(await store.RedeemRecoveryCodeAsync(userId, "hash-b", CancellationToken.None), Is.True, "the refused redemption did not use its code");
     }
+
+    [Test]
+    public async Task Enabling_after_another_request_changed_the_user_is_made_again_on_the_fresh_row()
+    {
+        // Arrange: request B has read the user; then request A changes it (a wrong password counted, say).
+        var userId = await Data.CreateUserAsync();
+        await using var requestB = Data.NewScope();
+        var usersB = requestB.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        await usersB.FindByIdAsync(userId);
+        await using (var requestA = Data.NewScope())
+        {
+            var usersA = requestA.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+            await usersA.AccessFailedAsync((await usersA.FindByIdAsync(userId))!);
+        }
+
+        // Act
+        await requestB.ServiceProvider.GetRequiredService<ITwoFactorStore>().EnableAsync(userId, ["hash-a", "hash-b"], CancellationToken.None);
+
+        // Assert: on, with B's codes, and A's change kept.
+        await using var check = Data.NewScope();
+        var state = await check.ServiceProvider.GetRequiredService<ITwoFactorStore>().GetStateAsync(userId, CancellationToken.None);
+        var users = check.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        Assert.That(state, Has.Property(nameof(TwoFactorState.Enabled)).True.And.Property(nameof(TwoFactorState.RecoveryCodesLeft)).EqualTo(2));
+        Assert.That(await users.GetAccessFailedCountAsync((await users.FindByIdAsync(userId))!), Is.EqualTo(1), "the other request's change stays");
+    }
 }
