@@ -27,7 +27,6 @@ internal static class TrustedProxies
             .ValidateOnStart();
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<TrustedProxyOptions>>((options, proxies) =>
         {
-            options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
             options.ForwardLimit = 1; // the address the nearest proxy saw; anything a client wrote further left is ignored
             options.KnownProxies.Clear();
             options.KnownIPNetworks.Clear();
@@ -35,6 +34,13 @@ internal static class TrustedProxies
             {
                 options.KnownProxies.Add(IPAddress.Parse(entry));
             }
+
+            // With no known proxy, no header at all: ASPNETCORE_FORWARDEDHEADERS_ENABLED=true has ASP.NET Core put its own
+            // forwarded-headers middleware in front of the app with these options, and given empty lists it would
+            // believe every client.
+            options.ForwardedHeaders = options.KnownProxies.Count == 0
+                ? ForwardedHeaders.None
+                : ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
         });
         return services;
     }

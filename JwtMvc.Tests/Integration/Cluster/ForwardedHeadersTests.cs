@@ -1,6 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
 using JwtMvc.Tests.Support;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace JwtMvc.Tests.Integration.Cluster;
 
@@ -30,6 +36,24 @@ public sealed class ForwardedHeadersIgnoredTests
         var response = await LoginAsync(app, "192.0.2.51", [new("X-Forwarded-Proto", "https")]);
 
         Assert.That(string.Join(";", response.Headers.GetValues("Set-Cookie")), Does.Not.Contain("secure"), "the scheme stays what the connection was");
+    }
+
+    [Test]
+    public async Task The_frameworks_own_forwarded_headers_middleware_given_the_apps_options_believes_nobody()
+    {
+        // ASPNETCORE_FORWARDEDHEADERS_ENABLED=true has ASP.NET Core put this middleware in front of the app, with the app's options.
+        using var app = new ClusterInstance();
+        var options = app.Services.GetRequiredService<IOptions<ForwardedHeadersOptions>>();
+        var context = new DefaultHttpContext();
+        context.Connection.RemoteIpAddress = IPAddress.Parse("192.0.2.60");
+        context.Request.Scheme = "http";
+        context.Request.Headers["X-Forwarded-For"] = "198.51.100.1";
+        context.Request.Headers["X-Forwarded-Proto"] = "https";
+
+        await new ForwardedHeadersMiddleware(_ => Task.CompletedTask, NullLoggerFactory.Instance, options).Invoke(context);
+
+        Assert.That(context.Connection.RemoteIpAddress, Is.EqualTo(IPAddress.Parse("192.0.2.60")), "the client's own address stays");
+        Assert.That(context.Request.Scheme, Is.EqualTo("http"));
     }
 
     internal static KeyValuePair<string, string>[] Forwarded(string clientIp) => [new("X-Forwarded-For", clientIp)];
