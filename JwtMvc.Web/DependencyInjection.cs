@@ -26,7 +26,7 @@ public static class DependencyInjection
             .Bind(configuration.GetSection(PublicUrlOptions.Section))
             .Validate(o => o.PublicBaseUrl is null || PublicUrlOptions.IsValid(o.PublicBaseUrl), "App:PublicBaseUrl must be an absolute http(s) URL without query or fragment, e.g. https://auth.example.com.")
             .ValidateOnStart();
-        services.AddOptions<AccessTokenSourceOptions>().Bind(configuration.GetSection(AccessTokenSourceOptions.Section));
+        services.AddOptions<AccessTokenSourceOptions>().Bind(configuration.GetSection(AccessTokenSourceOptions.Section)).ValidateOnStart();
         services.AddSingleton<IConfigureOptions<JwtBearerOptions>, JwtBearerSetup>();
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddAuthorizationBuilder()
@@ -36,7 +36,7 @@ public static class DependencyInjection
         services.AddSingleton<IAuthorizationHandler, AdminSecondFactorHandler>();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, AdminSecondFactorResultHandler>();
 
-        services.AddOptions<AccountOptions>().Bind(configuration.GetSection(AccountOptions.Section));
+        services.AddOptions<AccountOptions>().Bind(configuration.GetSection(AccountOptions.Section)).ValidateOnStart();
         services.AddCluster(configuration);
         services.AddTrustedProxies(configuration);
         services.AddAuthRateLimiting(configuration);

@@ -12,7 +12,7 @@ internal static class ApiDocsExtensions
 
     public static IServiceCollection AddApiDocs(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ApiDocsOptions>().Bind(configuration.GetSection(ApiDocsOptions.Section));
+        services.AddOptions<ApiDocsOptions>().Bind(configuration.GetSection(ApiDocsOptions.Section)).ValidateOnStart();
         services.AddOpenApi(options =>
         {
             options.OpenApiVersion = Microsoft.OpenApi.OpenApiSpecVersion.OpenApi3_1;

@@ -13,7 +13,10 @@ internal static class ClusterSetup
     /// </summary>
     public static IServiceCollection AddCluster(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<RedisOptions>().Bind(configuration.GetSection(RedisOptions.Section));
+        services.AddOptions<RedisOptions>()
+            .Bind(configuration.GetSection(RedisOptions.Section))
+            .Validate(o => !o.Enabled || RedisOptions.IsValidConfiguration(o.Configuration!), "Redis:Configuration is not a StackExchange.Redis configuration string, e.g. 127.0.0.1:6379,password=...")
+            .ValidateOnStart();
         services.AddHostedService<CacheEviction>();
         var redis = configuration.GetSection(RedisOptions.Section).Get<RedisOptions>();
         if (redis is not { Enabled: true })

@@ -1,3 +1,5 @@
+using StackExchange.Redis;
+
 namespace JwtMvc.Web.Cluster;
 
 /// <summary>Redis for what every instance must see at once (<c>Redis:*</c>). Unset: one instance, no Redis.</summary>
@@ -12,4 +14,21 @@ public sealed class RedisOptions
     public string KeyPrefix { get; set; } = "jwtmvc:";
 
     public bool Enabled => !string.IsNullOrWhiteSpace(Configuration);
+
+    /// <summary>
+    /// Whether StackExchange.Redis can read <paramref name="configuration"/>. A string it cannot read would otherwise
+    /// look like a Redis that is down, and the instance would run alone for good without saying so at start.
+    /// </summary>
+    public static bool IsValidConfiguration(string configuration)
+    {
+        try
+        {
+            ConfigurationOptions.Parse(configuration);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
 }

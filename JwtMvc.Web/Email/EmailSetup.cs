@@ -9,7 +9,7 @@ internal static class EmailSetup
     /// <summary>The mail transport (SMTP, or Development's pickup directory), public links, and background delivery.</summary>
     public static IServiceCollection AddJwtMvcEmail(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<AppOptions>().Bind(configuration.GetSection(AppOptions.Section));
+        services.AddOptions<AppOptions>().Bind(configuration.GetSection(AppOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<EmailOptions>, EmailOptionsValidator>();
         services.AddSingleton<IPublicBaseUrl, PublicBaseUrl>();
         services.AddSingleton<SmtpEmailSender>();

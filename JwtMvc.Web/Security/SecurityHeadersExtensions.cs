@@ -5,7 +5,7 @@ public static class SecurityHeadersExtensions
     /// <summary>Registers the settings of <see cref="UseSecurityHeaders"/> and of HSTS.</summary>
     public static IServiceCollection AddSecurityHeaders(this IServiceCollection services)
     {
-        services.AddOptions<SecurityHeadersOptions>().BindConfiguration(SecurityHeadersOptions.Section);
+        services.AddOptions<SecurityHeadersOptions>().BindConfiguration(SecurityHeadersOptions.Section).ValidateOnStart();
         services.AddHsts(options =>
         {
             options.MaxAge = TimeSpan.FromDays(365);

@@ -27,6 +27,20 @@ public sealed class StartupTests
         Assert.That(exception!.ToString(), Does.Contain("Jwt:SigningKey"));
     }
 
+    [TestCase("Jwt:AllowQueryToken", "yes")]
+    [TestCase("Jwt:AllowFormToken", "1x")]
+    [TestCase("Accounts:AllowRegistration", "no")]
+    [TestCase("Metrics:AllowRemote", "yes")]
+    [TestCase("Redis:Configuration", "127.0.0.1:6379,pasword=x")]
+    public void A_setting_the_app_cannot_read_stops_the_start_naming_it(string key, string value)
+    {
+        using var factory = new JwtMvcFactory(new Dictionary<string, string?> { [key] = value });
+
+        var exception = Assert.Catch(() => factory.CreateClient());
+
+        Assert.That(exception!.ToString(), Does.Contain(key), "a bad value fails the start, not every request after it");
+    }
+
     [Test]
     public void Outside_development_a_short_signing_key_stops_the_start()
     {
