@@ -54,7 +54,10 @@ internal static class TelemetryExtensions
         return app;
     }
 
-    // Fails closed: a connection without an address (a Unix socket behind a proxy) is not known to be local.
+    // Fails closed: a connection without an address (a Unix socket behind a proxy) is not known to be local, and
+    // neither is one that still carries a forwarded-for header the app did not take in: a proxy on the same host
+    // (nginx in front, no ForwardedHeaders:KnownProxies) connects from loopback on behalf of anyone.
     private static bool IsLoopback(HttpContext context) =>
-        context.Connection.RemoteIpAddress is { } address && IPAddress.IsLoopback(address);
+        context.Connection.RemoteIpAddress is { } address && IPAddress.IsLoopback(address)
+        && !context.Request.Headers.ContainsKey("X-Forwarded-For") && !context.Request.Headers.ContainsKey("Forwarded");
 }

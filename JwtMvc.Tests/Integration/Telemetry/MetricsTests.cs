@@ -97,6 +97,20 @@ public sealed class MetricsTests : AppFixture
         Assert.That(context.Response.StatusCode, Is.EqualTo(StatusCodes.Status404NotFound), "/metrics is loopback-only by default");
     }
 
+    [TestCase("X-Forwarded-For", "203.0.113.7")]
+    [TestCase("Forwarded", "for=203.0.113.7")]
+    public async Task Metrics_are_404_for_a_remote_client_proxied_from_the_same_host(string header, string value)
+    {
+        // A proxy on this host (no ForwardedHeaders:KnownProxies) connects from loopback for whoever called it.
+        var context = await Factory.Server.SendAsync(c =>
+        {
+            Scrape(c, IPAddress.Loopback);
+            c.Request.Headers[header] = value;
+        });
+
+        Assert.That(context.Response.StatusCode, Is.EqualTo(StatusCodes.Status404NotFound));
+    }
+
     private static void Scrape(HttpContext context, IPAddress from)
     {
         context.Request.Method = HttpMethods.Get;
