@@ -1,5 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using System.Threading.RateLimiting;
 using JwtMvc.Web.Cluster;
 using Microsoft.AspNetCore.Mvc;
@@ -50,7 +52,7 @@ internal static class AuthRateLimiting
     {
         var services = context.RequestServices;
         var settings = services.GetRequiredService<IOptions<AuthRateLimitOptions>>().Value;
-        var clientIp = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        var clientIp = ClientKey(context.Connection.RemoteIpAddress);
         var redis = services.GetService<RedisConnection>();
         return RateLimitPartition.Get(clientIp, ip =>
         {
@@ -71,6 +73,33 @@ internal static class AuthRateLimiting
                     services.GetRequiredService<TimeProvider>(),
                     local);
         });
+    }
+
+    /// <summary>
+    /// Whose budget a request spends: an IPv4 address; for IPv6, the /64 network, the smallest block one
+    /// subscriber is given, so a client cannot get a fresh budget by moving to the next of its 2^64 addresses.
+    /// </summary>
+    internal static string ClientKey(IPAddress? address)
+    {
+        if (address is null)
+        {
+            return "unknown";
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
+        if (address.AddressFamily != AddressFamily.InterNetworkV6)
+        {
+            return address.ToString();
+        }
+
+        Span<byte> bytes = stackalloc byte[16];
+        address.TryWriteBytes(bytes, out _);
+        bytes[8..].Clear();
+        return new IPAddress(bytes).ToString() + "/64";
     }
 
     private static async ValueTask WriteRejectionAsync(OnRejectedContext context, CancellationToken cancellationToken)
