@@ -111,12 +111,16 @@ internal sealed partial class DevelopmentSeeder(
         }
     }
 
-    /// <summary>Sample orders for the seeded users they name; users that do not exist get none.</summary>
+    /// <summary>
+    /// Sample orders for the users they name, when <c>Seed:Users</c> names them too: an account that merely has such
+    /// a name (a real customer called alice, where only a first admin is seeded) gets none.
+    /// </summary>
     private async Task SeedOrdersAsync(CancellationToken cancellationToken)
     {
         var ids = SampleOrders.Orders.Select(o => SampleOrders.OrderId(o.Number)).ToList();
         var present = await db.Orders.Where(o => ids.Contains(o.Id)).Select(o => o.Id).ToListAsync(cancellationToken);
-        var userNames = SampleOrders.Orders.Select(o => o.UserName.ToUpperInvariant()).Distinct().ToList();
+        var seeded = options.Value.Users.Select(u => u.UserName.ToUpperInvariant()).ToHashSet(StringComparer.Ordinal);
+        var userNames = SampleOrders.Orders.Select(o => o.UserName.ToUpperInvariant()).Distinct().Where(seeded.Contains).ToList();
         var userIds = await db.Users
             .Where(u => u.NormalizedUserName != null && userNames.Contains(u.NormalizedUserName))
             .ToDictionaryAsync(u => u.NormalizedUserName!, u => u.Id, cancellationToken);

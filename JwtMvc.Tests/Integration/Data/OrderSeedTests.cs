@@ -37,6 +37,28 @@ public sealed class OrderSeedTests
     }
 
     [Test]
+    public async Task An_account_the_seed_settings_do_not_name_gets_no_sample_orders()
+    {
+        // Arrange: production, where the seed settings create a first admin only, and a real customer is called alice.
+        await using var data = DataServices.Create(new Dictionary<string, string?>
+        {
+            ["Seed:Users:0:UserName"] = "admin",
+            ["Seed:Users:0:Email"] = "admin@example.test",
+            ["Seed:Users:0:Password"] = "Admin#12345",
+            ["Seed:Users:0:Roles:0"] = "Admin",
+        }, environment: "Production");
+        await data.PrepareDatabaseAsync();
+        await data.CreateUserAsync("alice");
+
+        // Act: the next start.
+        await data.PrepareDatabaseAsync();
+
+        // Assert
+        await using var scope = data.NewScope();
+        Assert.That(await scope.ServiceProvider.GetRequiredService<AppDbContext>().Orders.CountAsync(), Is.Zero, "no sample orders for an account the seed did not name");
+    }
+
+    [Test]
     public async Task Seeding_again_and_from_a_second_instance_adds_no_products_or_orders()
     {
         // Arrange
