@@ -31,13 +31,14 @@ public static partial class DatabasePreparation
         var options = provider.GetRequiredService<IOptions<DatabaseOptions>>().Value;
         var db = provider.GetRequiredService<AppDbContext>();
 
+        // Whoever migrated the file (this start, or `dotnet ef database update` with MigrateOnStartup off), it runs in WAL.
+        if (db.Database.IsSqlite())
+        {
+            await UseWriteAheadLogAsync(db, cancellationToken);
+        }
+
         if (options.MigrateOnStartup)
         {
-            if (db.Database.IsSqlite())
-            {
-                await UseWriteAheadLogAsync(db, cancellationToken);
-            }
-
             // MigrateAsync also compares the model with the migrations' snapshot, building both models, on every start:
             // a few hundred ms of CPU before the first request (docs/PERFORMANCE.md). A database that already has every
             // migration skips it; a test keeps the model and the migrations in step instead. Several instances: each

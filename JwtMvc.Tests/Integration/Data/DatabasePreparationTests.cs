@@ -136,6 +136,28 @@ public sealed class DatabasePreparationTests
     }
 
     [Test]
+    public async Task A_file_migrated_elsewhere_runs_in_wal_mode_with_migrate_on_startup_off()
+    {
+        // Arrange: a database migrated by another tool, left in SQLite's default rollback journal.
+        await using var migrator = DataServices.Create();
+        await migrator.PrepareDatabaseAsync();
+        await using (var scope = migrator.NewScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<AppDbContext>().Database.ExecuteSqlRawAsync("PRAGMA journal_mode=DELETE;");
+        }
+
+        await using var app = DataServices.SharingDatabaseWith(migrator, new Dictionary<string, string?> { ["Database:MigrateOnStartup"] = "false" });
+
+        // Act
+        await app.PrepareDatabaseAsync();
+
+        // Assert
+        await using var check = app.NewScope();
+        var mode = await check.ServiceProvider.GetRequiredService<AppDbContext>().Database.SqlQueryRaw<string>("PRAGMA journal_mode").ToListAsync();
+        Assert.That(mode, Is.EqualTo(new[] { "wal" }));
+    }
+
+    [Test]
     public async Task The_health_check_and_the_data_protection_key_ring_use_the_database()
     {
         // Arrange
