@@ -79,8 +79,11 @@ public sealed class SoftwareAuthenticator : IDisposable
         ["response"] = response,
     };
 
-    private static byte[] ClientData(string type, string challenge, string origin) =>
-        JsonSerializer.SerializeToUtf8Bytes(new { type, challenge, origin, crossOrigin = false });
+    /// <summary>What the browser says when the ceremony runs in a cross-origin iframe (WebAuthn <c>crossOrigin</c>).</summary>
+    public bool CrossOrigin { get; set; }
+
+    private byte[] ClientData(string type, string challenge, string origin) =>
+        JsonSerializer.SerializeToUtf8Bytes(new { type, challenge, origin, crossOrigin = CrossOrigin });
 
     private static byte[] Counter(uint value) => [(byte)(value >> 24), (byte)(value >> 16), (byte)(value >> 8), (byte)value];
 

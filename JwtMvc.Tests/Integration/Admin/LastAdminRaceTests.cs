@@ -112,7 +112,7 @@ public sealed class LastAdminLockRaceTests : TwoInstanceFixture
         await using var scope = First.Services.CreateAsyncScope();
         var store = scope.ServiceProvider.GetRequiredService<IUserAdministration>();
         var admins = await LastAdminDemotionRaceTests.ActiveAdminsAsync(First);
-        Assume.That(admins, Has.Count.EqualTo(1));
+        Assert.That(admins, Has.Count.EqualTo(1), "arranged: one admin");
         var lastAdmin = admins[0];
 
         // Act / Assert

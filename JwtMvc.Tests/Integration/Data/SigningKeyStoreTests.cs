@@ -23,14 +23,14 @@ public sealed class SigningKeyStoreTests : SharedDatabaseFixture
         var signer = Key(generation: 1, now);
         await using (var scope = Data.NewScope())
         {
-            Assume.That(await Store(scope).TryAddAsync(signer, [], CancellationToken.None), Is.True);
+            Assert.That(await Store(scope).TryAddAsync(signer, [], CancellationToken.None), Is.True, "arranged: the first key");
         }
 
         var rotatedAt = now.AddMinutes(1);
         var otherInstance = new AfterFirstQuery(async () =>
         {
             await using var scope = Data.NewScope();
-            Assume.That(await Store(scope).TryAddAsync(Key(generation: 2, rotatedAt), [new KeyRetirement(signer.KeyId, rotatedAt, rotatedAt.AddMinutes(15))], CancellationToken.None), Is.True);
+            Assert.That(await Store(scope).TryAddAsync(Key(generation: 2, rotatedAt), [new KeyRetirement(signer.KeyId, rotatedAt, rotatedAt.AddMinutes(15))], CancellationToken.None), Is.True, "the other instance's rotation");
         });
         await using var db = await ContextWithAsync(otherInstance);
         var store = new SigningKeyStore(db);

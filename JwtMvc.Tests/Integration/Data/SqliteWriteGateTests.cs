@@ -46,23 +46,31 @@ public sealed class SqliteWriteGateTests
     {
         await using var scope = data.NewScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var other = Task.Run(async () =>
-        {
-            await go.Task;
-            await using var otherScope = data.NewScope();
-            using var entered = await SqliteWriteGate.EnterAsync(otherScope.ServiceProvider.GetRequiredService<AppDbContext>(), CancellationToken.None);
-        });
+        await using var otherScope = data.NewScope();
+        var otherDb = otherScope.ServiceProvider.GetRequiredService<AppDbContext>();
+        Task<SqliteWriteGate.Releaser> otherEntering;
 
         using (await SqliteWriteGate.EnterAsync(db, CancellationToken.None))
         {
-            go.SetResult();
-            await Task.Delay(200);
-            Assert.That(other.IsCompleted, Is.False, "another flow waits while this one holds the gate");
+            // Another flow (an execution context of its own) asks for the gate; its request is made before this line returns.
+            var asked = new TaskCompletionSource<Task<SqliteWriteGate.Releaser>>(TaskCreationOptions.RunContinuationsAsynchronously);
+            using (ExecutionContext.SuppressFlow())
+            {
+                _ = Task.Run(() => asked.SetResult(SqliteWriteGate.EnterAsync(otherDb, CancellationToken.None).AsTask()));
+            }
+
+            otherEntering = await asked.Task;
+            Assert.That(otherEntering.IsCompleted, Is.False, "another flow waits while this one holds the gate");
         }
 
-        await other.WaitAsync(TimeSpan.FromSeconds(10));
-        using var again = await SqliteWriteGate.EnterAsync(db, CancellationToken.None);
-        Assert.Pass("the flow that released the gate enters it again");
+        using (await otherEntering.WaitAsync(TimeSpan.FromSeconds(10)))
+        {
+            // the other flow got the gate once this one released it
+        }
+
+        Assert.That(async () =>
+        {
+            using var again = await SqliteWriteGate.EnterAsync(db, CancellationToken.None);
+        }, Throws.Nothing, "the flow that released the gate enters it again");
     }
 }

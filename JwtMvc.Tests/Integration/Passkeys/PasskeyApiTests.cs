@@ -124,10 +124,16 @@ public sealed class PasskeyApiTests : AppFixture
         var request = await client.RequestOptionsAsync();
         var crossCeremony = authenticator.Get(WithChallenge(request, creation.GetProperty("challenge").GetString()!));
         var foreignOrigin = authenticator.Get(await client.RequestOptionsAsync(), origin: "http://evil.example");
+        authenticator.CrossOrigin = true;
+        var inAnIframe = authenticator.Get(await client.RequestOptionsAsync());
+        authenticator.CrossOrigin = false;
+        var plain = authenticator.Get(await client.RequestOptionsAsync());
 
         Assert.That((await client.PasskeyLoginAsync(crossCeremony)).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "a challenge from a registration");
         Assert.That((await client.PasskeyLoginAsync(foreignOrigin)).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "an origin the app is not at");
-        Assert.That(await SessionCountAsync(user), Is.EqualTo(1), "no session was started but the one the test signed in with");
+        Assert.That((await client.PasskeyLoginAsync(inAnIframe)).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "a ceremony in a cross-origin iframe");
+        Assert.That((await client.PasskeyLoginAsync(plain)).StatusCode, Is.EqualTo(HttpStatusCode.OK), "the same passkey, not in an iframe");
+        Assert.That(await SessionCountAsync(user), Is.EqualTo(2), "no session was started but the test's own and the plain sign-in's");
     }
 
     [Test]
@@ -175,6 +181,7 @@ public sealed class PasskeyApiTests : AppFixture
             ("a sign-in's challenge", new { credential = authenticator.Create(WithChallenge(options, (await Factory.CreateClient().RequestOptionsAsync()).GetProperty("challenge").GetString()!)), name = "Laptop" }),
             ("webauthn.get as type", new { credential = authenticator.Create(await user.CreationOptionsAsync(), type: "webauthn.get"), name = "Laptop" }),
             ("another origin", new { credential = authenticator.Create(await user.CreationOptionsAsync(), origin: "http://evil.example"), name = "Laptop" }),
+            ("a cross-origin iframe", new { credential = CrossOrigin(authenticator, await user.CreationOptionsAsync()), name = "Laptop" }),
         };
 
         foreach (var (why, body) in cases)
@@ -421,6 +428,19 @@ public sealed class PasskeyApiTests : AppFixture
     {
         await using var scope = Factory.Services.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<AppDbContext>().UserPasskeys.CountAsync();
+    }
+
+    private static JsonObject CrossOrigin(SoftwareAuthenticator authenticator, JsonElement options)
+    {
+        authenticator.CrossOrigin = true;
+        try
+        {
+            return authenticator.Create(options);
+        }
+        finally
+        {
+            authenticator.CrossOrigin = false;
+        }
     }
 }
 

@@ -54,6 +54,8 @@ public sealed partial class UploadsApiTests
         Assert.That(download.Content.Headers.ContentType?.MediaType, Is.EqualTo("image/png"));
         Assert.That(download.Content.Headers.ContentDisposition?.DispositionType, Is.EqualTo("attachment"), "never rendered inline");
         Assert.That(download.Headers.GetValues("X-Content-Type-Options"), Is.EqualTo(new[] { "nosniff" }));
+        Assert.That(download.Headers.GetValues("Content-Security-Policy").Single(), Does.Contain("default-src 'none'").And.Contain("sandbox"),
+            "a file opened anyway runs nothing and reaches nothing");
     }
 
     [Test]

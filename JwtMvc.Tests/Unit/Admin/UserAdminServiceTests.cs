@@ -503,7 +503,7 @@ public sealed class UserAdminServiceTests
     {
         var now = builder.Clock.GetUtcNow();
         var session = new Session { Id = Guid.NewGuid(), UserId = userId, CreatedAt = now, LastUsedAt = now, ExpiresAt = now.AddDays(14) };
-        Assume.That(builder.Cache.Set(session.Id, userId, session, now, builder.Cache.Generation), Is.True);
+        Assert.That(builder.Cache.Set(session.Id, userId, session, now, builder.Cache.Generation), Is.True, "arranged: cached as active");
         return session.Id;
     }
 

@@ -201,6 +201,28 @@ public sealed class AccessTokenValidationTests
         Assert.That(result.IsValid, Is.False, "critical extensions are not understood, so the token must be refused");
     }
 
+    [TestCase("jwk")]
+    [TestCase("jku")]
+    [TestCase("x5u")]
+    [TestCase("x5c")]
+    public async Task A_token_carrying_its_own_key_is_refused_even_when_the_server_s_key_signed_it(string keyHeader)
+    {
+        // Signed with the real key, so only the header rule can refuse it (RFC 8725 §3.10: never trust a key the token names).
+        var (header, payload) = JwtForge.Decode(builder.Build().CreateAccessToken(TokenServiceBuilder.Alice, sessionId).Token);
+        var plain = await ValidateAsync(Resign(header.DeepClone().AsObject(), payload));
+        header[keyHeader] = keyHeader switch
+        {
+            "jwk" => new JsonObject { ["kty"] = "oct", ["k"] = "c2VjcmV0" },
+            "x5c" => new JsonArray("MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA"),
+            _ => "https://attacker.example/keys",
+        };
+
+        var result = await ValidateAsync(Resign(header, payload));
+
+        Assert.That(plain.IsValid, Is.True, "without the header, the re-signed token is valid");
+        Assert.That(result.IsValid, Is.False, $"a token with a {keyHeader} header must be refused");
+    }
+
     [Test]
     public async Task A_token_signed_with_a_previous_key_is_valid_while_that_key_is_listed()
     {
