@@ -26,6 +26,14 @@ internal sealed class AppUserManager(
     AppDbContext db)
     : UserManager<AppUser>(store, optionsAccessor, passwordHasher, userValidators, passwordValidators, keyNormalizer, errors, services, logger)
 {
+    /// <summary>
+    /// Checks <paramref name="password"/> against the password rules and sets its hash on the unsaved
+    /// <paramref name="user"/>, which <see cref="UserManager{TUser}.CreateAsync(TUser)"/> then stores. Hashing takes
+    /// tens of milliseconds (PBKDF2), so a caller does it before it takes a database lock, not under it.
+    /// </summary>
+    public Task<IdentityResult> SetNewPasswordAsync(AppUser user, string password) =>
+        UpdatePasswordHash(user, password, validatePassword: true);
+
     public override async Task<bool> IsLockedOutAsync(AppUser user)
     {
         ArgumentNullException.ThrowIfNull(user);

@@ -13,7 +13,7 @@ namespace JwtMvc.Data.Stores;
 /// database's lock, so it holds across instances sharing the database.
 /// </summary>
 internal sealed class UserAdministration(
-    UserManager<AppUser> users,
+    AppUserManager users,
     RoleManager<IdentityRole> roles,
     AppDbContext db,
     TimeProvider clock,
@@ -60,16 +60,24 @@ internal sealed class UserAdministration(
     public async Task<ValidationOutcome<string>> CreateAsync(NewUser user, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
+        // Hashed before the write lock is taken (SQLite: the transaction begins IMMEDIATE), not under it.
+        var created = new AppUser { UserName = user.UserName, Email = user.Email, DisplayName = user.DisplayName };
+        var passwordSet = await users.SetNewPasswordAsync(created, user.Password);
+        if (!passwordSet.Succeeded)
+        {
+            return ValidationOutcome<string>.Failed(passwordSet.ToValidationErrors(passwordField: "password"));
+        }
+
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(
             async ct =>
             {
                 // The user and their roles are one unit.
-                var created = new AppUser { UserName = user.UserName, Email = user.Email, DisplayName = user.DisplayName };
+                using var gate = await SqliteWriteGate.EnterAsync(db, ct);
                 await using var transaction = await db.Database.BeginTransactionAsync(ct);
                 try
                 {
-                    var result = await users.CreateAsync(created, user.Password);
+                    var result = await users.CreateAsync(created);
                     if (result.Succeeded && user.Roles.Count > 0)
                     {
                         result = await users.AddToRolesAsync(created, user.Roles);

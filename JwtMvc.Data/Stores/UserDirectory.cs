@@ -13,7 +13,7 @@ namespace JwtMvc.Data.Stores;
 /// The users as the token server sees them, over Identity's <see cref="UserManager{TUser}"/> with its
 /// password hashing, validation rules and lockout.
 /// </summary>
-internal sealed class UserDirectory(UserManager<AppUser> users, AppDbContext db) : IUserDirectory
+internal sealed class UserDirectory(AppUserManager users, AppDbContext db) : IUserDirectory
 {
     private static string? s_dummyPasswordHash;
 
@@ -101,16 +101,24 @@ internal sealed class UserDirectory(UserManager<AppUser> users, AppDbContext db)
         ArgumentNullException.ThrowIfNull(email);
         ArgumentNullException.ThrowIfNull(password);
 
+        // Hashed before the write lock is taken (SQLite: the transaction begins IMMEDIATE), not under it.
+        var user = new AppUser { UserName = userName, Email = email };
+        var passwordSet = await users.SetNewPasswordAsync(user, password);
+        if (!passwordSet.Succeeded)
+        {
+            return ValidationOutcome<AuthUser>.Failed(ConcealDuplicates(passwordSet.ToValidationErrors(passwordField: "password")));
+        }
+
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(
             async ct =>
             {
                 // The user and their role are one unit: no account without the User role.
-                var user = new AppUser { UserName = userName, Email = email };
+                using var gate = await SqliteWriteGate.EnterAsync(db, ct);
                 await using var transaction = await db.Database.BeginTransactionAsync(ct);
                 try
                 {
-                    var created = await users.CreateAsync(user, password);
+                    var created = await users.CreateAsync(user);
                     if (!created.Succeeded)
                     {
                         return ValidationOutcome<AuthUser>.Failed(ConcealDuplicates(created.ToValidationErrors(passwordField: "password")));
