@@ -22,6 +22,20 @@ internal static class Sessions
         return user.Id;
     }
 
+    /// <summary>
+    /// A scope (a request) that has read the user, after which another scope changed them (counted a wrong password):
+    /// the scope's next save of that user meets Identity's concurrency check.
+    /// </summary>
+    public static async Task<AsyncServiceScope> ScopeWithAStaleUserAsync(this DataServices data, string userId)
+    {
+        var stale = data.NewScope();
+        await stale.ServiceProvider.GetRequiredService<UserManager<AppUser>>().FindByIdAsync(userId);
+        await using var other = data.NewScope();
+        var users = other.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        await users.AccessFailedAsync((await users.FindByIdAsync(userId))!);
+        return stale;
+    }
+
     /// <summary>Stores a new session for <paramref name="userId"/> with its first token; returns both.</summary>
     public static async Task<(Session Session, RefreshToken Token)> CreateSessionAsync(
         this DataServices data,

@@ -47,14 +47,7 @@ public sealed class TwoFactorStoreTests : SharedDatabaseFixture
     {
         // Arrange: request B has read the user; then request A changes it (a wrong password counted, say).
         var userId = await Data.CreateUserAsync();
-        await using var requestB = Data.NewScope();
-        var usersB = requestB.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
-        await usersB.FindByIdAsync(userId);
-        await using (var requestA = Data.NewScope())
-        {
-            var usersA = requestA.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
-            await usersA.AccessFailedAsync((await usersA.FindByIdAsync(userId))!);
-        }
+        await using var requestB = await Data.ScopeWithAStaleUserAsync(userId);
 
         // Act
         await requestB.ServiceProvider.GetRequiredService<ITwoFactorStore>().EnableAsync(userId, ["hash-a", "hash-b"], CancellationToken.None);

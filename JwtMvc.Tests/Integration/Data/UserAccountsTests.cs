@@ -15,13 +15,7 @@ public sealed class UserAccountsTests : SharedDatabaseFixture
     {
         // Arrange: request B has read the user; then request A changes it (a wrong password counted, say).
         var userId = await Data.CreateUserAsync();
-        await using var requestB = Data.NewScope();
-        await requestB.ServiceProvider.GetRequiredService<UserManager<AppUser>>().FindByIdAsync(userId);
-        await using (var requestA = Data.NewScope())
-        {
-            var usersA = requestA.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
-            await usersA.AccessFailedAsync((await usersA.FindByIdAsync(userId))!);
-        }
+        await using var requestB = await Data.ScopeWithAStaleUserAsync(userId);
 
         // Act
         var set = await requestB.ServiceProvider.GetRequiredService<IUserAccounts>().SetDisplayNameAsync(userId, "Renamed", CancellationToken.None);
