@@ -114,7 +114,7 @@ public sealed class AccountEmailService(
             return EmailChangeRequest.Unchanged;
         }
 
-        await QueueAsync(MailKinds.EmailChange, userId, newEmail.Trim(), cancellationToken, user.StampHash);
+        await QueueAsync(MailKinds.EmailChange, userId, newEmail.Trim(), cancellationToken, userStampHash: user.StampHash);
         return EmailChangeRequest.Queued;
     }
 

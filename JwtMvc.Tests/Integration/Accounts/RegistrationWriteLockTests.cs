@@ -16,16 +16,19 @@ namespace JwtMvc.Tests.Integration.Accounts;
 /// </summary>
 public sealed class RegistrationWriteLockTests
 {
-    [Test]
-    public async Task A_registration_hashes_its_password_before_it_takes_the_databases_write_lock()
+    [TestCase("/api/account/register")]
+    [TestCase("/api/admin/users")]
+    public async Task A_new_user_s_password_is_hashed_before_the_databases_write_lock_is_taken(string path)
     {
-        // Arrange: a registration that is hashing its password right now.
+        // Arrange: a registration (or an admin's new user) that is hashing its password right now.
         using var hasher = new PausingPasswordHasher();
         using var factory = new FactoryWithHasher(hasher);
-        var client = factory.CreateClient();
-        hasher.PauseNextHash();
+        var anonymous = factory.CreateClient(); // started, and seeded, before a hash is paused
+        var admin = path.StartsWith("/api/admin", StringComparison.Ordinal) ? await factory.LoginAsync("admin") : null;
         var userName = "hashing" + Guid.NewGuid().ToString("N")[..8];
-        var registering = client.PostAsJsonAsync("/api/account/register", new { userName, email = userName + "@example.test", password = "Hashing#12345" });
+        var body = new { userName, email = userName + "@example.test", password = "Hashing#12345", roles = new[] { "User" } };
+        hasher.PauseNextHash();
+        var registering = admin is null ? anonymous.PostAsJsonAsync(path, body) : admin.SendAsync(HttpMethod.Post, path, body);
         await hasher.Hashing.WaitAsync(TimeSpan.FromSeconds(20));
 
         // Act: another writer on the file that will not wait for the lock.

@@ -20,22 +20,13 @@
         return $.ajax({ url: API + (path || ''), method: method, dataType: 'json' });
     }
 
-    function formatTime(value) {
-        return value ? new Date(value).toLocaleString() : '';
-    }
-
     function cell(text) {
         return $('<td>').text(text == null ? '' : String(text));
     }
 
-    function problemText(xhr, fallback) {
-        var problem = xhr && (xhr.responseJSON || null);
-        return (problem && (problem.detail || problem.title)) || fallback;
-    }
-
     function showError(xhr, fallback) {
         $('#keys-message').addClass('d-none');
-        $('#keys-error').removeClass('d-none').text(problemText(xhr, fallback));
+        $('#keys-error').removeClass('d-none').text(ui.problemText(xhr, fallback));
     }
 
     function showMessage(message) {
@@ -50,10 +41,10 @@
         $row.append($('<td>').append($('<code class="small">').text(key.kid)));
         $row.append(cell(key.alg));
         $row.append($('<td>').append($('<span class="badge">').addClass(BADGES[key.status] || 'text-bg-light').attr('data-field', 'status').text(key.status)));
-        $row.append(cell(formatTime(key.createdAt)));
-        $row.append(cell(formatTime(key.activatesAt)));
-        $row.append(cell(formatTime(key.retiresAt)));
-        $row.append(cell(formatTime(key.revokedAt)));
+        $row.append(cell(ui.formatTime(key.createdAt)));
+        $row.append(cell(ui.formatTime(key.activatesAt)));
+        $row.append(cell(ui.formatTime(key.retiresAt)));
+        $row.append(cell(ui.formatTime(key.revokedAt)));
         var $revoke = $('<button type="button" class="btn btn-sm btn-outline-danger" data-action="revoke">')
             .text('Revoke')
             .attr('aria-label', 'Revoke key ' + key.kid)
@@ -77,9 +68,9 @@
         return api('GET').done(render).fail(function (xhr) {
             $('#keys-loading').addClass('d-none');
             if (xhr.status === 403) {
-                window.jwtmvc.ui.showForbidden('#keys-forbidden', xhr);
+                ui.showForbidden('#keys-forbidden', xhr);
             } else if (xhr.status !== 401) {
-                showError(xhr, 'The keys could not be loaded.');
+                showError(xhr, 'The keys could not be loaded');
             }
         });
     }
@@ -92,7 +83,7 @@
                 }
                 api('POST', '/rotate')
                     .done(function (key) { showMessage('Key ' + key.kid + ' signs from now on.'); load(); })
-                    .fail(function (xhr) { showError(xhr, 'The rotation failed.'); });
+                    .fail(function (xhr) { showError(xhr, 'The rotation failed'); });
             });
     });
 
@@ -105,7 +96,7 @@
                 }
                 api('POST', '/' + encodeURIComponent(kid) + '/revoke')
                     .done(function () { showMessage('Key ' + kid + ' is revoked.'); load(); })
-                    .fail(function (xhr) { showError(xhr, 'The revocation failed.'); });
+                    .fail(function (xhr) { showError(xhr, 'The revocation failed'); });
             });
     });
 
