@@ -83,7 +83,9 @@ public abstract class BrowserTest
         await tab.ClickAsync("button[type=submit]");
         try
         {
-            await tab.WaitForURLAsync(left);
+            // Commit, not the default load event: the callers wait for the network to go idle next, and the page a
+            // form moves on to may have loaded before the wait began.
+            await tab.WaitForURLAsync(left, new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
         }
         catch (TimeoutException e)
         {

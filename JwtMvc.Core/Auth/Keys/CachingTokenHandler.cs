@@ -19,6 +19,8 @@ public sealed class CachingTokenHandler : JsonWebTokenHandler
     private readonly TimeProvider clock;
     private readonly int capacity;
     private long revocations;
+    private long nextSweepTicks;
+    private long sweeps;
 
     public CachingTokenHandler(KeyRing ring, TimeProvider clock, int capacity = DefaultCapacity)
     {
@@ -29,7 +31,13 @@ public sealed class CachingTokenHandler : JsonWebTokenHandler
         ring.KeyRevoked += Evict;
     }
 
+    /// <summary>How long a full cache waits between two sweeps for expired entries.</summary>
+    public static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(1);
+
     public int Count => entries.Count;
+
+    /// <summary>How many times a full cache has been walked for expired entries.</summary>
+    internal long Sweeps => Interlocked.Read(ref sweeps);
 
     public override async Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
     {
@@ -63,20 +71,9 @@ public sealed class CachingTokenHandler : JsonWebTokenHandler
             return; // a key was revoked while this token was being validated: it may have been this one's
         }
 
-        if (entries.Count >= capacity)
+        if (entries.Count >= capacity && (!TrySweepExpired(now) || entries.Count >= capacity))
         {
-            foreach (var (key, value) in entries)
-            {
-                if (now >= value.ExpiresAt)
-                {
-                    entries.TryRemove(key, out _);
-                }
-            }
-
-            if (entries.Count >= capacity)
-            {
-                return; // full of live tokens: validate the rest every time rather than grow
-            }
+            return; // full of live tokens: validate the rest every time rather than grow
         }
 
         entries[token] = entry;
@@ -86,6 +83,30 @@ public sealed class CachingTokenHandler : JsonWebTokenHandler
         {
             entries.TryRemove(KeyValuePair.Create(token, entry));
         }
+    }
+
+    /// <summary>
+    /// Takes out the expired entries, at most once per <see cref="SweepInterval"/>: while the cache is full of live
+    /// tokens, every miss would otherwise walk all of it.
+    /// </summary>
+    private bool TrySweepExpired(DateTimeOffset now)
+    {
+        var due = Interlocked.Read(ref nextSweepTicks);
+        if (now.UtcTicks < due || Interlocked.CompareExchange(ref nextSweepTicks, (now + SweepInterval).UtcTicks, due) != due)
+        {
+            return false;
+        }
+
+        Interlocked.Increment(ref sweeps);
+        foreach (var (key, value) in entries)
+        {
+            if (now >= value.ExpiresAt)
+            {
+                entries.TryRemove(key, out _);
+            }
+        }
+
+        return true;
     }
 
     private void Evict(string keyId)

@@ -116,6 +116,45 @@ public sealed class CachingTokenHandlerTests
     }
 
     [Test]
+    public async Task A_cache_full_of_live_tokens_is_walked_at_most_once_a_second_however_many_misses()
+    {
+        var handler = new CachingTokenHandler(ring, clock, capacity: 2);
+        await handler.ValidateTokenAsync(Sign(), parameters);
+        await handler.ValidateTokenAsync(Sign(), parameters);
+
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.That((await handler.ValidateTokenAsync(Sign(), parameters)).IsValid, Is.True);
+        }
+
+        Assert.That(handler.Sweeps, Is.EqualTo(1), "twenty misses within the second walk the full cache once");
+
+        clock.Advance(CachingTokenHandler.SweepInterval);
+        await handler.ValidateTokenAsync(Sign(), parameters);
+        Assert.That(handler.Sweeps, Is.EqualTo(2), "a second later, the next miss looks for expired entries again");
+        Assert.That(handler.Count, Is.EqualTo(2), "still bounded");
+    }
+
+    [Test]
+    public async Task A_full_cache_makes_room_once_its_entries_expire()
+    {
+        var handler = new CachingTokenHandler(ring, clock, capacity: 2);
+        await handler.ValidateTokenAsync(Sign(), parameters);
+        await handler.ValidateTokenAsync(Sign(), parameters);
+        await handler.ValidateTokenAsync(Sign(), parameters); // full: not remembered
+
+        clock.Advance(options.AccessTokenLifetime + TimeSpan.FromSeconds(1));
+        var fresh = Sign();
+        await handler.ValidateTokenAsync(fresh, parameters);
+        var lookupsBefore = keyLookups;
+        var again = await handler.ValidateTokenAsync(fresh, parameters);
+
+        Assert.That(again.IsValid, Is.True);
+        Assert.That(keyLookups, Is.EqualTo(lookupsBefore), "the expired entries went, and the new token was remembered");
+        Assert.That(handler.Count, Is.EqualTo(1));
+    }
+
+    [Test]
     public async Task An_invalid_token_is_not_cached()
     {
         var handler = new CachingTokenHandler(ring, clock);
