@@ -32,6 +32,12 @@ public interface ISessionStore
     /// <summary>Revokes every active session of a user but <paramref name="exceptSessionId"/>; returns their ids.</summary>
     Task<IReadOnlyList<Guid>> RevokeUserSessionsAsync(string userId, DateTimeOffset now, string reason, Guid? exceptSessionId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// When <paramref name="userId"/> has more than <paramref name="keep"/> active sessions, revokes the least recently
+    /// used beyond that number, never <paramref name="keptSessionId"/>, with every token of their families; returns their ids.
+    /// </summary>
+    Task<IReadOnlyList<Guid>> RevokeSessionsBeyondAsync(string userId, int keep, Guid keptSessionId, DateTimeOffset now, string reason, CancellationToken cancellationToken);
+
     Task<IReadOnlyList<Session>> ListActiveSessionsAsync(string userId, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>Deletes the sessions that expired or were revoked before <paramref name="cutoff"/>, with their refresh tokens; returns how many sessions.</summary>

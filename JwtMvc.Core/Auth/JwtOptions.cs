@@ -74,6 +74,13 @@ public sealed class JwtOptions
     [Range(1, 3650)]
     public int EndedSessionRetentionDays { get; set; } = 30;
 
+    /// <summary>
+    /// Active sessions a user may have at once: starting one more revokes the least recently used. Bounds what one
+    /// account (or whoever holds its password) can store, and every list and revocation of its sessions.
+    /// </summary>
+    [Range(1, 10_000)]
+    public int MaxSessionsPerUser { get; set; } = 100;
+
     public TimeSpan AccessTokenLifetime => TimeSpan.FromMinutes(AccessTokenMinutes);
 
     /// <summary>True when <c>Jwt:SigningKey</c> is set: HS256 with that key, no key ring.</summary>

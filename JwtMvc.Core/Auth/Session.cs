@@ -92,4 +92,5 @@ public static class SessionRevocationReasons
     public const string TwoFactorReset = "two-factor-reset";
     public const string TwoFactorChanged = "two-factor-changed";
     public const string SignedOutByUser = "signed-out-by-user";
+    public const string SessionLimit = "session-limit";
 }

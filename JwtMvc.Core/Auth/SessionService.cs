@@ -70,6 +70,17 @@ public sealed class SessionService(
         return sessionIds.Count;
     }
 
+    /// <summary>
+    /// Keeps <paramref name="userId"/> within <see cref="JwtOptions.MaxSessionsPerUser"/> after a session started:
+    /// revokes the least recently used sessions beyond it, never <paramref name="newSessionId"/>; answers how many.
+    /// </summary>
+    public async Task<int> EnforceLimitAsync(string userId, Guid newSessionId, CancellationToken cancellationToken)
+    {
+        var ended = await store.RevokeSessionsBeyondAsync(
+            userId, options.Value.MaxSessionsPerUser, newSessionId, clock.GetUtcNow(), SessionRevocationReasons.SessionLimit, cancellationToken);
+        return await EndedAsync(userId, ended, SessionRevocationReasons.SessionLimit, cancellationToken);
+    }
+
     public Task<IReadOnlyList<Session>> ListActiveAsync(string userId, CancellationToken cancellationToken) =>
         store.ListActiveSessionsAsync(userId, clock.GetUtcNow(), cancellationToken);
 

@@ -96,6 +96,7 @@ public sealed partial class TokenService(
         var (refreshToken, stored) = NewRefreshToken(session, client, now);
         await keys.EnsureFreshAsync(cancellationToken);
         await store.CreateAsync(session, stored, cancellationToken);
+        await sessions.EnforceLimitAsync(user.Id, session.Id, cancellationToken);
         return new IssuedTokens(CreateAccessToken(user, session.Id, methods), refreshToken, session.ExpiresAt, user, session.Id);
     }
 

@@ -200,44 +200,55 @@ internal sealed class SessionStore(AppDbContext db, SqliteRotationWriter? sqlite
         var storedReason = Truncate(reason, SessionConfiguration.RevokedReasonMaxLength);
 
         return await InWriteTransactionAsync(
-            async ct =>
+            ct =>
             {
-                var active = db.Sessions
-                    .AsNoTracking()
-                    .Where(s => s.UserId == userId && s.RevokedAt == null && s.ExpiresAt > now);
+                var active = ActiveSessionsOf(userId, now);
                 if (exceptSessionId is { } kept)
                 {
                     active = active.Where(s => s.Id != kept);
                 }
 
-                var sessionIds = await active.Select(s => s.Id).ToListAsync(ct);
-                if (sessionIds.Count == 0)
-                {
-                    return (IReadOnlyList<Guid>)[];
-                }
-
-                await db.Sessions
-                    .Where(s => sessionIds.Contains(s.Id) && s.RevokedAt == null)
-                    .ExecuteUpdateAsync(
-                        setters => setters
-                            .SetProperty(s => s.RevokedAt, now)
-                            .SetProperty(s => s.RevokedReason, storedReason),
-                        ct);
-                await db.RefreshTokens
-                    .Where(t => sessionIds.Contains(t.SessionId) && t.RevokedAt == null)
-                    .ExecuteUpdateAsync(setters => setters.SetProperty(t => t.RevokedAt, now).SetProperty(t => t.SealedReplacement, (byte[]?)null), ct);
-
-                return sessionIds;
+                return RevokeSelectedAsync(active, now, storedReason, ct);
             },
+            cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<Guid>> RevokeSessionsBeyondAsync(
+        string userId,
+        int keep,
+        Guid keptSessionId,
+        DateTimeOffset now,
+        string reason,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        ArgumentNullException.ThrowIfNull(reason);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(keep);
+        var storedReason = Truncate(reason, SessionConfiguration.RevokedReasonMaxLength);
+
+        // A read first: a sign-in within the limit, the usual case, takes no write lock for this.
+        if (await ActiveSessionsOf(userId, now).CountAsync(cancellationToken) <= keep)
+        {
+            return [];
+        }
+
+        return await InWriteTransactionAsync(
+            ct => RevokeSelectedAsync(
+                ActiveSessionsOf(userId, now)
+                    .Where(s => s.Id != keptSessionId)
+                    .OrderByDescending(s => s.LastUsedAt)
+                    .ThenByDescending(s => s.CreatedAt)
+                    .Skip(keep - 1),
+                now,
+                storedReason,
+                ct),
             cancellationToken);
     }
 
     public async Task<IReadOnlyList<Session>> ListActiveSessionsAsync(string userId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(userId);
-        return await db.Sessions
-            .AsNoTracking()
-            .Where(s => s.UserId == userId && s.RevokedAt == null && s.ExpiresAt > now)
+        return await ActiveSessionsOf(userId, now)
             .OrderByDescending(s => s.LastUsedAt)
             .ToListAsync(cancellationToken);
     }
@@ -266,6 +277,32 @@ internal sealed class SessionStore(AppDbContext db, SqliteRotationWriter? sqlite
         while (batch == SweepBatchSize);
 
         return deleted;
+    }
+
+    private IQueryable<Session> ActiveSessionsOf(string userId, DateTimeOffset now) =>
+        db.Sessions.AsNoTracking().Where(s => s.UserId == userId && s.RevokedAt == null && s.ExpiresAt > now);
+
+    /// <summary>Inside a write transaction: revokes the sessions <paramref name="selected"/> finds, with every token of their families; returns their ids.</summary>
+    private async Task<IReadOnlyList<Guid>> RevokeSelectedAsync(IQueryable<Session> selected, DateTimeOffset now, string? storedReason, CancellationToken ct)
+    {
+        var sessionIds = await selected.Select(s => s.Id).ToListAsync(ct);
+        if (sessionIds.Count == 0)
+        {
+            return [];
+        }
+
+        await db.Sessions
+            .Where(s => sessionIds.Contains(s.Id) && s.RevokedAt == null)
+            .ExecuteUpdateAsync(
+                setters => setters
+                    .SetProperty(s => s.RevokedAt, now)
+                    .SetProperty(s => s.RevokedReason, storedReason),
+                ct);
+        await db.RefreshTokens
+            .Where(t => sessionIds.Contains(t.SessionId) && t.RevokedAt == null)
+            .ExecuteUpdateAsync(setters => setters.SetProperty(t => t.RevokedAt, now).SetProperty(t => t.SealedReplacement, (byte[]?)null), ct);
+
+        return sessionIds;
     }
 
     /// <summary>

@@ -18,7 +18,7 @@ public sealed class TokenServiceBuilder
 
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 1, 12, 0, 0, TimeSpan.Zero));
 
-    public Mock<ISessionStore> Store { get; } = new(MockBehavior.Strict);
+    public Mock<ISessionStore> Store { get; } = CreateStore();
 
     public Mock<IUserReader> Users { get; } = new(MockBehavior.Strict);
 
@@ -42,6 +42,16 @@ public sealed class TokenServiceBuilder
         var session = new Session { Id = Guid.NewGuid(), UserId = Alice.Id, CreatedAt = now, LastUsedAt = now, ExpiresAt = now.AddDays(14) };
         Store.Setup(s => s.FindSessionAsync(session.Id, It.IsAny<CancellationToken>())).ReturnsAsync(() => session);
         return session;
+    }
+
+    /// <summary>Strict, but every user is within the session limit unless a test says otherwise.</summary>
+    private static Mock<ISessionStore> CreateStore()
+    {
+        var store = new Mock<ISessionStore>(MockBehavior.Strict);
+        store.Setup(s => s.RevokeSessionsBeyondAsync(
+                It.IsAny<string>(), It.IsAny<int>(), It.IsAny<Guid>(), It.IsAny<DateTimeOffset>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync([]);
+        return store;
     }
 
     public SessionService BuildSessions() => new(Store.Object, Cache, Clock, Invalidation.Object, Metrics, Events.Object, Microsoft.Extensions.Options.Options.Create(Options));

@@ -302,6 +302,64 @@ public sealed class SessionStoreTests : SharedDatabaseFixture
     }
 
     [Test]
+    public async Task Beyond_the_limit_the_least_recently_used_sessions_are_revoked_with_their_tokens()
+    {
+        // Arrange: four active sessions, one ended one, and the session a sign-in has just started.
+        var userId = await Data.CreateUserAsync();
+        var (leastUsed, _) = await Data.CreateSessionAsync(userId);
+        Data.Time.Advance(TimeSpan.FromMinutes(1));
+        var (refreshedLater, refreshedToken) = await Data.CreateSessionAsync(userId);
+        Data.Time.Advance(TimeSpan.FromMinutes(1));
+        var (middle, _) = await Data.CreateSessionAsync(userId);
+        await Data.CreateSessionAsync(userId, lifetime: TimeSpan.FromMinutes(1)); // expires before the sign-in
+        Data.Time.Advance(TimeSpan.FromMinutes(1));
+        await using var scope = Data.NewScope();
+        var store = scope.ServiceProvider.GetRequiredService<ISessionStore>();
+        Assert.That(await store.TryRotateAsync(refreshedToken, Sessions.NewToken(refreshedLater), null, Data.Time.GetUtcNow(), CancellationToken.None), Is.True);
+        Data.Time.Advance(TimeSpan.FromMinutes(1));
+        var (started, _) = await Data.CreateSessionAsync(userId);
+        var otherUser = await Data.CreateSessionAsync(await Data.CreateUserAsync());
+        var now = Data.Time.GetUtcNow();
+
+        // Act
+        var revoked = await store.RevokeSessionsBeyondAsync(userId, 2, started.Id, now, SessionRevocationReasons.SessionLimit, CancellationToken.None);
+
+        // Assert
+        var active = await store.ListActiveSessionsAsync(userId, now, CancellationToken.None);
+        Assert.Multiple(async () =>
+        {
+            Assert.That(revoked, Is.EquivalentTo(new[] { leastUsed.Id, middle.Id }), "the two least recently used go; the expired one is not counted");
+            Assert.That(active.Select(s => s.Id), Is.EquivalentTo(new[] { started.Id, refreshedLater.Id }), "the new session and the one refreshed since stay");
+            Assert.That((await TokensOfAsync(leastUsed.Id)).All(t => t.RevokedAt == now), Is.True, "a revoked session's tokens are revoked");
+            Assert.That((await store.FindSessionAsync(middle.Id, CancellationToken.None))!.RevokedReason, Is.EqualTo(SessionRevocationReasons.SessionLimit));
+            Assert.That(await store.ListActiveSessionsAsync(otherUser.Session.UserId, now, CancellationToken.None), Has.Count.EqualTo(1), "another user's sessions are untouched");
+        });
+    }
+
+    [Test]
+    public async Task Within_the_limit_no_session_is_revoked_and_the_kept_one_never_is()
+    {
+        // Arrange: the kept session is the least recently used of three.
+        var userId = await Data.CreateUserAsync();
+        var (kept, _) = await Data.CreateSessionAsync(userId);
+        Data.Time.Advance(TimeSpan.FromMinutes(1));
+        var (second, _) = await Data.CreateSessionAsync(userId);
+        var (third, _) = await Data.CreateSessionAsync(userId);
+        var now = Data.Time.GetUtcNow();
+        await using var scope = Data.NewScope();
+        var store = scope.ServiceProvider.GetRequiredService<ISessionStore>();
+
+        // Act
+        var withinLimit = await store.RevokeSessionsBeyondAsync(userId, 3, kept.Id, now, SessionRevocationReasons.SessionLimit, CancellationToken.None);
+        var atOne = await store.RevokeSessionsBeyondAsync(userId, 1, kept.Id, now, SessionRevocationReasons.SessionLimit, CancellationToken.None);
+
+        // Assert
+        Assert.That(withinLimit, Is.Empty, "three sessions, a limit of three");
+        Assert.That(atOne, Is.EquivalentTo(new[] { second.Id, third.Id }));
+        Assert.That((await store.ListActiveSessionsAsync(userId, now, CancellationToken.None)).Select(s => s.Id), Is.EqualTo(new[] { kept.Id }));
+    }
+
+    [Test]
     public async Task Active_sessions_leave_out_expired_and_revoked_ones_newest_use_first()
     {
         // Arrange

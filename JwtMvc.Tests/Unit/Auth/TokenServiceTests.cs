@@ -1,5 +1,6 @@
 using System.Text.Json;
 using JwtMvc.Core.Auth;
+using JwtMvc.Core.Cluster;
 using JwtMvc.Core.Security;
 using JwtMvc.Tests.Support;
 using Moq;
@@ -38,6 +39,31 @@ public sealed class TokenServiceTests
             Assert.That(storedSession!.ExpiresAt, Is.EqualTo(builder.Clock.GetUtcNow().AddDays(14)), "14 days from the login");
             Assert.That(storedSession.IpAddress, Is.EqualTo("127.0.0.1"));
         });
+    }
+
+    [Test]
+    public async Task Starting_a_session_ends_the_users_sessions_beyond_the_limit_here_and_on_the_other_instances()
+    {
+        // Arrange: an old session this instance has checked (so holds as active), and a limit the store will enforce.
+        builder.Options.MaxSessionsPerUser = 5;
+        var old = builder.StubActiveSession();
+        var sessions = builder.BuildSessions();
+        Assert.That(await sessions.IsActiveAsync(old.Id, TokenServiceBuilder.Alice.Id, CancellationToken.None), Is.True);
+        var now = builder.Clock.GetUtcNow();
+        builder.Store.Setup(s => s.RevokeSessionsBeyondAsync(
+                TokenServiceBuilder.Alice.Id, 5, It.IsAny<Guid>(), now, SessionRevocationReasons.SessionLimit, It.IsAny<CancellationToken>()))
+            .Callback(() => old.RevokedAt = now)
+            .ReturnsAsync([old.Id]);
+
+        // Act
+        var issued = await builder.Build(sessions).StartSessionAsync(TokenServiceBuilder.Alice, Client, CancellationToken.None);
+
+        // Assert
+        builder.Store.Verify(s => s.RevokeSessionsBeyondAsync(
+            TokenServiceBuilder.Alice.Id, 5, issued.SessionId, now, SessionRevocationReasons.SessionLimit, It.IsAny<CancellationToken>()), Times.Once, "the new session is the one always kept");
+        Assert.That(await sessions.IsActiveAsync(old.Id, TokenServiceBuilder.Alice.Id, CancellationToken.None), Is.False, "evicted here at once");
+        builder.Invalidation.Verify(i => i.Publish(It.Is<CacheInvalidation>(m =>
+            m.Kind == CacheInvalidationKind.SessionsRevoked && m.Ids.SequenceEqual(new[] { old.Id.ToString() }))), Times.Once);
     }
 
     [Test]

@@ -1,0 +1,32 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using JwtMvc.Tests.Support;
+
+namespace JwtMvc.Tests.Integration.Auth;
+
+/// <summary>Jwt:MaxSessionsPerUser: a sign-in beyond the limit ends the user's least recently used session.</summary>
+public sealed class SessionLimitTests : AppFixture
+{
+    protected override JwtMvcFactory CreateFactory() => new(new Dictionary<string, string?> { ["Jwt:MaxSessionsPerUser"] = "2" });
+
+    [Test]
+    public async Task A_sign_in_beyond_the_limit_ends_the_least_recently_used_session_at_once()
+    {
+        // Arrange: two sessions; the first is used again after the second started.
+        var first = await Factory.LoginAsync("alice");
+        var second = await Factory.LoginAsync("alice");
+        Assert.That((await second.GetAsync("/api/me")).StatusCode, Is.EqualTo(HttpStatusCode.OK), "checked once, so this instance holds it as active");
+        Assert.That((await first.RefreshAsync()).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+
+        // Act
+        var third = await Factory.LoginAsync("alice");
+
+        // Assert
+        Assert.That((await second.GetAsync("/api/me")).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "the least recently used session ends at once");
+        Assert.That((await second.RefreshAsync()).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "and its refresh token with it");
+        Assert.That((await first.GetAsync("/api/me")).StatusCode, Is.EqualTo(HttpStatusCode.OK), "the session refreshed since goes on");
+        var sessions = JsonNode.Parse(await (await third.GetAsync("/api/account/sessions")).Content.ReadAsStringAsync())!["items"]!.AsArray();
+        Assert.That(sessions, Has.Count.EqualTo(2), "at most two sessions at once");
+        Assert.That(sessions.Count(s => (bool)s!["current"]!), Is.EqualTo(1), "the new session is one of them");
+    }
+}
