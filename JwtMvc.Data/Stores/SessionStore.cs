@@ -114,13 +114,26 @@ internal sealed class SessionStore(AppDbContext db, SqliteRotationWriter? sqlite
             return await sqliteRotations.RotateAsync(usedTokenId, storedReplacement, sealedReplacement, now, cancellationToken);
         }
 
+        var sessionId = storedReplacement.SessionId;
         return await InWriteTransactionAsync(
             async ct =>
             {
+                // The session row first, as every revocation locks it before its tokens: taking the tokens first would
+                // let a rotation and a revocation of one family deadlock on SQL Server. Touched only while the token is
+                // unused, so a rotation that loses changes nothing.
+                var touched = await db.Sessions
+                    .Where(s => s.Id == sessionId
+                        && db.RefreshTokens.Any(t => t.Id == usedTokenId && t.SessionId == sessionId && t.UsedAt == null && t.RevokedAt == null))
+                    .ExecuteUpdateAsync(setters => setters.SetProperty(s => s.LastUsedAt, now), ct);
+                if (touched != 1)
+                {
+                    return false; // nothing was changed: committing the empty transaction is a rollback
+                }
+
                 // The claim: of all concurrent rotations of one token, on any instance, exactly one changes the row.
                 var claimed = await db.RefreshTokens
                     .Where(t => t.Id == usedTokenId
-                        && t.SessionId == storedReplacement.SessionId
+                        && t.SessionId == sessionId
                         && t.UsedAt == null
                         && t.RevokedAt == null)
                     .ExecuteUpdateAsync(
@@ -131,7 +144,7 @@ internal sealed class SessionStore(AppDbContext db, SqliteRotationWriter? sqlite
                         ct);
                 if (claimed != 1)
                 {
-                    return false; // nothing was changed: committing the empty transaction is a rollback
+                    return false; // only the session's last use was touched
                 }
 
                 db.RefreshTokens.Add(storedReplacement);
@@ -152,10 +165,6 @@ internal sealed class SessionStore(AppDbContext db, SqliteRotationWriter? sqlite
                     .Where(t => (Guid?)t.Id == db.RefreshTokens.Where(u => u.Id == usedTokenId).Select(u => u.ReplacesId).FirstOrDefault()
                         && t.SealedReplacement != null)
                     .ExecuteUpdateAsync(setters => setters.SetProperty(t => t.SealedReplacement, (byte[]?)null), ct);
-
-                await db.Sessions
-                    .Where(s => s.Id == storedReplacement.SessionId)
-                    .ExecuteUpdateAsync(setters => setters.SetProperty(s => s.LastUsedAt, now), ct);
 
                 return true;
             },

@@ -1,6 +1,9 @@
 using JwtMvc.Data;
+using JwtMvc.Data.Providers;
 
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -79,6 +82,18 @@ internal sealed class DataServices : IAsyncDisposable
 
     /// <summary>A service from a new scope: each call gets its own DbContext, as separate requests would.</summary>
     public AsyncServiceScope NewScope() => Services.CreateAsyncScope();
+
+    /// <summary>A context on this database as the app configures it for SQLite, with <paramref name="interceptor"/> added.</summary>
+    public async Task<SqliteAppDbContext> ContextWithAsync(IInterceptor interceptor)
+    {
+        await using var scope = NewScope();
+        var connectionString = scope.ServiceProvider.GetRequiredService<AppDbContext>().Database.GetConnectionString();
+        var options = new DbContextOptionsBuilder<SqliteAppDbContext>()
+            .UseSqlite(connectionString)
+            .AddInterceptors(SqliteConnectionSettings.Instance, interceptor)
+            .Options;
+        return new SqliteAppDbContext(options);
+    }
 
     public async ValueTask DisposeAsync()
     {

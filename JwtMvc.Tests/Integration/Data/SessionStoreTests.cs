@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
 using System.Security.Cryptography;
 
 using JwtMvc.Core.Auth;
@@ -7,6 +9,7 @@ using JwtMvc.Tests.Support;
 
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace JwtMvc.Tests.Integration.Data;
@@ -228,6 +231,65 @@ public sealed class SessionStoreTests : SharedDatabaseFixture
             Assert.That(tokens, Has.Count.EqualTo(3));
             Assert.That(tokens.All(t => t.RevokedAt == now), Is.True, "every token of the family must be revoked");
         });
+    }
+
+    /// <summary>
+    /// On a server database (SQL Server) two transactions that lock one family's rows in opposite orders can deadlock, and
+    /// the loser's work is lost: a revocation that loses leaves the sessions usable. So every writer of a family locks
+    /// its session row before any of its tokens. Checked on the EF path every provider but SQLite takes, by the order of
+    /// the statements each writer sends.
+    /// </summary>
+    [Test]
+    public async Task On_the_ef_path_every_writer_of_a_family_changes_its_session_row_before_its_tokens()
+    {
+        // Arrange
+        var userId = await Data.CreateUserAsync();
+        var (session, token) = await Data.CreateSessionAsync(userId);
+        var (other, _) = await Data.CreateSessionAsync(userId);
+        var (third, _) = await Data.CreateSessionAsync(userId);
+        var now = Data.Time.GetUtcNow();
+        var commands = new RecordedWrites();
+        await using var db = await Data.ContextWithAsync(commands);
+        var store = new SessionStore(db);
+
+        // Act: a rotation, then each kind of revocation, each recorded on its own.
+        var firstWrites = new Dictionary<string, string?>
+        {
+            ["rotation"] = await commands.FirstWriteOfAsync(() => store.TryRotateAsync(token, Sessions.NewToken(session), null, now, CancellationToken.None)),
+            ["session revocation"] = await commands.FirstWriteOfAsync(() => store.RevokeSessionAsync(session.Id, now, SessionRevocationReasons.Logout, CancellationToken.None)),
+            ["session limit"] = await commands.FirstWriteOfAsync(() => store.RevokeSessionsBeyondAsync(userId, 1, third.Id, now, SessionRevocationReasons.SessionLimit, CancellationToken.None)),
+            ["user revocation"] = await commands.FirstWriteOfAsync(() => store.RevokeUserSessionsAsync(userId, now, SessionRevocationReasons.PasswordChanged, null, CancellationToken.None)),
+        };
+
+        // Assert
+        Assert.Multiple(() =>
+        {
+            foreach (var (writer, firstWrite) in firstWrites)
+            {
+                Assert.That(firstWrite, Does.StartWith("UPDATE \"Sessions\""), $"the {writer}'s first write");
+            }
+        });
+        Assert.That((await store.FindSessionAsync(other.Id, CancellationToken.None))!.RevokedReason, Is.EqualTo(SessionRevocationReasons.SessionLimit), "arranged: the limit revoked a session");
+    }
+
+    [Test]
+    public async Task On_the_ef_path_a_rotation_that_loses_changes_nothing()
+    {
+        // Arrange: the token has been rotated once already.
+        var userId = await Data.CreateUserAsync();
+        var (session, token) = await Data.CreateSessionAsync(userId);
+        await using var scope = Data.NewScope();
+        var store = new SessionStore(scope.ServiceProvider.GetRequiredService<AppDbContext>());
+        Assert.That(await store.TryRotateAsync(token, Sessions.NewToken(session), null, Data.Time.GetUtcNow(), CancellationToken.None), Is.True);
+        Data.Time.Advance(TimeSpan.FromMinutes(5));
+
+        // Act
+        var again = await store.TryRotateAsync(token, Sessions.NewToken(session), null, Data.Time.GetUtcNow(), CancellationToken.None);
+
+        // Assert
+        Assert.That(again, Is.False);
+        Assert.That((await store.FindSessionAsync(session.Id, CancellationToken.None))!.LastUsedAt, Is.EqualTo(Data.Time.GetUtcNow() - TimeSpan.FromMinutes(5)), "the session's last use stays the winning rotation's");
+        Assert.That(await TokensOfAsync(session.Id), Has.Count.EqualTo(2), "no second replacement");
     }
 
     /// <param name="groupCommit">SQLite's rotation writer, or the EF path every other provider takes.</param>
@@ -481,6 +543,41 @@ public sealed class SessionStoreTests : SharedDatabaseFixture
         // Assert
         Assert.That(deleted, Is.EqualTo(SessionStore.SweepBatchSize + 1));
         Assert.That(await db.Sessions.CountAsync(s => s.UserId == userId), Is.Zero);
+    }
+
+    /// <summary>Records the statements that change rows (INSERT, UPDATE, DELETE), in the order they are sent.</summary>
+    private sealed class RecordedWrites : DbCommandInterceptor
+    {
+        private readonly ConcurrentQueue<string> writes = new();
+
+        /// <summary>Runs <paramref name="operation"/> and answers the first write it sent, or null.</summary>
+        public async Task<string?> FirstWriteOfAsync(Func<Task> operation)
+        {
+            writes.Clear();
+            await operation();
+            return writes.TryPeek(out var first) ? first : null;
+        }
+
+        public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+        {
+            Record(command);
+            return base.NonQueryExecutingAsync(command, eventData, result, cancellationToken);
+        }
+
+        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+        {
+            Record(command);
+            return base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
+        }
+
+        private void Record(DbCommand command)
+        {
+            var text = command.CommandText.TrimStart();
+            if (text.StartsWith("UPDATE", StringComparison.Ordinal) || text.StartsWith("INSERT", StringComparison.Ordinal) || text.StartsWith("DELETE", StringComparison.Ordinal))
+            {
+                writes.Enqueue(text);
+            }
+        }
     }
 
     private async Task<List<RefreshToken>> TokensOfAsync(Guid sessionId)

@@ -32,7 +32,7 @@ public sealed class SigningKeyStoreTests : SharedDatabaseFixture
             await using var scope = Data.NewScope();
             Assert.That(await Store(scope).TryAddAsync(Key(generation: 2, rotatedAt), [new KeyRetirement(signer.KeyId, rotatedAt, rotatedAt.AddMinutes(15))], CancellationToken.None), Is.True, "the other instance's rotation");
         });
-        await using var db = await ContextWithAsync(otherInstance);
+        await using var db = await Data.ContextWithAsync(otherInstance);
         var store = new SigningKeyStore(db);
 
         // Act: this instance plans a scheduled successor from its load, retiring the signer a day later.
@@ -61,17 +61,6 @@ public sealed class SigningKeyStoreTests : SharedDatabaseFixture
         PublicJwk = "{}",
         ProtectedPrivateKey = "not-a-key",
     };
-
-    private async Task<SqliteAppDbContext> ContextWithAsync(IInterceptor interceptor)
-    {
-        await using var scope = Data.NewScope();
-        var connectionString = scope.ServiceProvider.GetRequiredService<AppDbContext>().Database.GetConnectionString();
-        var options = new DbContextOptionsBuilder<SqliteAppDbContext>()
-            .UseSqlite(connectionString)
-            .AddInterceptors(SqliteConnectionSettings.Instance, interceptor)
-            .Options;
-        return new SqliteAppDbContext(options);
-    }
 
     /// <summary>Runs an action once, when the context's first query has been read to its end.</summary>
     private sealed class AfterFirstQuery(Func<Task> action) : DbCommandInterceptor

@@ -56,53 +56,119 @@ public sealed class SqlServerTests
     [Test]
     public async Task Concurrent_rotations_on_a_live_sql_server_have_exactly_one_winner()
     {
+        await using var live = await LiveDatabaseAsync();
+        var data = live.Services;
+        var userId = await data.CreateUserAsync();
+        var (session, token) = await data.CreateSessionAsync(userId);
+        var now = data.Time.GetUtcNow();
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // Act
+        var rotations = Enumerable.Range(0, 16)
+            .Select(_ => Task.Run(async () =>
+            {
+                await using var scope = data.NewScope();
+                var store = scope.ServiceProvider.GetRequiredService<ISessionStore>();
+                await start.Task;
+                return await store.TryRotateAsync(token, Sessions.NewToken(session), null, now, CancellationToken.None);
+            }))
+            .ToArray();
+        start.SetResult();
+        var results = await Task.WhenAll(rotations);
+
+        // Assert
+        await using var check = data.NewScope();
+        var db = check.ServiceProvider.GetRequiredService<AppDbContext>();
+        Assert.That(results.Count(won => won), Is.EqualTo(1), "exactly one concurrent rotation may win");
+        Assert.That(await db.RefreshTokens.CountAsync(t => t.SessionId == session.Id), Is.EqualTo(2));
+        Assert.That(
+            (await check.ServiceProvider.GetRequiredService<ISessionStore>().ListActiveSessionsAsync(userId, now, CancellationToken.None)).Select(s => s.Id),
+            Is.EqualTo(new[] { session.Id }));
+    }
+
+    /// <summary>
+    /// A rotation and a revocation of one family, released together, many times: neither is chosen as a deadlock victim
+    /// (both lock the session row before the tokens), and the revocation always leaves the whole family revoked.
+    /// </summary>
+    [Test]
+    public async Task Rotations_racing_revocations_on_a_live_sql_server_never_deadlock_and_the_revocation_always_holds()
+    {
+        await using var live = await LiveDatabaseAsync();
+        var data = live.Services;
+        var userId = await data.CreateUserAsync();
+        for (var round = 0; round < 50; round++)
+        {
+            // Arrange: a family already rotated once, so a rotation also forgets its predecessor's seal.
+            var (session, first) = await data.CreateSessionAsync(userId);
+            var now = data.Time.GetUtcNow();
+            var second = Sessions.NewToken(session);
+            await using (var scope = data.NewScope())
+            {
+                Assert.That(await scope.ServiceProvider.GetRequiredService<ISessionStore>().TryRotateAsync(first, second, new byte[RefreshToken.SealedReplacementLength], now, CancellationToken.None), Is.True);
+            }
+
+            var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            async Task<T> Racing<T>(Func<ISessionStore, Task<T>> write)
+            {
+                await using var scope = data.NewScope();
+                var store = scope.ServiceProvider.GetRequiredService<ISessionStore>();
+                await start.Task;
+                return await write(store);
+            }
+
+            // Act
+            var rotation = Task.Run(() => Racing(store => store.TryRotateAsync(second, Sessions.NewToken(session), null, now, CancellationToken.None)));
+            var revocation = Task.Run(() => Racing(store => store.RevokeSessionAsync(session.Id, now, SessionRevocationReasons.PasswordChanged, CancellationToken.None)));
+            start.SetResult();
+            await Task.WhenAll(rotation, revocation);
+
+            // Assert
+            await using var check = data.NewScope();
+            var db = check.ServiceProvider.GetRequiredService<AppDbContext>();
+            Assert.That(await revocation, Is.True, $"round {round}: the revocation ended the session");
+            Assert.That(await db.RefreshTokens.CountAsync(t => t.SessionId == session.Id && t.RevokedAt == null), Is.Zero, $"round {round}: no token of the family stays usable");
+        }
+    }
+
+    /// <summary>A throw-away database on the server that JWTMVC_TEST_SQLSERVER names, migrated; dropped on dispose.</summary>
+    private static async Task<LiveDatabase> LiveDatabaseAsync()
+    {
         var connectionString = Environment.GetEnvironmentVariable(ConnectionVariable);
         if (string.IsNullOrWhiteSpace(connectionString))
         {
             Assert.Ignore("Set JWTMVC_TEST_SQLSERVER to a SQL Server connection string to run this test.");
         }
 
-        // Arrange: a throw-away database on that server.
         var database = new SqlConnectionStringBuilder(connectionString) { InitialCatalog = "JwtMvcTests_" + Guid.NewGuid().ToString("N") };
-        await using var data = DataServices.Create(new Dictionary<string, string?>
+        var data = new LiveDatabase(DataServices.Create(new Dictionary<string, string?>
         {
             ["Database:Provider"] = "SqlServer",
             ["ConnectionStrings:Default"] = database.ConnectionString,
-        });
+        }));
         try
         {
-            await data.PrepareDatabaseAsync();
-            var userId = await data.CreateUserAsync();
-            var (session, token) = await data.CreateSessionAsync(userId);
-            var now = data.Time.GetUtcNow();
-            var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-
-            // Act
-            var rotations = Enumerable.Range(0, 16)
-                .Select(_ => Task.Run(async () =>
-                {
-                    await using var scope = data.NewScope();
-                    var store = scope.ServiceProvider.GetRequiredService<ISessionStore>();
-                    await start.Task;
-                    return await store.TryRotateAsync(token, Sessions.NewToken(session), null, now, CancellationToken.None);
-                }))
-                .ToArray();
-            start.SetResult();
-            var results = await Task.WhenAll(rotations);
-
-            // Assert
-            await using var check = data.NewScope();
-            var db = check.ServiceProvider.GetRequiredService<AppDbContext>();
-            Assert.That(results.Count(won => won), Is.EqualTo(1), "exactly one concurrent rotation may win");
-            Assert.That(await db.RefreshTokens.CountAsync(t => t.SessionId == session.Id), Is.EqualTo(2));
-            Assert.That(
-                (await check.ServiceProvider.GetRequiredService<ISessionStore>().ListActiveSessionsAsync(userId, now, CancellationToken.None)).Select(s => s.Id),
-                Is.EqualTo(new[] { session.Id }));
+            await data.Services.PrepareDatabaseAsync();
+            return data;
         }
-        finally
+        catch
         {
-            await using var cleanup = data.NewScope();
-            await cleanup.ServiceProvider.GetRequiredService<AppDbContext>().Database.EnsureDeletedAsync();
+            await data.DisposeAsync();
+            throw;
+        }
+    }
+
+    private sealed class LiveDatabase(DataServices services) : IAsyncDisposable
+    {
+        public DataServices Services { get; } = services;
+
+        public async ValueTask DisposeAsync()
+        {
+            await using (var cleanup = Services.NewScope())
+            {
+                await cleanup.ServiceProvider.GetRequiredService<AppDbContext>().Database.EnsureDeletedAsync();
+            }
+
+            await Services.DisposeAsync();
         }
     }
 }
