@@ -9,6 +9,9 @@ namespace JwtMvc.Data.Stores;
 
 internal sealed class SecurityEventStore(AppDbContext db) : ISecurityEventStore
 {
+    /// <summary>Old events deleted per statement by <see cref="DeleteOlderThanAsync"/>.</summary>
+    internal const int SweepBatchSize = 1000;
+
     public async Task AddAsync(SecurityEvent securityEvent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(securityEvent);
@@ -61,8 +64,32 @@ internal sealed class SecurityEventStore(AppDbContext db) : ISecurityEventStore
         return (items, total);
     }
 
-    public Task<int> DeleteOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) =>
-        db.SecurityEvents.Where(e => e.At < cutoff).ExecuteDeleteAsync(cancellationToken);
+    public async Task<int> DeleteOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        // A batch per statement: a flood of failed sign-ins can leave millions of old events, and on SQLite every other
+        // writer (sign-ins, rotations) waits while one statement holds the file.
+        var deleted = 0;
+        int batch;
+        do
+        {
+            var ids = await db.SecurityEvents
+                .Where(e => e.At < cutoff)
+                .OrderBy(e => e.At)
+                .Select(e => e.Id)
+                .Take(SweepBatchSize)
+                .ToListAsync(cancellationToken);
+            using (await SqliteWriteGate.EnterAsync(db, cancellationToken))
+            {
+                await db.SecurityEvents.Where(e => ids.Contains(e.Id)).ExecuteDeleteAsync(cancellationToken);
+            }
+
+            batch = ids.Count;
+            deleted += batch;
+        }
+        while (batch == SweepBatchSize);
+
+        return deleted;
+    }
 }
 
 /// <summary>Deletes security events past their retention a minute after start and then every few hours.</summary>

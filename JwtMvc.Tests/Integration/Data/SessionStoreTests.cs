@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Data.Common;
 using System.Security.Cryptography;
 
 using JwtMvc.Core.Auth;
@@ -9,7 +7,6 @@ using JwtMvc.Tests.Support;
 
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace JwtMvc.Tests.Integration.Data;
@@ -543,41 +540,6 @@ public sealed class SessionStoreTests : SharedDatabaseFixture
         // Assert
         Assert.That(deleted, Is.EqualTo(SessionStore.SweepBatchSize + 1));
         Assert.That(await db.Sessions.CountAsync(s => s.UserId == userId), Is.Zero);
-    }
-
-    /// <summary>Records the statements that change rows (INSERT, UPDATE, DELETE), in the order they are sent.</summary>
-    private sealed class RecordedWrites : DbCommandInterceptor
-    {
-        private readonly ConcurrentQueue<string> writes = new();
-
-        /// <summary>Runs <paramref name="operation"/> and answers the first write it sent, or null.</summary>
-        public async Task<string?> FirstWriteOfAsync(Func<Task> operation)
-        {
-            writes.Clear();
-            await operation();
-            return writes.TryPeek(out var first) ? first : null;
-        }
-
-        public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
-        {
-            Record(command);
-            return base.NonQueryExecutingAsync(command, eventData, result, cancellationToken);
-        }
-
-        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
-        {
-            Record(command);
-            return base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
-        }
-
-        private void Record(DbCommand command)
-        {
-            var text = command.CommandText.TrimStart();
-            if (text.StartsWith("UPDATE", StringComparison.Ordinal) || text.StartsWith("INSERT", StringComparison.Ordinal) || text.StartsWith("DELETE", StringComparison.Ordinal))
-            {
-                writes.Enqueue(text);
-            }
-        }
     }
 
     private async Task<List<RefreshToken>> TokensOfAsync(Guid sessionId)

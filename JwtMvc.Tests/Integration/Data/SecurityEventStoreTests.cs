@@ -1,0 +1,48 @@
+using JwtMvc.Core.Security;
+using JwtMvc.Data;
+using JwtMvc.Data.Stores;
+using JwtMvc.Tests.Support;
+
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace JwtMvc.Tests.Integration.Data;
+
+[TestFixture]
+public sealed class SecurityEventStoreTests : SharedDatabaseFixture
+{
+    [Test]
+    public async Task The_sweep_deletes_old_events_a_bounded_batch_per_statement_and_keeps_newer_ones()
+    {
+        // Arrange: two and a half batches of old events (a night of failed sign-ins), and a few since the cutoff.
+        var cutoff = Data.Time.GetUtcNow();
+        var oldCount = SecurityEventStore.SweepBatchSize * 5 / 2;
+        await using (var scope = Data.NewScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            db.SecurityEvents.AddRange(Enumerable.Range(1, oldCount).Select(i => Event(cutoff.AddSeconds(-i))));
+            db.SecurityEvents.AddRange(Enumerable.Range(0, 3).Select(i => Event(cutoff.AddSeconds(i))));
+            await db.SaveChangesAsync();
+        }
+
+        var statements = new RecordedWrites();
+        await using var context = await Data.ContextWithAsync(statements);
+
+        // Act
+        await statements.FirstWriteOfAsync(async () => Assert.That(
+            await new SecurityEventStore(context).DeleteOlderThanAsync(cutoff, CancellationToken.None), Is.EqualTo(oldCount)));
+
+        // Assert
+        Assert.That(statements.Writes.Count(w => w.StartsWith("DELETE", StringComparison.Ordinal)), Is.EqualTo(3), "2,500 events, at most 1,000 per statement");
+        Assert.That(await context.SecurityEvents.Where(e => e.Detail == "sweep-batch").Select(e => e.At).ToListAsync(), Has.Count.EqualTo(3).And.All.GreaterThanOrEqualTo(cutoff));
+    }
+
+    private static SecurityEvent Event(DateTimeOffset at) => new()
+    {
+        At = at,
+        Type = SecurityEventTypes.SignInFailed,
+        UserName = "mallory",
+        IpAddress = "203.0.113.7",
+        Detail = "sweep-batch",
+    };
+}
