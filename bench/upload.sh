@@ -47,6 +47,7 @@ mkdir -p "$work/content"
   export ConnectionStrings__Default="Data Source=$work/bench.db"
   export Uploads__Root="$work/uploads"
   export Uploads__MaxFileBytes=$((bytes + 1024 * 1024))
+  export Uploads__MaxBytesPerUser=$((bytes + 16 * 1024 * 1024)) # the file and the warm-up's three 1 MiB files
   export Jwt__SigningKey="$(head -c 32 /dev/urandom | base64)"
   export Seed__Users__0__UserName=bench Seed__Users__0__Email=bench@bench.local Seed__Users__0__Password='Bench#12345'
   export Logging__LogLevel__Default=Warning

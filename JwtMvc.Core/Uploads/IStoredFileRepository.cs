@@ -3,8 +3,15 @@ namespace JwtMvc.Core.Uploads;
 /// <summary>Metadata of uploaded files. Implemented in JwtMvc.Data. Every read and delete is scoped to an owner.</summary>
 public interface IStoredFileRepository
 {
-    /// <summary>Stores the rows together: all or none.</summary>
-    Task AddAsync(IReadOnlyCollection<StoredFile> files, CancellationToken cancellationToken);
+    /// <summary>
+    /// Stores the rows of one owner's files together, all or none: none, answering false, when with them the owner's
+    /// files would take more than <paramref name="maxTotalBytes"/>. Concurrent additions for one owner are decided one
+    /// after the other, on every instance.
+    /// </summary>
+    Task<bool> AddWithinQuotaAsync(string ownerId, IReadOnlyCollection<StoredFile> files, long maxTotalBytes, CancellationToken cancellationToken);
+
+    /// <summary>What the owner's stored files take together, in bytes.</summary>
+    Task<long> TotalBytesAsync(string ownerId, CancellationToken cancellationToken);
 
     /// <summary>The owner's files, newest first.</summary>
     Task<IReadOnlyList<StoredFile>> ListByOwnerAsync(string ownerId, CancellationToken cancellationToken);

@@ -11,6 +11,8 @@ public sealed class UploadOptions
 
     public const long DefaultMaxFileBytes = 25 * 1024 * 1024;
 
+    public const long DefaultMaxBytesPerUser = 1024L * 1024 * 1024;
+
     /// <summary>
     /// Allowance per multipart part for its boundary and headers when the request-body limit is derived from
     /// the file limits; <c>MultipartReader</c> refuses part headers longer than this.
@@ -27,6 +29,13 @@ public sealed class UploadOptions
     /// <summary>Largest accepted file; a larger one is refused with 413.</summary>
     [Range(1L, 1L << 40, ErrorMessage = "Uploads:MaxFileBytes must be between 1 and 1 TiB.")]
     public long MaxFileBytes { get; set; } = DefaultMaxFileBytes;
+
+    /// <summary>
+    /// The most a user's files may take together; an upload that would pass it is refused with 413, and nothing of
+    /// it is kept. Without it one account could fill the disk.
+    /// </summary>
+    [Range(1L, 1L << 50, ErrorMessage = "Uploads:MaxBytesPerUser must be between 1 and 1 PiB.")]
+    public long MaxBytesPerUser { get; set; } = DefaultMaxBytesPerUser;
 
     /// <summary>Most files in one request; more are refused with 400.</summary>
     [Range(1, 100, ErrorMessage = "Uploads:MaxFilesPerRequest must be between 1 and 100.")]

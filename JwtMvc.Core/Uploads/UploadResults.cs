@@ -25,6 +25,9 @@ public abstract record UploadResult
     /// <summary>A file was longer than <see cref="UploadOptions.MaxFileBytes"/>.</summary>
     public sealed record TooLarge(string FileName, long Limit) : UploadResult;
 
+    /// <summary>The files would take the user's stored bytes past <see cref="UploadOptions.MaxBytesPerUser"/>.</summary>
+    public sealed record QuotaExceeded(string FileName, long Quota) : UploadResult;
+
     /// <summary>A file's bytes are not an allowed type, or disagree with its name or claimed type.</summary>
     public sealed record UnsupportedType(string FileName, string Reason) : UploadResult;
 }

@@ -29,6 +29,8 @@ public sealed partial class UploadService(
         ArgumentNullException.ThrowIfNull(ownerId);
         ArgumentNullException.ThrowIfNull(files);
         var policy = options.Value;
+        // Checked as the bytes arrive, and again, atomically, when the rows are stored (another upload may finish meanwhile).
+        var room = policy.MaxBytesPerUser - await repository.TotalBytesAsync(ownerId, cancellationToken);
         var received = new List<Received>();
         var committed = new List<string>();
         var kept = false;
@@ -41,13 +43,14 @@ public sealed partial class UploadService(
                     return new UploadResult.TooManyFiles(policy.MaxFilesPerRequest);
                 }
 
-                var outcome = await ReceiveAsync(ownerId, file, policy, cancellationToken);
+                var outcome = await ReceiveAsync(ownerId, file, policy, room, cancellationToken);
                 if (outcome.Refusal is { } refusal)
                 {
                     return refusal;
                 }
 
                 received.Add(outcome);
+                room -= outcome.Metadata!.Size;
             }
 
             if (received.Count == 0)
@@ -62,7 +65,11 @@ public sealed partial class UploadService(
             }
 
             var stored = received.Select(r => r.Metadata!).ToList();
-            await repository.AddAsync(stored, cancellationToken);
+            if (!await repository.AddWithinQuotaAsync(ownerId, stored, policy.MaxBytesPerUser, cancellationToken))
+            {
+                return new UploadResult.QuotaExceeded(stored[^1].FileName, policy.MaxBytesPerUser);
+            }
+
             kept = true;
             metrics.Uploaded(stored.Sum(f => f.Size));
             Log.Uploaded(logger, stored.Count, ownerId);
@@ -109,7 +116,8 @@ public sealed partial class UploadService(
         return true;
     }
 
-    private async Task<Received> ReceiveAsync(string ownerId, IncomingFile file, UploadOptions policy, CancellationToken cancellationToken)
+    /// <summary>Streams one file to a staging name; refuses it once it passes <see cref="UploadOptions.MaxFileBytes"/> or <paramref name="room"/>.</summary>
+    private async Task<Received> ReceiveAsync(string ownerId, IncomingFile file, UploadOptions policy, long room, CancellationToken cancellationToken)
     {
         var fileName = FileNames.Sanitize(file.FileName);
         var header = new byte[FileSignatures.HeaderLength];
@@ -126,9 +134,13 @@ public sealed partial class UploadService(
         }
 
         fileName = NameFor(fileName, type!);
-        if (headerLength > policy.MaxFileBytes)
+        var limit = Math.Min(policy.MaxFileBytes, room);
+        UploadResult TooLarge(long size) => size > policy.MaxFileBytes
+            ? new UploadResult.TooLarge(fileName, policy.MaxFileBytes)
+            : new UploadResult.QuotaExceeded(fileName, policy.MaxBytesPerUser);
+        if (headerLength > limit)
         {
-            return Received.Refused(new UploadResult.TooLarge(fileName, policy.MaxFileBytes));
+            return Received.Refused(TooLarge(headerLength));
         }
 
         var staged = await store.CreateAsync(cancellationToken);
@@ -144,9 +156,9 @@ public sealed partial class UploadService(
             while ((read = await file.Content.ReadAsync(buffer.AsMemory(0, CopyBufferBytes), cancellationToken)) > 0)
             {
                 size += read;
-                if (size > policy.MaxFileBytes)
+                if (size > limit)
                 {
-                    return Received.Refused(new UploadResult.TooLarge(fileName, policy.MaxFileBytes));
+                    return Received.Refused(TooLarge(size));
                 }
 
                 hash.AppendData(buffer, 0, read);

@@ -7,21 +7,65 @@ namespace JwtMvc.Data.Stores;
 /// <summary>Uploaded files' metadata in <see cref="AppDbContext"/>; every query is scoped to the owner.</summary>
 internal sealed class StoredFileStore(AppDbContext db) : IStoredFileRepository
 {
-    public async Task AddAsync(IReadOnlyCollection<StoredFile> files, CancellationToken cancellationToken)
+    /// <summary>
+    /// SQL Server: an exclusive application lock on the owner's files, held by the transaction, so that two uploads
+    /// of one user on any instances cannot both count the same total.
+    /// </summary>
+    internal const string SqlServerOwnerLock = """
+        DECLARE @result int;
+        EXEC @result = sp_getapplock @Resource = {0}, @LockMode = N'Exclusive', @LockOwner = N'Transaction', @LockTimeout = 30000;
+        IF @result < 0 THROW 51000, N'Timed out waiting for the uploads lock.', 1;
+        """;
+
+    public async Task<bool> AddWithinQuotaAsync(string ownerId, IReadOnlyCollection<StoredFile> files, long maxTotalBytes, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(ownerId);
         ArgumentNullException.ThrowIfNull(files);
-        db.StoredFiles.AddRange(files);
-        try
+        if (files.Any(f => f.OwnerId != ownerId))
         {
-            await db.SaveChangesAsync(cancellationToken);
+            throw new ArgumentException("Every file must belong to the owner.", nameof(files));
         }
-        finally
-        {
-            foreach (var file in files)
+
+        var adding = files.Sum(f => f.Size);
+        return await db.Database.CreateExecutionStrategy().ExecuteAsync(
+            async ct =>
             {
-                db.Entry(file).State = EntityState.Detached;
-            }
-        }
+                // SQLite: the transaction begins IMMEDIATE, so the count and the insert hold the one write lock.
+                using var gate = await SqliteWriteGate.EnterAsync(db, ct);
+                await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                if (db.Database.IsSqlServer())
+                {
+                    await db.Database.ExecuteSqlRawAsync(SqlServerOwnerLock, ["JwtMvc.Uploads." + ownerId], ct);
+                }
+
+                if (await TotalBytesAsync(ownerId, ct) + adding > maxTotalBytes)
+                {
+                    return false; // disposing the transaction rolls it back
+                }
+
+                db.StoredFiles.AddRange(files);
+                try
+                {
+                    await db.SaveChangesAsync(ct);
+                }
+                finally
+                {
+                    foreach (var file in files)
+                    {
+                        db.Entry(file).State = EntityState.Detached;
+                    }
+                }
+
+                await transaction.CommitAsync(ct);
+                return true;
+            },
+            cancellationToken);
+    }
+
+    public Task<long> TotalBytesAsync(string ownerId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ownerId);
+        return db.StoredFiles.Where(f => f.OwnerId == ownerId).SumAsync(f => f.Size, cancellationToken);
     }
 
     public async Task<IReadOnlyList<StoredFile>> ListByOwnerAsync(string ownerId, CancellationToken cancellationToken)

@@ -54,6 +54,17 @@ public sealed class SqlServerTests
     }
 
     [Test]
+    public void On_sql_server_storing_uploads_takes_the_owners_exclusive_transaction_lock_before_counting_their_bytes()
+    {
+        var sql = JwtMvc.Data.Stores.StoredFileStore.SqlServerOwnerLock;
+
+        Assert.That(sql, Does.Contain("sp_getapplock @Resource = {0}"), "one lock per owner, passed as a parameter");
+        Assert.That(sql, Does.Contain("@LockMode = N'Exclusive'"));
+        Assert.That(sql, Does.Contain("@LockOwner = N'Transaction'"), "held until the rows are committed or rolled back");
+        Assert.That(sql, Does.Contain("IF @result < 0 THROW"), "a lock not granted fails the upload instead of counting unlocked");
+    }
+
+    [Test]
     public async Task Concurrent_rotations_on_a_live_sql_server_have_exactly_one_winner()
     {
         await using var live = await LiveDatabaseAsync();

@@ -1,0 +1,63 @@
+using JwtMvc.Core.Uploads;
+using JwtMvc.Tests.Support;
+
+using Microsoft.Extensions.DependencyInjection;
+
+namespace JwtMvc.Tests.Integration.Data;
+
+[TestFixture]
+public sealed class StoredFileStoreTests : SharedDatabaseFixture
+{
+    [Test]
+    public async Task Of_two_concurrent_uploads_that_each_fit_but_not_together_exactly_one_is_stored()
+    {
+        // Arrange: two instances on one database, each about to store 6,000 bytes for one owner with a 10,000-byte quota.
+        await using var otherInstance = DataServices.SharingDatabaseWith(Data);
+        var ownerId = await Data.CreateUserAsync();
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // Act
+        var additions = new[] { Data, otherInstance, Data, otherInstance }
+            .Select(instance => Task.Run(async () =>
+            {
+                await using var scope = instance.NewScope();
+                var repository = scope.ServiceProvider.GetRequiredService<IStoredFileRepository>();
+                await start.Task;
+                return await repository.AddWithinQuotaAsync(ownerId, [File(ownerId, 6000)], 10_000, CancellationToken.None);
+            }))
+            .ToArray();
+        start.SetResult();
+        var stored = await Task.WhenAll(additions);
+
+        // Assert
+        await using var check = Data.NewScope();
+        var total = await check.ServiceProvider.GetRequiredService<IStoredFileRepository>().TotalBytesAsync(ownerId, CancellationToken.None);
+        Assert.That(stored.Count(s => s), Is.EqualTo(1), "only one fits");
+        Assert.That(total, Is.EqualTo(6000));
+    }
+
+    [Test]
+    public async Task Files_of_another_owner_are_refused_whole()
+    {
+        var ownerId = await Data.CreateUserAsync();
+        await using var scope = Data.NewScope();
+        var repository = scope.ServiceProvider.GetRequiredService<IStoredFileRepository>();
+
+        Assert.That(
+            async () => await repository.AddWithinQuotaAsync(ownerId, [File(ownerId, 10), File("someone-else", 10)], 10_000, CancellationToken.None),
+            Throws.ArgumentException);
+        Assert.That(await repository.TotalBytesAsync(ownerId, CancellationToken.None), Is.Zero);
+    }
+
+    private static StoredFile File(string ownerId, long size) => new()
+    {
+        Id = Guid.CreateVersion7(),
+        OwnerId = ownerId,
+        FileName = "f.png",
+        StorageKey = Guid.NewGuid().ToString("N"),
+        Size = size,
+        ContentType = "image/png",
+        Sha256 = new string('0', 64),
+        UploadedAt = DateTimeOffset.UnixEpoch,
+    };
+}
