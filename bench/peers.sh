@@ -57,14 +57,15 @@ peers_publish() { # peers_publish NAME...: publish the .NET peers named, npm ci 
 }
 
 # The environment JwtMvc runs with: Production-like, Warning logs, the password limiter raised so the load is not
-# throttled (the token endpoint carries the refresh grant too), alice seeded. SIGNING=keyring leaves out the key.
+# throttled (the token endpoint carries the refresh grant too), alice's session limit raised (every load client is one
+# more session of hers), alice seeded. SIGNING=keyring leaves out the key.
 # APP_ENV adds settings for JwtMvc alone, e.g. APP_ENV="DOTNET_TieredPGO=0" (the peers and the build keep the defaults).
 jwtmvc_env() { # jwtmvc_env URL DBPATH: prints the export line
   local key=""
   [ "$SIGNING" = hs256 ] && key="Jwt__SigningKey=$SIGNING_KEY"
   echo "ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production ASPNETCORE_URLS=$1 \
 ConnectionStrings__Default=Data\ Source=$2 $key Logging__LogLevel__Default=Warning \
-RateLimiting__Auth__PermitLimit=100000 RateLimiting__Auth__WindowSeconds=1 \
+RateLimiting__Auth__PermitLimit=100000 RateLimiting__Auth__WindowSeconds=1 Jwt__MaxSessionsPerUser=10000 \
 Seed__Users__0__UserName=$USER_NAME Seed__Users__0__Email=alice@jwtmvc.local Seed__Users__0__Password=$(printf %q "$USER_PASSWORD") \
 Seed__Users__0__DisplayName=Alice Seed__Users__0__Roles__0=User Email__Enabled=false ${APP_ENV:-}"
 }
