@@ -5,13 +5,13 @@ public interface IStoredFileRepository
 {
     /// <summary>
     /// Stores the rows of one owner's files together, all or none: none, answering false, when with them the owner's
-    /// files would take more than <paramref name="maxTotalBytes"/>. Concurrent additions for one owner are decided one
-    /// after the other, on every instance.
+    /// files would pass <paramref name="quota"/>. Concurrent additions for one owner are decided one after the other,
+    /// on every instance.
     /// </summary>
-    Task<bool> AddWithinQuotaAsync(string ownerId, IReadOnlyCollection<StoredFile> files, long maxTotalBytes, CancellationToken cancellationToken);
+    Task<bool> AddWithinQuotaAsync(string ownerId, IReadOnlyCollection<StoredFile> files, StorageQuota quota, CancellationToken cancellationToken);
 
-    /// <summary>What the owner's stored files take together, in bytes.</summary>
-    Task<long> TotalBytesAsync(string ownerId, CancellationToken cancellationToken);
+    /// <summary>What the owner's stored files take together, and how many there are.</summary>
+    Task<StorageUsage> UsageAsync(string ownerId, CancellationToken cancellationToken);
 
     /// <summary>The owner's files, newest first.</summary>
     Task<IReadOnlyList<StoredFile>> ListByOwnerAsync(string ownerId, CancellationToken cancellationToken);

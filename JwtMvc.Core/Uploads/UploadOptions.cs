@@ -37,6 +37,12 @@ public sealed class UploadOptions
     [Range(1L, 1L << 50, ErrorMessage = "Uploads:MaxBytesPerUser must be between 1 and 1 PiB.")]
     public long MaxBytesPerUser { get; set; } = DefaultMaxBytesPerUser;
 
+    /// <summary>The most files a user may keep; an upload that would pass it is refused with 413. Bounds their list.</summary>
+    [Range(1, 1_000_000, ErrorMessage = "Uploads:MaxFilesPerUser must be between 1 and 1,000,000.")]
+    public int MaxFilesPerUser { get; set; } = 1000;
+
+    public StorageQuota Quota => new(MaxBytesPerUser, MaxFilesPerUser);
+
     /// <summary>Most files in one request; more are refused with 400.</summary>
     [Range(1, 100, ErrorMessage = "Uploads:MaxFilesPerRequest must be between 1 and 100.")]
     public int MaxFilesPerRequest { get; set; } = 10;

@@ -1,5 +1,11 @@
 namespace JwtMvc.Core.Uploads;
 
+/// <summary>The most one user's stored files may take together, and number.</summary>
+public sealed record StorageQuota(long MaxBytes, int MaxFiles);
+
+/// <summary>What one user's stored files take together, and number.</summary>
+public sealed record StorageUsage(long Bytes, int Files);
+
 /// <summary>One file as it arrives: the client's name and claimed type (both untrusted) and its bytes.</summary>
 public sealed record IncomingFile(string? FileName, string? ClaimedContentType, Stream Content);
 
@@ -25,8 +31,8 @@ public abstract record UploadResult
     /// <summary>A file was longer than <see cref="UploadOptions.MaxFileBytes"/>.</summary>
     public sealed record TooLarge(string FileName, long Limit) : UploadResult;
 
-    /// <summary>The files would take the user's stored bytes past <see cref="UploadOptions.MaxBytesPerUser"/>.</summary>
-    public sealed record QuotaExceeded(string FileName, long Quota) : UploadResult;
+    /// <summary>With this file the user's stored files would pass <see cref="UploadOptions.Quota"/>, in bytes or in number.</summary>
+    public sealed record QuotaExceeded(string FileName, StorageQuota Quota) : UploadResult;
 
     /// <summary>A file's bytes are not an allowed type, or disagree with its name or claimed type.</summary>
     public sealed record UnsupportedType(string FileName, string Reason) : UploadResult;

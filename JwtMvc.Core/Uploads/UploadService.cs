@@ -29,8 +29,9 @@ public sealed partial class UploadService(
         ArgumentNullException.ThrowIfNull(ownerId);
         ArgumentNullException.ThrowIfNull(files);
         var policy = options.Value;
-        // Checked as the bytes arrive, and again, atomically, when the rows are stored (another upload may finish meanwhile).
-        var room = policy.MaxBytesPerUser - await repository.TotalBytesAsync(ownerId, cancellationToken);
+        // Checked as the files arrive, and again, atomically, when the rows are stored (another upload may finish meanwhile).
+        var usage = await repository.UsageAsync(ownerId, cancellationToken);
+        var room = policy.MaxBytesPerUser - usage.Bytes;
         var received = new List<Received>();
         var committed = new List<string>();
         var kept = false;
@@ -41,6 +42,11 @@ public sealed partial class UploadService(
                 if (received.Count == policy.MaxFilesPerRequest)
                 {
                     return new UploadResult.TooManyFiles(policy.MaxFilesPerRequest);
+                }
+
+                if (usage.Files + received.Count >= policy.MaxFilesPerUser)
+                {
+                    return new UploadResult.QuotaExceeded(FileNames.Sanitize(file.FileName), policy.Quota);
                 }
 
                 var outcome = await ReceiveAsync(ownerId, file, policy, room, cancellationToken);
@@ -65,9 +71,9 @@ public sealed partial class UploadService(
             }
 
             var stored = received.Select(r => r.Metadata!).ToList();
-            if (!await repository.AddWithinQuotaAsync(ownerId, stored, policy.MaxBytesPerUser, cancellationToken))
+            if (!await repository.AddWithinQuotaAsync(ownerId, stored, policy.Quota, cancellationToken))
             {
-                return new UploadResult.QuotaExceeded(stored[^1].FileName, policy.MaxBytesPerUser);
+                return new UploadResult.QuotaExceeded(stored[^1].FileName, policy.Quota);
             }
 
             kept = true;
@@ -137,7 +143,7 @@ public sealed partial class UploadService(
         var limit = Math.Min(policy.MaxFileBytes, room);
         UploadResult TooLarge(long size) => size > policy.MaxFileBytes
             ? new UploadResult.TooLarge(fileName, policy.MaxFileBytes)
-            : new UploadResult.QuotaExceeded(fileName, policy.MaxBytesPerUser);
+            : new UploadResult.QuotaExceeded(fileName, policy.Quota);
         if (headerLength > limit)
         {
             return Received.Refused(TooLarge(headerLength));

@@ -17,10 +17,11 @@ internal sealed class StoredFileStore(AppDbContext db) : IStoredFileRepository
         IF @result < 0 THROW 51000, N'Timed out waiting for the uploads lock.', 1;
         """;
 
-    public async Task<bool> AddWithinQuotaAsync(string ownerId, IReadOnlyCollection<StoredFile> files, long maxTotalBytes, CancellationToken cancellationToken)
+    public async Task<bool> AddWithinQuotaAsync(string ownerId, IReadOnlyCollection<StoredFile> files, StorageQuota quota, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ownerId);
         ArgumentNullException.ThrowIfNull(files);
+        ArgumentNullException.ThrowIfNull(quota);
         if (files.Any(f => f.OwnerId != ownerId))
         {
             throw new ArgumentException("Every file must belong to the owner.", nameof(files));
@@ -38,7 +39,8 @@ internal sealed class StoredFileStore(AppDbContext db) : IStoredFileRepository
                     await db.Database.ExecuteSqlRawAsync(SqlServerOwnerLock, ["JwtMvc.Uploads." + ownerId], ct);
                 }
 
-                if (await TotalBytesAsync(ownerId, ct) + adding > maxTotalBytes)
+                var usage = await UsageAsync(ownerId, ct);
+                if (usage.Bytes + adding > quota.MaxBytes || usage.Files + files.Count > quota.MaxFiles)
                 {
                     return false; // disposing the transaction rolls it back
                 }
@@ -62,10 +64,15 @@ internal sealed class StoredFileStore(AppDbContext db) : IStoredFileRepository
             cancellationToken);
     }
 
-    public Task<long> TotalBytesAsync(string ownerId, CancellationToken cancellationToken)
+    public async Task<StorageUsage> UsageAsync(string ownerId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ownerId);
-        return db.StoredFiles.Where(f => f.OwnerId == ownerId).SumAsync(f => f.Size, cancellationToken);
+        var usage = await db.StoredFiles
+            .Where(f => f.OwnerId == ownerId)
+            .GroupBy(_ => 1)
+            .Select(g => new StorageUsage(g.Sum(f => f.Size), g.Count()))
+            .SingleOrDefaultAsync(cancellationToken);
+        return usage ?? new StorageUsage(0, 0);
     }
 
     public async Task<IReadOnlyList<StoredFile>> ListByOwnerAsync(string ownerId, CancellationToken cancellationToken)

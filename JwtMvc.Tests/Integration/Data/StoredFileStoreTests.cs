@@ -23,7 +23,7 @@ public sealed class StoredFileStoreTests : SharedDatabaseFixture
                 await using var scope = instance.NewScope();
                 var repository = scope.ServiceProvider.GetRequiredService<IStoredFileRepository>();
                 await start.Task;
-                return await repository.AddWithinQuotaAsync(ownerId, [File(ownerId, 6000)], 10_000, CancellationToken.None);
+                return await repository.AddWithinQuotaAsync(ownerId, [File(ownerId, 6000)], new StorageQuota(10_000, 1000), CancellationToken.None);
             }))
             .ToArray();
         start.SetResult();
@@ -31,9 +31,9 @@ public sealed class StoredFileStoreTests : SharedDatabaseFixture
 
         // Assert
         await using var check = Data.NewScope();
-        var total = await check.ServiceProvider.GetRequiredService<IStoredFileRepository>().TotalBytesAsync(ownerId, CancellationToken.None);
+        var usage = await check.ServiceProvider.GetRequiredService<IStoredFileRepository>().UsageAsync(ownerId, CancellationToken.None);
         Assert.That(stored.Count(s => s), Is.EqualTo(1), "only one fits");
-        Assert.That(total, Is.EqualTo(6000));
+        Assert.That(usage, Is.EqualTo(new StorageUsage(6000, 1)));
     }
 
     [Test]
@@ -44,9 +44,24 @@ public sealed class StoredFileStoreTests : SharedDatabaseFixture
         var repository = scope.ServiceProvider.GetRequiredService<IStoredFileRepository>();
 
         Assert.That(
-            async () => await repository.AddWithinQuotaAsync(ownerId, [File(ownerId, 10), File("someone-else", 10)], 10_000, CancellationToken.None),
+            async () => await repository.AddWithinQuotaAsync(ownerId, [File(ownerId, 10), File("someone-else", 10)], new StorageQuota(10_000, 1000), CancellationToken.None),
             Throws.ArgumentException);
-        Assert.That(await repository.TotalBytesAsync(ownerId, CancellationToken.None), Is.Zero);
+        Assert.That(await repository.UsageAsync(ownerId, CancellationToken.None), Is.EqualTo(new StorageUsage(0, 0)));
+    }
+
+    [Test]
+    public async Task Files_past_the_owners_number_of_files_are_refused_whole()
+    {
+        var ownerId = await Data.CreateUserAsync();
+        await using var scope = Data.NewScope();
+        var repository = scope.ServiceProvider.GetRequiredService<IStoredFileRepository>();
+        var quota = new StorageQuota(1_000_000, 2);
+
+        var first = await repository.AddWithinQuotaAsync(ownerId, [File(ownerId, 10)], quota, CancellationToken.None);
+        var twoMore = await repository.AddWithinQuotaAsync(ownerId, [File(ownerId, 10), File(ownerId, 10)], quota, CancellationToken.None);
+
+        Assert.That((first, twoMore), Is.EqualTo((true, false)));
+        Assert.That(await repository.UsageAsync(ownerId, CancellationToken.None), Is.EqualTo(new StorageUsage(10, 1)), "none of the two is stored");
     }
 
     private static StoredFile File(string ownerId, long size) => new()

@@ -28,8 +28,9 @@ public sealed class UploadServiceTests
             return file;
         });
         repository = new Mock<IStoredFileRepository>();
-        repository.Setup(r => r.AddWithinQuotaAsync(It.IsAny<string>(), It.IsAny<IReadOnlyCollection<StoredFile>>(), It.IsAny<long>(), It.IsAny<CancellationToken>()))
+        repository.Setup(r => r.AddWithinQuotaAsync(It.IsAny<string>(), It.IsAny<IReadOnlyCollection<StoredFile>>(), It.IsAny<StorageQuota>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(true);
+        repository.Setup(r => r.UsageAsync(It.IsAny<string>(), It.IsAny<CancellationToken>())).ReturnsAsync(new StorageUsage(0, 0));
     }
 
     [Test]
@@ -43,7 +44,7 @@ public sealed class UploadServiceTests
         Assert.That((file.OwnerId, file.Size, file.ContentType, file.Sha256, file.UploadedAt), Is.EqualTo(("alice", 100_000L, "image/png", TestFiles.Sha256(png), clock.GetUtcNow())));
         Assert.That(staged.Single().Written, Is.EqualTo(png), "the bytes reach the store unchanged");
         Assert.That(staged.Single().Committed, Is.True);
-        repository.Verify(r => r.AddWithinQuotaAsync("alice", It.Is<IReadOnlyCollection<StoredFile>>(f => f.Single().StorageKey == file.StorageKey), UploadOptions.DefaultMaxBytesPerUser, It.IsAny<CancellationToken>()), Times.Once);
+        repository.Verify(r => r.AddWithinQuotaAsync("alice", It.Is<IReadOnlyCollection<StoredFile>>(f => f.Single().StorageKey == file.StorageKey), new UploadOptions().Quota, It.IsAny<CancellationToken>()), Times.Once);
     }
 
     [Test]
@@ -56,7 +57,7 @@ public sealed class UploadServiceTests
         Assert.That(result, Is.InstanceOf<UploadResult.UnsupportedType>());
         Assert.That(staged.Single().Committed, Is.False, "nothing is committed before every file has passed");
         Assert.That(staged.Single().Disposed, Is.True, "and the staged file is deleted");
-        repository.Verify(r => r.AddWithinQuotaAsync(It.IsAny<string>(), It.IsAny<IReadOnlyCollection<StoredFile>>(), It.IsAny<long>(), It.IsAny<CancellationToken>()), Times.Never);
+        repository.Verify(r => r.AddWithinQuotaAsync(It.IsAny<string>(), It.IsAny<IReadOnlyCollection<StoredFile>>(), It.IsAny<StorageQuota>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
     [Test]
@@ -70,13 +71,13 @@ public sealed class UploadServiceTests
 
         Assert.That(staged.Single().Committed, Is.False, "the partial file is not committed");
         Assert.That(staged.Single().Disposed, Is.True, "the partial file is deleted");
-        repository.Verify(r => r.AddWithinQuotaAsync(It.IsAny<string>(), It.IsAny<IReadOnlyCollection<StoredFile>>(), It.IsAny<long>(), It.IsAny<CancellationToken>()), Times.Never);
+        repository.Verify(r => r.AddWithinQuotaAsync(It.IsAny<string>(), It.IsAny<IReadOnlyCollection<StoredFile>>(), It.IsAny<StorageQuota>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
     [Test]
     public void When_the_rows_cannot_be_stored_the_committed_files_are_deleted()
     {
-        repository.Setup(r => r.AddWithinQuotaAsync(It.IsAny<string>(), It.IsAny<IReadOnlyCollection<StoredFile>>(), It.IsAny<long>(), It.IsAny<CancellationToken>()))
+        repository.Setup(r => r.AddWithinQuotaAsync(It.IsAny<string>(), It.IsAny<IReadOnlyCollection<StoredFile>>(), It.IsAny<StorageQuota>(), It.IsAny<CancellationToken>()))
             .ThrowsAsync(new InvalidOperationException("database down"));
 
         Assert.That(
@@ -120,7 +121,7 @@ public sealed class UploadServiceTests
     public async Task A_file_that_would_pass_the_users_quota_is_refused_while_streaming_and_nothing_is_kept()
     {
         // Arrange: 1,500 of 4,000 bytes used; the first file fits, the second passes what is left.
-        repository.Setup(r => r.TotalBytesAsync("alice", It.IsAny<CancellationToken>())).ReturnsAsync(1500);
+        repository.Setup(r => r.UsageAsync("alice", It.IsAny<CancellationToken>())).ReturnsAsync(new StorageUsage(1500, 1));
         var second = new FailingStream(TestFiles.Png(5000), failAfter: 3000);
 
         // Act
@@ -129,16 +130,30 @@ public sealed class UploadServiceTests
             new IncomingFile("passes.png", null, second)), CancellationToken.None);
 
         // Assert
-        Assert.That(result, Is.EqualTo(new UploadResult.QuotaExceeded("passes.png", 4000)), "refused before the stream's failure at 3,000 bytes: once 501 bytes passed what was left");
+        Assert.That(result, Is.EqualTo(new UploadResult.QuotaExceeded("passes.png", new StorageQuota(4000, 1000))), "refused before the stream's failure at 3,000 bytes: once 501 bytes passed what was left");
         Assert.That(staged.Select(f => f.Committed), Has.All.False);
         Assert.That(staged.Select(f => f.Disposed), Has.All.True);
-        repository.Verify(r => r.AddWithinQuotaAsync(It.IsAny<string>(), It.IsAny<IReadOnlyCollection<StoredFile>>(), It.IsAny<long>(), It.IsAny<CancellationToken>()), Times.Never);
+        repository.Verify(r => r.AddWithinQuotaAsync(It.IsAny<string>(), It.IsAny<IReadOnlyCollection<StoredFile>>(), It.IsAny<StorageQuota>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Test]
+    public async Task The_file_past_the_users_number_of_files_is_refused_before_it_is_read()
+    {
+        repository.Setup(r => r.UsageAsync("alice", It.IsAny<CancellationToken>())).ReturnsAsync(new StorageUsage(100, 2));
+        var fourth = new FailingStream(TestFiles.Png(), failAfter: 0);
+
+        var result = await Service(o => o.MaxFilesPerUser = 3).UploadAsync("alice", Files(
+            new IncomingFile("third.png", null, new MemoryStream(TestFiles.Png())),
+            new IncomingFile("fourth.png", null, fourth)), CancellationToken.None);
+
+        Assert.That(result, Is.EqualTo(new UploadResult.QuotaExceeded("fourth.png", new StorageQuota(UploadOptions.DefaultMaxBytesPerUser, 3))));
+        Assert.That(staged.Select(f => f.Disposed), Has.All.True, "the third file is not kept either");
     }
 
     [Test]
     public async Task A_file_past_both_limits_is_refused_as_too_large()
     {
-        repository.Setup(r => r.TotalBytesAsync("alice", It.IsAny<CancellationToken>())).ReturnsAsync(3900);
+        repository.Setup(r => r.UsageAsync("alice", It.IsAny<CancellationToken>())).ReturnsAsync(new StorageUsage(3900, 1));
 
         var result = await Service(o => (o.MaxBytesPerUser, o.MaxFileBytes) = (4000, 1000)).UploadAsync("alice", Files(
             new IncomingFile("big.png", null, new MemoryStream(TestFiles.Png(1001)))), CancellationToken.None);
@@ -149,13 +164,13 @@ public sealed class UploadServiceTests
     [Test]
     public async Task When_another_upload_took_the_room_first_the_committed_files_are_deleted()
     {
-        repository.Setup(r => r.AddWithinQuotaAsync("alice", It.IsAny<IReadOnlyCollection<StoredFile>>(), 4000, It.IsAny<CancellationToken>()))
+        repository.Setup(r => r.AddWithinQuotaAsync("alice", It.IsAny<IReadOnlyCollection<StoredFile>>(), new StorageQuota(4000, 1000), It.IsAny<CancellationToken>()))
             .ReturnsAsync(false);
 
         var result = await Service(o => o.MaxBytesPerUser = 4000).UploadAsync("alice", Files(
             new IncomingFile("a.png", null, new MemoryStream(TestFiles.Png(1000)))), CancellationToken.None);
 
-        Assert.That(result, Is.EqualTo(new UploadResult.QuotaExceeded("a.png", 4000)));
+        Assert.That(result, Is.EqualTo(new UploadResult.QuotaExceeded("a.png", new StorageQuota(4000, 1000))));
         store.Verify(s => s.DeleteAsync(staged.Single().StorageKey, It.IsAny<CancellationToken>()), Times.Once, "committed bytes without a row are deleted");
     }
 

@@ -37,7 +37,7 @@ public sealed class UploadsController(UploadService uploads) : ControllerBase
             UploadResult.EmptyFile e => Refused(StatusCodes.Status400BadRequest, "Empty file", $"'{e.FileName}' is empty."),
             UploadResult.TooLarge l => Refused(StatusCodes.Status413PayloadTooLarge, "File too large", $"'{l.FileName}' is larger than the limit of {Bytes(l.Limit)}."),
             UploadResult.QuotaExceeded q => Refused(StatusCodes.Status413PayloadTooLarge, "Storage quota reached",
-                $"With '{q.FileName}' your files would take more than your {Bytes(q.Quota)}. Delete some to make room."),
+                $"With '{q.FileName}' your files would pass your quota of {Bytes(q.Quota.MaxBytes)} and {q.Quota.MaxFiles:N0} files. Delete some to make room."),
             UploadResult.UnsupportedType t => Refused(StatusCodes.Status415UnsupportedMediaType, "File type not accepted", t.Reason),
             _ => throw new UnreachableException(),
         };
