@@ -43,6 +43,7 @@ internal sealed class BenchmarkServices : IAsyncDisposable
                 ["Seed:Users:0:Password"] = Password,
                 ["Seed:Users:0:DisplayName"] = "Bench",
                 ["Seed:Users:0:Roles:0"] = "User",
+                ["Jwt:MaxSessionsPerUser"] = "10000", // one user with thousands of sessions, each active, as the token benchmarks need
             })
             .AddInMemoryCollection(settings ?? new Dictionary<string, string?>())
             .Build();

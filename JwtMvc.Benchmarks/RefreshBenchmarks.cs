@@ -7,7 +7,8 @@ namespace JwtMvc.Benchmarks;
 /// <summary>
 /// Starting a session (the first refresh token) and rotating a refresh token, over the real Data stores on a
 /// SQLite file, one request scope (one DbContext) per operation as in the app. Each rotation uses the token the
-/// previous one returned, so every operation is a real, successful rotation.
+/// previous one returned, so every operation is a real, successful rotation. The user has the default session limit
+/// (100): once it is reached, each started session also ends the least recently used one, as a sign-in then does.
 /// </summary>
 [MemoryDiagnoser]
 public class RefreshBenchmarks
@@ -21,7 +22,7 @@ public class RefreshBenchmarks
     [GlobalSetup]
     public async Task SetupAsync()
     {
-        services = await BenchmarkServices.CreateAsync();
+        services = await BenchmarkServices.CreateAsync(new Dictionary<string, string?> { ["Jwt:MaxSessionsPerUser"] = "100" });
         await using var scope = services.NewScope();
         user = await services.SeededUserAsync();
         refreshToken = (await scope.ServiceProvider.GetRequiredService<TokenService>().StartSessionAsync(user, Client, CancellationToken.None)).RefreshToken;

@@ -127,7 +127,7 @@ internal sealed class SessionStore(AppDbContext db, SqliteRotationWriter? sqlite
                     .ExecuteUpdateAsync(setters => setters.SetProperty(s => s.LastUsedAt, now), ct);
                 if (touched != 1)
                 {
-                    return false; // nothing was changed: committing the empty transaction is a rollback
+                    return false;
                 }
 
                 // The claim: of all concurrent rotations of one token, on any instance, exactly one changes the row.
@@ -144,7 +144,7 @@ internal sealed class SessionStore(AppDbContext db, SqliteRotationWriter? sqlite
                         ct);
                 if (claimed != 1)
                 {
-                    return false; // only the session's last use was touched
+                    return false; // rolled back: the session's last use stays the winner's
                 }
 
                 db.RefreshTokens.Add(storedReplacement);
@@ -168,7 +168,8 @@ internal sealed class SessionStore(AppDbContext db, SqliteRotationWriter? sqlite
 
                 return true;
             },
-            cancellationToken);
+            cancellationToken,
+            commitIf: rotated => rotated);
     }
 
     public async Task<bool> RevokeSessionAsync(Guid sessionId, DateTimeOffset now, string reason, CancellationToken cancellationToken)
@@ -241,13 +242,15 @@ internal sealed class SessionStore(AppDbContext db, SqliteRotationWriter? sqlite
             return [];
         }
 
+        // Decided again under the lock, the kept session ranked first: a concurrent sign-in may have revoked it
+        // meanwhile, and then only the rest count.
         return await InWriteTransactionAsync(
             ct => RevokeSelectedAsync(
                 ActiveSessionsOf(userId, now)
-                    .Where(s => s.Id != keptSessionId)
-                    .OrderByDescending(s => s.LastUsedAt)
+                    .OrderByDescending(s => s.Id == keptSessionId)
+                    .ThenByDescending(s => s.LastUsedAt)
                     .ThenByDescending(s => s.CreatedAt)
-                    .Skip(keep - 1),
+                    .Skip(keep),
                 now,
                 storedReason,
                 ct),
@@ -316,17 +319,22 @@ internal sealed class SessionStore(AppDbContext db, SqliteRotationWriter? sqlite
 
     /// <summary>
     /// Runs <paramref name="work"/> in one transaction, under the provider's execution strategy and, on SQLite,
-    /// this process's write gate. It commits when the work returns; an exception rolls everything back.
+    /// this process's write gate. It commits when the work returns (and <paramref name="commitIf"/>, when given, is
+    /// true of its result); otherwise, or on an exception, everything rolls back.
     /// </summary>
-    private Task<T> InWriteTransactionAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
+    private Task<T> InWriteTransactionAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken, Func<T, bool>? commitIf = null) =>
         db.Database.CreateExecutionStrategy().ExecuteAsync(
             async ct =>
             {
                 using var gate = await SqliteWriteGate.EnterAsync(db, ct);
                 await using var transaction = await db.Database.BeginTransactionAsync(ct);
                 var result = await work(ct);
-                await transaction.CommitAsync(ct);
-                return result;
+                if (commitIf?.Invoke(result) ?? true)
+                {
+                    await transaction.CommitAsync(ct);
+                }
+
+                return result; // disposing an uncommitted transaction rolls it back
             },
             cancellationToken);
 

@@ -12,11 +12,14 @@ public sealed class SessionLimitTests : AppFixture
     [Test]
     public async Task A_sign_in_beyond_the_limit_ends_the_least_recently_used_session_at_once()
     {
-        // Arrange: two sessions; the first is used again after the second started.
+        // Arrange: two sessions, a second apart; the first is used again after the second started.
         var first = await Factory.LoginAsync("alice");
+        Factory.Clock.Advance(TimeSpan.FromSeconds(1));
         var second = await Factory.LoginAsync("alice");
         Assert.That((await second.GetAsync("/api/me")).StatusCode, Is.EqualTo(HttpStatusCode.OK), "checked once, so this instance holds it as active");
+        Factory.Clock.Advance(TimeSpan.FromSeconds(1));
         Assert.That((await first.RefreshAsync()).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Factory.Clock.Advance(TimeSpan.FromSeconds(1));
 
         // Act
         var third = await Factory.LoginAsync("alice");

@@ -396,6 +396,28 @@ public sealed class SessionStoreTests : SharedDatabaseFixture
     }
 
     [Test]
+    public async Task When_a_concurrent_sign_in_has_revoked_the_kept_session_the_limit_still_leaves_the_rest()
+    {
+        // Arrange: two sign-ins at a limit of one; the other one ran first and revoked this one's new session.
+        var userId = await Data.CreateUserAsync();
+        var (older, _) = await Data.CreateSessionAsync(userId);
+        Data.Time.Advance(TimeSpan.FromMinutes(1));
+        var (otherNew, _) = await Data.CreateSessionAsync(userId);
+        var (thisNew, _) = await Data.CreateSessionAsync(userId);
+        var now = Data.Time.GetUtcNow();
+        await using var scope = Data.NewScope();
+        var store = scope.ServiceProvider.GetRequiredService<ISessionStore>();
+        Assert.That(await store.RevokeSessionAsync(thisNew.Id, now, SessionRevocationReasons.SessionLimit, CancellationToken.None), Is.True);
+
+        // Act
+        var revoked = await store.RevokeSessionsBeyondAsync(userId, 1, thisNew.Id, now, SessionRevocationReasons.SessionLimit, CancellationToken.None);
+
+        // Assert
+        Assert.That(revoked, Is.EqualTo(new[] { older.Id }), "only the one beyond the limit");
+        Assert.That((await store.ListActiveSessionsAsync(userId, now, CancellationToken.None)).Select(s => s.Id), Is.EqualTo(new[] { otherNew.Id }), "the limit is one, not none");
+    }
+
+    [Test]
     public async Task Within_the_limit_no_session_is_revoked_and_the_kept_one_never_is()
     {
         // Arrange: the kept session is the least recently used of three.

@@ -1,4 +1,5 @@
 using JwtMvc.Core.Auth;
+using JwtMvc.Core.Uploads;
 using JwtMvc.Data;
 using JwtMvc.Data.Providers;
 using JwtMvc.Tests.Support;
@@ -139,6 +140,43 @@ public sealed class SqlServerTests
             Assert.That(await revocation, Is.True, $"round {round}: the revocation ended the session");
             Assert.That(await db.RefreshTokens.CountAsync(t => t.SessionId == session.Id && t.RevokedAt == null), Is.Zero, $"round {round}: no token of the family stays usable");
         }
+    }
+
+    [Test]
+    public async Task Concurrent_uploads_of_one_user_on_a_live_sql_server_never_pass_the_quota()
+    {
+        await using var live = await LiveDatabaseAsync();
+        var data = live.Services;
+        var ownerId = await data.CreateUserAsync();
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // Act: eight uploads of 3,000 bytes against a 10,000-byte quota, released together.
+        var additions = Enumerable.Range(0, 8)
+            .Select(_ => Task.Run(async () =>
+            {
+                await using var scope = data.NewScope();
+                var repository = scope.ServiceProvider.GetRequiredService<IStoredFileRepository>();
+                await start.Task;
+                return await repository.AddWithinQuotaAsync(ownerId, [new StoredFile
+                {
+                    Id = Guid.CreateVersion7(),
+                    OwnerId = ownerId,
+                    FileName = "f.png",
+                    StorageKey = Guid.NewGuid().ToString("N"),
+                    Size = 3000,
+                    ContentType = "image/png",
+                    Sha256 = new string('0', 64),
+                    UploadedAt = data.Time.GetUtcNow(),
+                }], new StorageQuota(10_000, 1000), CancellationToken.None);
+            }))
+            .ToArray();
+        start.SetResult();
+        var stored = await Task.WhenAll(additions);
+
+        // Assert
+        await using var check = data.NewScope();
+        Assert.That(stored.Count(s => s), Is.EqualTo(3), "three of 3,000 bytes fit in 10,000");
+        Assert.That(await check.ServiceProvider.GetRequiredService<IStoredFileRepository>().UsageAsync(ownerId, CancellationToken.None), Is.EqualTo(new StorageUsage(9000, 3)));
     }
 
     /// <summary>A throw-away database on the server that JWTMVC_TEST_SQLSERVER names, migrated; dropped on dispose.</summary>
