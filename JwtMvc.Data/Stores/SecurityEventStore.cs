@@ -80,11 +80,11 @@ internal sealed class SecurityEventStore(AppDbContext db) : ISecurityEventStore
                 .ToListAsync(cancellationToken);
             using (await SqliteWriteGate.EnterAsync(db, cancellationToken))
             {
-                await db.SecurityEvents.Where(e => ids.Contains(e.Id)).ExecuteDeleteAsync(cancellationToken);
+                // Counted as deleted, not as selected: another instance's sweep may have taken some meanwhile.
+                deleted += await db.SecurityEvents.Where(e => ids.Contains(e.Id)).ExecuteDeleteAsync(cancellationToken);
             }
 
             batch = ids.Count;
-            deleted += batch;
         }
         while (batch == SweepBatchSize);
 
