@@ -28,7 +28,9 @@ internal sealed class SessionConfiguration : IEntityTypeConfiguration<Session>
         builder.Property(s => s.RevokedReason).HasMaxLength(RevokedReasonMaxLength);
         builder.Property(s => s.AuthenticationMethods).HasMaxLength(AuthenticationMethodsMaxLength).HasDefaultValue("pwd");
 
-        builder.HasIndex(s => s.UserId);
+        // A user's active sessions are found in the index alone: every sign-in counts them (the session limit), and a
+        // user's ended sessions, kept for Jwt:EndedSessionRetentionDays, would otherwise each cost a row lookup.
+        builder.HasIndex(s => new { s.UserId, s.RevokedAt, s.ExpiresAt });
 
         // Deleting a user deletes their sessions, and through them their refresh tokens.
         builder.HasOne<AppUser>()

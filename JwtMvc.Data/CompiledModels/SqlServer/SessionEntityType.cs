@@ -116,7 +116,7 @@ namespace JwtMvc.Data.CompiledModels.SqlServer
             runtimeEntityType.SetPrimaryKey(key);
 
             var index = runtimeEntityType.AddIndex(
-                new[] { userId });
+                new[] { userId, revokedAt, expiresAt });
 
             return runtimeEntityType;
         }

@@ -11,7 +11,7 @@ namespace JwtMvc.Data.CompiledModels.SqlServer
     public partial class SqlServerAppDbContextModel
     {
         private SqlServerAppDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("1dde5399-d0d9-4e58-af1b-fdc649252afa"), entityTypeCount: 24)
+            : base(skipDetectChanges: false, modelId: new Guid("b3412937-6740-4c60-957c-138409dbc76c"), entityTypeCount: 24)
         {
         }
 

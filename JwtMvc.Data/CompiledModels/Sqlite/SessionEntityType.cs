@@ -111,7 +111,7 @@ namespace JwtMvc.Data.CompiledModels.Sqlite
             runtimeEntityType.SetPrimaryKey(key);
 
             var index = runtimeEntityType.AddIndex(
-                new[] { userId });
+                new[] { userId, revokedAt, expiresAt });
 
             return runtimeEntityType;
         }

@@ -11,7 +11,7 @@ namespace JwtMvc.Data.CompiledModels.Sqlite
     public partial class SqliteAppDbContextModel
     {
         private SqliteAppDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("5dca8b99-841d-40c9-9186-87d727a05a4a"), entityTypeCount: 24)
+            : base(skipDetectChanges: false, modelId: new Guid("24d8de25-fd60-483a-aa00-77be068acff2"), entityTypeCount: 24)
         {
         }
 

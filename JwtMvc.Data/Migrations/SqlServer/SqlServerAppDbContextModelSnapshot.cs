@@ -221,7 +221,7 @@ namespace JwtMvc.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
-                    b.HasIndex("UserId");
+                    b.HasIndex("UserId", "RevokedAt", "ExpiresAt");
 
                     b.ToTable("Sessions", (string)null);
                 });

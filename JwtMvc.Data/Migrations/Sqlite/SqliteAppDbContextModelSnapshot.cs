@@ -214,7 +214,7 @@ namespace JwtMvc.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("UserId");
+                    b.HasIndex("UserId", "RevokedAt", "ExpiresAt");
 
                     b.ToTable("Sessions", (string)null);
                 });

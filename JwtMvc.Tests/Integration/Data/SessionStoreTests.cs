@@ -417,6 +417,35 @@ public sealed class SessionStoreTests : SharedDatabaseFixture
         Assert.That((await store.ListActiveSessionsAsync(userId, now, CancellationToken.None)).Select(s => s.Id), Is.EqualTo(new[] { otherNew.Id }), "the limit is one, not none");
     }
 
+    /// <summary>
+    /// Every sign-in counts the user's active sessions (the limit), and ended ones stay for weeks: the query must seek
+    /// its way to the active ones through one index on all three conditions, not visit every session the user had.
+    /// </summary>
+    [Test]
+    public async Task A_users_active_sessions_are_found_through_an_index_on_all_three_conditions()
+    {
+        await using var scope = Data.NewScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var now = Data.Time.GetUtcNow();
+        var sql = db.Sessions.Where(s => s.UserId == "user" && s.RevokedAt == null && s.ExpiresAt > now).Select(s => s.Id).ToQueryString();
+        var query = string.Join('\n', sql.Split('\n').Where(line => !line.StartsWith(".param", StringComparison.Ordinal)));
+
+        var connection = db.Database.GetDbConnection();
+        await connection.OpenAsync();
+        await using var explain = connection.CreateCommand();
+        explain.CommandText = "EXPLAIN QUERY PLAN " + query;
+        var plan = new List<string>();
+        await using (var reader = await explain.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                plan.Add(reader.GetString(3));
+            }
+        }
+
+        Assert.That(plan, Has.Some.Contains("INDEX IX_Sessions_UserId_RevokedAt_ExpiresAt (UserId=? AND RevokedAt=? AND ExpiresAt>?)"), string.Join("; ", plan));
+    }
+
     [Test]
     public async Task Within_the_limit_no_session_is_revoked_and_the_kept_one_never_is()
     {
