@@ -115,7 +115,7 @@ internal sealed class SessionStore(AppDbContext db, SqliteRotationWriter? sqlite
         }
 
         var sessionId = storedReplacement.SessionId;
-        return await InWriteTransactionAsync(
+        return await db.InWriteTransactionAsync(
             async ct =>
             {
                 // The session row first, as every revocation locks it before its tokens: taking the tokens first would
@@ -177,7 +177,7 @@ internal sealed class SessionStore(AppDbContext db, SqliteRotationWriter? sqlite
         ArgumentNullException.ThrowIfNull(reason);
         var storedReason = Truncate(reason, SessionConfiguration.RevokedReasonMaxLength);
 
-        return await InWriteTransactionAsync(
+        return await db.InWriteTransactionAsync(
             async ct =>
             {
                 var revoked = await db.Sessions
@@ -209,7 +209,7 @@ internal sealed class SessionStore(AppDbContext db, SqliteRotationWriter? sqlite
         ArgumentNullException.ThrowIfNull(reason);
         var storedReason = Truncate(reason, SessionConfiguration.RevokedReasonMaxLength);
 
-        return await InWriteTransactionAsync(
+        return await db.InWriteTransactionAsync(
             ct =>
             {
                 var active = ActiveSessionsOf(userId, now);
@@ -244,7 +244,7 @@ internal sealed class SessionStore(AppDbContext db, SqliteRotationWriter? sqlite
 
         // Decided again under the lock, the kept session ranked first: a concurrent sign-in may have revoked it
         // meanwhile, and then only the rest count.
-        return await InWriteTransactionAsync(
+        return await db.InWriteTransactionAsync(
             ct => RevokeSelectedAsync(
                 ActiveSessionsOf(userId, now)
                     .OrderByDescending(s => s.Id == keptSessionId)
@@ -272,7 +272,7 @@ internal sealed class SessionStore(AppDbContext db, SqliteRotationWriter? sqlite
         int batch;
         do
         {
-            batch = await InWriteTransactionAsync(
+            batch = await db.InWriteTransactionAsync(
                 async ct =>
                 {
                     var ended = await db.Sessions
@@ -316,27 +316,6 @@ internal sealed class SessionStore(AppDbContext db, SqliteRotationWriter? sqlite
 
         return sessionIds;
     }
-
-    /// <summary>
-    /// Runs <paramref name="work"/> in one transaction, under the provider's execution strategy and, on SQLite,
-    /// this process's write gate. It commits when the work returns (and <paramref name="commitIf"/>, when given, is
-    /// true of its result); otherwise, or on an exception, everything rolls back.
-    /// </summary>
-    private Task<T> InWriteTransactionAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken, Func<T, bool>? commitIf = null) =>
-        db.Database.CreateExecutionStrategy().ExecuteAsync(
-            async ct =>
-            {
-                using var gate = await SqliteWriteGate.EnterAsync(db, ct);
-                await using var transaction = await db.Database.BeginTransactionAsync(ct);
-                var result = await work(ct);
-                if (commitIf?.Invoke(result) ?? true)
-                {
-                    await transaction.CommitAsync(ct);
-                }
-
-                return result; // disposing an uncommitted transaction rolls it back
-            },
-            cancellationToken);
 
     /// <summary>A copy to store: the store records which token it replaces (null for a session's first).</summary>
     private static RefreshToken ForStorage(RefreshToken token, Guid? replaces) => new()

@@ -7,16 +7,6 @@ namespace JwtMvc.Data.Stores;
 /// <summary>Uploaded files' metadata in <see cref="AppDbContext"/>; every query is scoped to the owner.</summary>
 internal sealed class StoredFileStore(AppDbContext db) : IStoredFileRepository
 {
-    /// <summary>
-    /// SQL Server: an exclusive application lock on the owner's files, held by the transaction, so that two uploads
-    /// of one user on any instances cannot both count the same total.
-    /// </summary>
-    internal const string SqlServerOwnerLock = """
-        DECLARE @result int;
-        EXEC @result = sp_getapplock @Resource = {0}, @LockMode = N'Exclusive', @LockOwner = N'Transaction', @LockTimeout = 30000;
-        IF @result < 0 THROW 51000, N'Timed out waiting for the uploads lock.', 1;
-        """;
-
     public async Task<bool> AddWithinQuotaAsync(string ownerId, IReadOnlyCollection<StoredFile> files, StorageQuota quota, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ownerId);
@@ -28,21 +18,15 @@ internal sealed class StoredFileStore(AppDbContext db) : IStoredFileRepository
         }
 
         var adding = files.Sum(f => f.Size);
-        return await db.Database.CreateExecutionStrategy().ExecuteAsync(
+        // Counted and stored under the database's write lock, and on SQL Server the owner's own lock as well, so that
+        // two uploads of one user on any instances cannot both count the same total.
+        return await db.InWriteTransactionAsync(
             async ct =>
             {
-                // SQLite: the transaction begins IMMEDIATE, so the count and the insert hold the one write lock.
-                using var gate = await SqliteWriteGate.EnterAsync(db, ct);
-                await using var transaction = await db.Database.BeginTransactionAsync(ct);
-                if (db.Database.IsSqlServer())
-                {
-                    await db.Database.ExecuteSqlRawAsync(SqlServerOwnerLock, ["JwtMvc.Uploads." + ownerId], ct);
-                }
-
                 var usage = await UsageAsync(ownerId, ct);
                 if (usage.Bytes + adding > quota.MaxBytes || usage.Files + files.Count > quota.MaxFiles)
                 {
-                    return false; // disposing the transaction rolls it back
+                    return false;
                 }
 
                 db.StoredFiles.AddRange(files);
@@ -58,10 +42,11 @@ internal sealed class StoredFileStore(AppDbContext db) : IStoredFileRepository
                     }
                 }
 
-                await transaction.CommitAsync(ct);
                 return true;
             },
-            cancellationToken);
+            cancellationToken,
+            commitIf: stored => stored,
+            sqlServerLock: "JwtMvc.Uploads." + ownerId);
     }
 
     public async Task<StorageUsage> UsageAsync(string ownerId, CancellationToken cancellationToken)

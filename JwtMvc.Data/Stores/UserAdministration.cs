@@ -19,15 +19,8 @@ internal sealed class UserAdministration(
     TimeProvider clock,
     IUserChangeNotifier changes) : IUserAdministration
 {
-    /// <summary>
-    /// SQL Server: an exclusive application lock owned by the transaction, taken before the admins are counted, so
-    /// such changes run one at a time on every instance and each counts what the previous one committed.
-    /// </summary>
-    internal const string SqlServerAdminChangeLock = """
-        DECLARE @result int;
-        EXEC @result = sp_getapplock @Resource = N'JwtMvc.AdminChange', @LockMode = N'Exclusive', @LockOwner = N'Transaction', @LockTimeout = 30000;
-        IF @result < 0 THROW 51000, N'Timed out waiting for the admin-change lock.', 1;
-        """;
+    /// <summary>The SQL Server application lock that admin changes take (<see cref="WriteTransactions.SqlServerExclusiveLock"/>).</summary>
+    internal const string AdminChangeLock = "JwtMvc.AdminChange";
 
     public async Task<UserPage> ListAsync(string? search, long skip, int take, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -250,35 +243,29 @@ internal sealed class UserAdministration(
 
     /// <summary>
     /// Runs <paramref name="change"/> in one transaction that first takes the database's write lock (SQLite: the
-    /// transaction begins IMMEDIATE, the one writer; SQL Server: <see cref="SqlServerAdminChangeLock"/>), then, when
+    /// transaction begins IMMEDIATE, the one writer; SQL Server: the <see cref="AdminChangeLock"/> application lock), then, when
     /// the change takes <paramref name="userId"/>'s admin rights away, counts the admins who can sign in. Being the
     /// only one throws <see cref="LastAdminException"/> and changes nothing.
     /// </summary>
     private async Task ChangeKeepingAnAdminAsync(string userId, bool removesAdmin, Func<Task> change, CancellationToken cancellationToken)
     {
-        await db.Database.CreateExecutionStrategy().ExecuteAsync(
+        await db.InWriteTransactionAsync(
             async ct =>
             {
-                using var gate = await SqliteWriteGate.EnterAsync(db, ct);
-                await using var transaction = await db.Database.BeginTransactionAsync(ct);
-                if (db.Database.IsSqlServer())
-                {
-                    await db.Database.ExecuteSqlRawAsync(SqlServerAdminChangeLock, ct);
-                }
-
                 if (removesAdmin)
                 {
                     var admins = await ListActiveMembersAsync(AppRoles.Admin, clock.GetUtcNow(), ct);
                     if (admins.Count == 1 && admins[0] == userId)
                     {
-                        throw new LastAdminException(); // disposing the transaction rolls it back
+                        throw new LastAdminException(); // the transaction rolls back
                     }
                 }
 
                 await change();
-                await transaction.CommitAsync(ct);
+                return true;
             },
-            cancellationToken);
+            cancellationToken,
+            sqlServerLock: AdminChangeLock);
 
         // The user manager evicted and published inside the transaction; a read made before the commit may have
         // cached the old record again, here or on another instance.

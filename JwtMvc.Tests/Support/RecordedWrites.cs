@@ -10,15 +10,12 @@ internal sealed class RecordedWrites : DbCommandInterceptor
 {
     private readonly ConcurrentQueue<string> writes = new();
 
-    /// <summary>Every write recorded since the last <see cref="FirstWriteOfAsync"/>.</summary>
-    public IReadOnlyCollection<string> Writes => writes;
-
-    /// <summary>Runs <paramref name="operation"/> and answers the first write it sent, or null.</summary>
-    public async Task<string?> FirstWriteOfAsync(Func<Task> operation)
+    /// <summary>Runs <paramref name="operation"/> and answers the writes it sent, in order.</summary>
+    public async Task<IReadOnlyList<string>> WritesOfAsync(Func<Task> operation)
     {
         writes.Clear();
         await operation();
-        return writes.TryPeek(out var first) ? first : null;
+        return [.. writes];
     }
 
     public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)

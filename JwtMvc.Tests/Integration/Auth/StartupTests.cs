@@ -41,6 +41,17 @@ public sealed class StartupTests
         Assert.That(exception!.ToString(), Does.Contain(key), "a bad value fails the start, not every request after it");
     }
 
+    [TestCase("0")]
+    [TestCase("10001")]
+    public void A_session_limit_out_of_range_stops_the_start(string value)
+    {
+        using var factory = new JwtMvcFactory(new Dictionary<string, string?> { ["Jwt:MaxSessionsPerUser"] = value });
+
+        var exception = Assert.Catch(() => factory.CreateClient());
+
+        Assert.That(exception!.ToString(), Does.Contain("MaxSessionsPerUser"));
+    }
+
     [Test]
     public void Outside_development_a_short_signing_key_stops_the_start()
     {

@@ -252,10 +252,10 @@ public sealed class SessionStoreTests : SharedDatabaseFixture
         // Act: a rotation, then each kind of revocation, each recorded on its own.
         var firstWrites = new Dictionary<string, string?>
         {
-            ["rotation"] = await commands.FirstWriteOfAsync(() => store.TryRotateAsync(token, Sessions.NewToken(session), null, now, CancellationToken.None)),
-            ["session revocation"] = await commands.FirstWriteOfAsync(() => store.RevokeSessionAsync(session.Id, now, SessionRevocationReasons.Logout, CancellationToken.None)),
-            ["session limit"] = await commands.FirstWriteOfAsync(() => store.RevokeSessionsBeyondAsync(userId, 1, third.Id, now, SessionRevocationReasons.SessionLimit, CancellationToken.None)),
-            ["user revocation"] = await commands.FirstWriteOfAsync(() => store.RevokeUserSessionsAsync(userId, now, SessionRevocationReasons.PasswordChanged, null, CancellationToken.None)),
+            ["rotation"] = (await commands.WritesOfAsync(() => store.TryRotateAsync(token, Sessions.NewToken(session), null, now, CancellationToken.None))).FirstOrDefault(),
+            ["session revocation"] = (await commands.WritesOfAsync(() => store.RevokeSessionAsync(session.Id, now, SessionRevocationReasons.Logout, CancellationToken.None))).FirstOrDefault(),
+            ["session limit"] = (await commands.WritesOfAsync(() => store.RevokeSessionsBeyondAsync(userId, 1, third.Id, now, SessionRevocationReasons.SessionLimit, CancellationToken.None))).FirstOrDefault(),
+            ["user revocation"] = (await commands.WritesOfAsync(() => store.RevokeUserSessionsAsync(userId, now, SessionRevocationReasons.PasswordChanged, null, CancellationToken.None))).FirstOrDefault(),
         };
 
         // Assert

@@ -43,26 +43,16 @@ public sealed class SqlServerTests
         });
     }
 
+    /// <summary>The lock admin changes (the last-admin count) and uploads (the owner's quota) take before counting.</summary>
     [Test]
-    public void On_sql_server_an_admin_change_takes_an_exclusive_transaction_lock_before_counting_the_admins()
+    public void On_sql_server_a_counting_write_takes_an_exclusive_transaction_lock_or_fails()
     {
-        var sql = JwtMvc.Data.Stores.UserAdministration.SqlServerAdminChangeLock;
+        var sql = JwtMvc.Data.Stores.WriteTransactions.SqlServerExclusiveLock;
 
-        Assert.That(sql, Does.Contain("sp_getapplock"), "an application lock serialises admin changes on every instance");
+        Assert.That(sql, Does.Contain("sp_getapplock @Resource = {0}"), "an application lock, named by a parameter, serialises the change on every instance");
         Assert.That(sql, Does.Contain("@LockMode = N'Exclusive'"));
         Assert.That(sql, Does.Contain("@LockOwner = N'Transaction'"), "held until the change commits or rolls back");
         Assert.That(sql, Does.Contain("IF @result < 0 THROW"), "a lock not granted fails the change instead of running it unlocked");
-    }
-
-    [Test]
-    public void On_sql_server_storing_uploads_takes_the_owners_exclusive_transaction_lock_before_counting_their_bytes()
-    {
-        var sql = JwtMvc.Data.Stores.StoredFileStore.SqlServerOwnerLock;
-
-        Assert.That(sql, Does.Contain("sp_getapplock @Resource = {0}"), "one lock per owner, passed as a parameter");
-        Assert.That(sql, Does.Contain("@LockMode = N'Exclusive'"));
-        Assert.That(sql, Does.Contain("@LockOwner = N'Transaction'"), "held until the rows are committed or rolled back");
-        Assert.That(sql, Does.Contain("IF @result < 0 THROW"), "a lock not granted fails the upload instead of counting unlocked");
     }
 
     [Test]
@@ -157,17 +147,7 @@ public sealed class SqlServerTests
                 await using var scope = data.NewScope();
                 var repository = scope.ServiceProvider.GetRequiredService<IStoredFileRepository>();
                 await start.Task;
-                return await repository.AddWithinQuotaAsync(ownerId, [new StoredFile
-                {
-                    Id = Guid.CreateVersion7(),
-                    OwnerId = ownerId,
-                    FileName = "f.png",
-                    StorageKey = Guid.NewGuid().ToString("N"),
-                    Size = 3000,
-                    ContentType = "image/png",
-                    Sha256 = new string('0', 64),
-                    UploadedAt = data.Time.GetUtcNow(),
-                }], new StorageQuota(10_000, 1000), CancellationToken.None);
+                return await repository.AddWithinQuotaAsync(ownerId, [StoredFiles.Of(ownerId, 3000)], new StorageQuota(10_000, 1000), CancellationToken.None);
             }))
             .ToArray();
         start.SetResult();

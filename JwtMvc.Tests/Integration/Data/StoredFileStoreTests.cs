@@ -27,7 +27,7 @@ public sealed class StoredFileStoreTests : SharedDatabaseFixture
                 await using var scope = instance.NewScope();
                 var repository = scope.ServiceProvider.GetRequiredService<IStoredFileRepository>();
                 await start.Task;
-                return await repository.AddWithinQuotaAsync(ownerId, [File(ownerId, 6000)], new StorageQuota(10_000, 1000), CancellationToken.None);
+                return await repository.AddWithinQuotaAsync(ownerId, [StoredFiles.Of(ownerId, 6000)], new StorageQuota(10_000, 1000), CancellationToken.None);
             }))
             .ToArray();
         start.SetResult();
@@ -53,13 +53,13 @@ public sealed class StoredFileStoreTests : SharedDatabaseFixture
         await using var holderScope = Data.NewScope();
         var holder = holderScope.ServiceProvider.GetRequiredService<AppDbContext>();
         await using var held = await holder.Database.BeginTransactionAsync();
-        holder.StoredFiles.Add(File(ownerId, 6000));
+        holder.StoredFiles.Add(StoredFiles.Of(ownerId, 6000));
         await holder.SaveChangesAsync();
         var beginning = new TransactionBeginning();
         await using var context = await Data.ContextWithAsync(beginning);
 
         // Act
-        var adding = Task.Run(() => new StoredFileStore(context).AddWithinQuotaAsync(ownerId, [File(ownerId, 6000)], new StorageQuota(10_000, 1000), CancellationToken.None));
+        var adding = Task.Run(() => new StoredFileStore(context).AddWithinQuotaAsync(ownerId, [StoredFiles.Of(ownerId, 6000)], new StorageQuota(10_000, 1000), CancellationToken.None));
         await beginning.Started.Task.WaitAsync(TimeSpan.FromSeconds(30));
         await held.CommitAsync();
         var stored = await adding;
@@ -78,7 +78,7 @@ public sealed class StoredFileStoreTests : SharedDatabaseFixture
         var repository = scope.ServiceProvider.GetRequiredService<IStoredFileRepository>();
 
         Assert.That(
-            async () => await repository.AddWithinQuotaAsync(ownerId, [File(ownerId, 10), File("someone-else", 10)], new StorageQuota(10_000, 1000), CancellationToken.None),
+            async () => await repository.AddWithinQuotaAsync(ownerId, [StoredFiles.Of(ownerId, 10), StoredFiles.Of("someone-else", 10)], new StorageQuota(10_000, 1000), CancellationToken.None),
             Throws.ArgumentException);
         Assert.That(await repository.UsageAsync(ownerId, CancellationToken.None), Is.EqualTo(new StorageUsage(0, 0)));
     }
@@ -91,8 +91,8 @@ public sealed class StoredFileStoreTests : SharedDatabaseFixture
         var repository = scope.ServiceProvider.GetRequiredService<IStoredFileRepository>();
         var quota = new StorageQuota(1_000_000, 2);
 
-        var first = await repository.AddWithinQuotaAsync(ownerId, [File(ownerId, 10)], quota, CancellationToken.None);
-        var twoMore = await repository.AddWithinQuotaAsync(ownerId, [File(ownerId, 10), File(ownerId, 10)], quota, CancellationToken.None);
+        var first = await repository.AddWithinQuotaAsync(ownerId, [StoredFiles.Of(ownerId, 10)], quota, CancellationToken.None);
+        var twoMore = await repository.AddWithinQuotaAsync(ownerId, [StoredFiles.Of(ownerId, 10), StoredFiles.Of(ownerId, 10)], quota, CancellationToken.None);
 
         Assert.That((first, twoMore), Is.EqualTo((true, false)));
         Assert.That(await repository.UsageAsync(ownerId, CancellationToken.None), Is.EqualTo(new StorageUsage(10, 1)), "none of the two is stored");
@@ -110,16 +110,4 @@ public sealed class StoredFileStoreTests : SharedDatabaseFixture
             return base.TransactionStartingAsync(connection, eventData, result, cancellationToken);
         }
     }
-
-    private static StoredFile File(string ownerId, long size) => new()
-    {
-        Id = Guid.CreateVersion7(),
-        OwnerId = ownerId,
-        FileName = "f.png",
-        StorageKey = Guid.NewGuid().ToString("N"),
-        Size = size,
-        ContentType = "image/png",
-        Sha256 = new string('0', 64),
-        UploadedAt = DateTimeOffset.UnixEpoch,
-    };
 }

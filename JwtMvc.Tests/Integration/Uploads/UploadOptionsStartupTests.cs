@@ -8,6 +8,8 @@ public sealed class UploadOptionsStartupTests
 {
     [TestCase("Uploads:MaxFileBytes", "0", "Uploads:MaxFileBytes")]
     [TestCase("Uploads:MaxFilesPerRequest", "0", "Uploads:MaxFilesPerRequest")]
+    [TestCase("Uploads:MaxBytesPerUser", "0", "Uploads:MaxBytesPerUser")]
+    [TestCase("Uploads:MaxFilesPerUser", "0", "Uploads:MaxFilesPerUser")]
     [TestCase("Uploads:AllowedTypes:0", "EXE", "Uploads:AllowedTypes has unknown type(s) 'EXE'")]
     public void A_bad_setting_stops_the_start(string key, string value, string message)
     {
