@@ -13,6 +13,9 @@ namespace JwtMvc.Data.Stores;
 /// </summary>
 internal sealed class TwoFactorStore(UserManager<AppUser> users, IUserStore<AppUser> userStore, AppDbContext db) : ITwoFactorStore
 {
+    /// <summary>The login provider under which Identity's user store keeps its own tokens.</summary>
+    private const string IdentityStoreProvider = "[AspNetUserStore]";
+
     public async Task<TwoFactorState?> GetStateAsync(string userId, CancellationToken cancellationToken)
     {
         var user = await users.FindByIdAsync(userId);
@@ -65,6 +68,18 @@ internal sealed class TwoFactorStore(UserManager<AppUser> users, IUserStore<AppU
         }));
     }
 
+    public async Task<bool> HasRecoveryCodeAsync(string userId, string recoveryCodeHash, CancellationToken cancellationToken)
+    {
+        if (await users.FindByIdAsync(userId) is not { } user)
+        {
+            return false;
+        }
+
+        // Where and how Identity's own RedeemCodeAsync keeps the codes: one token, joined by ';'.
+        var codes = await users.GetAuthenticationTokenAsync(user, IdentityStoreProvider, "RecoveryCodes");
+        return codes is not null && codes.Split(';').Contains(recoveryCodeHash, StringComparer.Ordinal);
+    }
+
     public async Task<bool> RedeemRecoveryCodeAsync(string userId, string recoveryCodeHash, CancellationToken cancellationToken)
     {
         var user = await users.FindByIdAsync(userId);
@@ -88,7 +103,7 @@ internal sealed class TwoFactorStore(UserManager<AppUser> users, IUserStore<AppU
     {
         var user = await RequireAsync(userId);
         await RecoveryCodeStore().ReplaceCodesAsync(user, [], cancellationToken);
-        await users.RemoveAuthenticationTokenAsync(user, "[AspNetUserStore]", "AuthenticatorKey");
+        await users.RemoveAuthenticationTokenAsync(user, IdentityStoreProvider, "AuthenticatorKey");
         Check(await users.SetTwoFactorEnabledAsync(user, false));
     }
 

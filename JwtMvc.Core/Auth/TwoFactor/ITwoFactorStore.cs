@@ -21,6 +21,9 @@ public interface ITwoFactorStore
     /// <summary>Replaces the recovery codes (hashes); the old ones stop working.</summary>
     Task ReplaceRecoveryCodesAsync(string userId, IReadOnlyList<string> recoveryCodeHashes, CancellationToken cancellationToken);
 
+    /// <summary>True when the hash is one of the user's unused recovery codes. Reads only: nothing is used up.</summary>
+    Task<bool> HasRecoveryCodeAsync(string userId, string recoveryCodeHash, CancellationToken cancellationToken);
+
     /// <summary>Uses up the recovery code with this hash; false when it is not one of the user's unused codes.</summary>
     Task<bool> RedeemRecoveryCodeAsync(string userId, string recoveryCodeHash, CancellationToken cancellationToken);
 

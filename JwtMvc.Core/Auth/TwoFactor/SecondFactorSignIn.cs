@@ -82,9 +82,17 @@ public sealed class SecondFactorSignIn(
         }
 
         // Consumed only now: a mistyped code does not cost the user their password step; lockout bounds the guesses.
+        // A recovery code is used up only after that, by the one request that consumed the mfaToken: two requests
+        // racing on one mfaToken with two codes must not cost the user both.
         if (!await challenges.TryConsumeAsync(challenge.Id, clock.GetUtcNow(), cancellationToken)
             || await users.FindByIdAsync(userId, cancellationToken) is not { } user)
         {
+            return SignInOutcome.InvalidCredentials;
+        }
+
+        if (factor == SecondFactor.RecoveryCode && !await store.RedeemRecoveryCodeAsync(userId, RecoveryCodes.Hash(recoveryCode)!, cancellationToken))
+        {
+            await events.RecordAsync(SecurityEventTypes.SignInFailed, userId, user.UserName, client.IpAddress, "recovery code used meanwhile", cancellationToken);
             return SignInOutcome.InvalidCredentials;
         }
 
@@ -99,7 +107,7 @@ public sealed class SecondFactorSignIn(
         return new SignInOutcome.SignedIn(issued);
     }
 
-    /// <summary>The factor that was right, or null.</summary>
+    /// <summary>The factor that was right, or null. A recovery code is only looked up here, not used up.</summary>
     private async Task<string?> CheckSecondFactorAsync(string userId, TwoFactorState state, string? code, string? recoveryCode, CancellationToken cancellationToken)
     {
         if (!string.IsNullOrEmpty(code))
@@ -109,7 +117,7 @@ public sealed class SecondFactorSignIn(
                 : null;
         }
 
-        return RecoveryCodes.Hash(recoveryCode) is { } hash && await store.RedeemRecoveryCodeAsync(userId, hash, cancellationToken)
+        return RecoveryCodes.Hash(recoveryCode) is { } hash && await store.HasRecoveryCodeAsync(userId, hash, cancellationToken)
             ? SecondFactor.RecoveryCode
             : null;
     }

@@ -43,6 +43,23 @@ public sealed class TwoFactorStoreTests : SharedDatabaseFixture
     }
 
     [Test]
+    public async Task Looking_a_recovery_code_up_finds_only_unused_codes_and_uses_none()
+    {
+        var userId = await Data.CreateUserAsync();
+        await using var scope = Data.NewScope();
+        var store = scope.ServiceProvider.GetRequiredService<ITwoFactorStore>();
+        await store.EnableAsync(userId, ["hash-a", "hash-b"], CancellationToken.None);
+        await store.RedeemRecoveryCodeAsync(userId, "hash-a", CancellationToken.None);
+
+        Assert.That(await store.HasRecoveryCodeAsync(userId, "hash-b", CancellationToken.None), Is.True);
+        Assert.That(await store.HasRecoveryCodeAsync(userId, "hash-b", CancellationToken.None), Is.True, "looking up uses nothing");
+        Assert.That(await store.HasRecoveryCodeAsync(userId, "hash-a", CancellationToken.None), Is.False, "a used code");
+        Assert.That(await store.HasRecoveryCodeAsync(userId, "hash", CancellationToken.None), Is.False, "part of a code");
+        Assert.That(await store.HasRecoveryCodeAsync("no-such-user", "hash-b", CancellationToken.None), Is.False);
+        Assert.That((await store.GetStateAsync(userId, CancellationToken.None))!.RecoveryCodesLeft, Is.EqualTo(1));
+    }
+
+    [Test]
     public async Task Enabling_after_another_request_changed_the_user_is_made_again_on_the_fresh_row()
     {
         // Arrange: request B has read the user; then request A changes it (a wrong password counted, say).
