@@ -159,6 +159,26 @@ public sealed class AccountRateLimitTests
         Assert.That(statuses[2], Is.EqualTo(HttpStatusCode.TooManyRequests), "the guess past the budget is refused unchecked");
     }
 
+    [TestCase("/api/account/email")]
+    [TestCase("/api/account/2fa/recovery-codes")]
+    [TestCase("/api/account/2fa/disable")]
+    public async Task Other_requests_that_check_the_password_spend_the_same_budget_even_with_the_right_one(string path)
+    {
+        using var factory = LimitedFactory();
+        var alice = await factory.LoginAsync("alice"); // one of the three
+        var body = new { password = JwtMvcFactory.PasswordOf("alice"), newEmail = "alice-new@example.test" };
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 3; i++)
+        {
+            statuses.Add((await alice.SendAsync(HttpMethod.Post, path, body)).StatusCode);
+        }
+
+        Assert.That(statuses.Take(2), Is.All.Not.EqualTo(HttpStatusCode.TooManyRequests), "the requests within the budget are answered");
+        Assert.That(statuses[2], Is.EqualTo(HttpStatusCode.TooManyRequests), "the password check past the budget is refused unchecked");
+        var login = await factory.CreateClient().PostAsJsonAsync("/api/auth/login", new { userName = "alice", password = JwtMvcFactory.PasswordOf("alice") });
+        Assert.That(login.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests), "one budget with sign-in");
+    }
+
     private static JwtMvcFactory LimitedFactory() => new(new Dictionary<string, string?>
     {
         ["RateLimiting:Auth:PermitLimit"] = "3",

@@ -55,6 +55,7 @@ public sealed class AccountEmailController(AccountEmailService accounts) : Contr
     /// <summary>Mails a confirmation link to the new address; the email changes when it is used.</summary>
     [HttpPost("email")]
     [Authorize]
+    [EnableRateLimiting(AuthRateLimiting.Policy)] // checks the password: a PBKDF2 hash per call, right or wrong
     public async Task<IActionResult> ChangeEmail(ChangeEmailRequest request, CancellationToken cancellationToken) =>
         await accounts.RequestEmailChangeAsync(User.GetUserId(), request.NewEmail, request.Password, cancellationToken) switch
         {

@@ -4,6 +4,7 @@ using JwtMvc.Web.Auth;
 using JwtMvc.Web.Security;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
 using QRCoder;
 
 namespace JwtMvc.Web.Controllers.Api;
@@ -48,6 +49,7 @@ public sealed class TwoFactorController(TwoFactorService twoFactor) : Controller
     }
 
     [HttpPost("recovery-codes")]
+    [EnableRateLimiting(AuthRateLimiting.Policy)] // checks the password: a PBKDF2 hash per call, right or wrong
     public async Task<IActionResult> RecoveryCodes(PasswordConfirmation request, CancellationToken cancellationToken)
     {
         var outcome = await twoFactor.RegenerateRecoveryCodesAsync(User.GetUserId(), request.Password, cancellationToken);
@@ -55,6 +57,7 @@ public sealed class TwoFactorController(TwoFactorService twoFactor) : Controller
     }
 
     [HttpPost("disable")]
+    [EnableRateLimiting(AuthRateLimiting.Policy)] // checks the password: a PBKDF2 hash per call, right or wrong
     public async Task<IActionResult> Disable(PasswordConfirmation request, CancellationToken cancellationToken)
     {
         var outcome = await twoFactor.DisableAsync(User.GetUserId(), request.Password, cancellationToken);
