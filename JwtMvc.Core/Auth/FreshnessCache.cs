@@ -4,21 +4,27 @@ namespace JwtMvc.Core.Auth;
 
 /// <summary>
 /// An instance's short memory: an entry is trusted for a fixed time after it was read, then read again.
-/// Bounded by purging stale entries once it grows large. A lifetime of zero turns it off.
+/// Holds at most <c>capacity</c> entries: when full, stale entries are swept out (at most once per
+/// <see cref="FreshnessCache.SweepInterval"/>), and while it stays full of fresh ones a new key is not stored. A lifetime of zero turns
+/// it off.
 /// </summary>
 /// <remarks>
 /// An eviction wins over a value that was read before it and stored after it: a caller reads <see cref="Generation"/>
 /// before it reads the value from the store and hands it to <see cref="Set"/>, which stores nothing when any eviction
 /// happened in between.
 /// </remarks>
-public sealed class FreshnessCache<TKey, TValue>(TimeSpan freshFor, IEqualityComparer<TKey>? comparer = null)
+public sealed class FreshnessCache<TKey, TValue>(TimeSpan freshFor, IEqualityComparer<TKey>? comparer = null, int capacity = FreshnessCache.DefaultCapacity)
     where TKey : notnull
 {
-    private const int PurgeThreshold = 10_000;
-
     private readonly ConcurrentDictionary<TKey, Entry> entries = new(comparer);
     private readonly long freshTicks = freshFor.Ticks;
     private long evictions;
+    private long nextSweepTicks;
+    private long sweeps;
+
+    public int Count => entries.Count;
+
+    internal long Sweeps => Interlocked.Read(ref sweeps);
 
     /// <summary>Changes with every eviction; read it before reading what <see cref="Set"/> will store.</summary>
     public long Generation => Interlocked.Read(ref evictions);
@@ -60,9 +66,9 @@ public sealed class FreshnessCache<TKey, TValue>(TimeSpan freshFor, IEqualityCom
             return;
         }
 
-        if (entries.Count >= PurgeThreshold)
+        if (entries.Count >= capacity && !entries.ContainsKey(key) && (!TrySweepStale(now.UtcTicks) || entries.Count >= capacity))
         {
-            Purge(now.UtcTicks);
+            return; // full of fresh entries: read the store every time rather than grow (or walk them on every miss)
         }
 
         var entry = new Entry(value, now.UtcTicks + freshTicks);
@@ -82,16 +88,34 @@ public sealed class FreshnessCache<TKey, TValue>(TimeSpan freshFor, IEqualityCom
         entries.TryRemove(key, out _);
     }
 
-    private void Purge(long nowTicks)
+    private bool TrySweepStale(long nowTicks)
     {
+        var due = Interlocked.Read(ref nextSweepTicks);
+        if (nowTicks < due || Interlocked.CompareExchange(ref nextSweepTicks, nowTicks + FreshnessCache.SweepInterval.Ticks, due) != due)
+        {
+            return false;
+        }
+
+        Interlocked.Increment(ref sweeps);
         foreach (var entry in entries)
         {
             if (entry.Value.FreshUntilTicks <= nowTicks)
             {
-                entries.TryRemove(entry.Key, out _);
+                entries.TryRemove(entry);
             }
         }
+
+        return true;
     }
 
     private readonly record struct Entry(TValue Value, long FreshUntilTicks);
+}
+
+/// <summary>The bounds every <see cref="FreshnessCache{TKey, TValue}"/> shares.</summary>
+public static class FreshnessCache
+{
+    public const int DefaultCapacity = 10_000;
+
+    /// <summary>How often at most a full cache walks its entries for stale ones.</summary>
+    public static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(1);
 }

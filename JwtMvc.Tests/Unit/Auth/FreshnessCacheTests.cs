@@ -31,4 +31,42 @@ public sealed class FreshnessCacheTests
         cache.Set("a", 2, Now, cache.Generation);
         Assert.That(cache.TryGet("a", Now, out var value) && value == 2, Is.True, "a read that began after the eviction is stored");
     }
+
+    [Test]
+    public void A_full_cache_of_fresh_entries_stores_no_new_key_and_walks_its_entries_at_most_once_a_second()
+    {
+        var cache = new FreshnessCache<string, int>(TimeSpan.FromSeconds(30), capacity: 3);
+        foreach (var key in new[] { "a", "b", "c" })
+        {
+            cache.Set(key, 1, Now, cache.Generation);
+        }
+
+        for (var i = 0; i < 20; i++)
+        {
+            cache.Set("new" + i, 1, Now, cache.Generation);
+        }
+
+        Assert.That(cache.Count, Is.EqualTo(3), "bounded");
+        Assert.That(cache.Sweeps, Is.EqualTo(1), "twenty misses, one walk");
+        Assert.That(cache.TryGet("new0", Now, out _), Is.False);
+        cache.Set("a", 2, Now, cache.Generation);
+        Assert.That(cache.TryGet("a", Now, out var refreshed) && refreshed == 2, Is.True, "a key it holds is still updated");
+
+        cache.Set("later", 1, Now + FreshnessCache.SweepInterval, cache.Generation);
+        Assert.That(cache.Sweeps, Is.EqualTo(2), "a second later, one more walk");
+    }
+
+    [Test]
+    public void A_full_cache_makes_room_by_sweeping_out_stale_entries()
+    {
+        var cache = new FreshnessCache<string, int>(TimeSpan.FromSeconds(30), capacity: 2);
+        cache.Set("a", 1, Now, cache.Generation);
+        cache.Set("b", 1, Now.AddSeconds(20), cache.Generation);
+
+        cache.Set("c", 1, Now.AddSeconds(40), cache.Generation); // "a" is stale by now, "b" is not
+
+        Assert.That(cache.TryGet("c", Now.AddSeconds(40), out _), Is.True);
+        Assert.That(cache.TryGet("b", Now.AddSeconds(40), out _), Is.True);
+        Assert.That(cache.TryGetAnyAge("a", out _), Is.False, "the stale entry was swept out");
+    }
 }
