@@ -95,6 +95,10 @@ public sealed class AccountEmailService(
     public async Task<EmailChangeRequest> RequestEmailChangeAsync(string userId, string newEmail, string password, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(newEmail);
+
+        // The stamp the job carries is read before the password is checked: a password change (or any change that
+        // voids the job) committing meanwhile must void this job too, not hand it the new stamp.
+        var user = await accounts.FindByIdAsync(userId, cancellationToken);
         switch (await accounts.VerifyPasswordAsync(userId, password, cancellationToken))
         {
             case PasswordVerification.LockedOut:
@@ -103,7 +107,6 @@ public sealed class AccountEmailService(
                 return EmailChangeRequest.WrongPassword;
         }
 
-        var user = await accounts.FindByIdAsync(userId, cancellationToken);
         if (user is null)
         {
             return EmailChangeRequest.WrongPassword;

@@ -25,6 +25,9 @@ public abstract class EmailFixture
     /// <summary>Settings on top of the mail ones.</summary>
     protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
+    /// <summary>App services a fixture replaces.</summary>
+    protected virtual Action<IServiceCollection>? TestServices => null;
+
     [OneTimeSetUp]
     public void StartAppAndMailServer()
     {
@@ -39,7 +42,7 @@ public abstract class EmailFixture
             settings[key] = value;
         }
 
-        Factory = new JwtMvcFactory(settings);
+        Factory = new JwtMvcFactory(settings) { TestServices = TestServices };
         _ = Factory.Server; // start now, so its delivery loop runs before the first request
     }
 

@@ -37,6 +37,9 @@ public class JwtMvcFactory(IReadOnlyDictionary<string, string?>? settings = null
             },
             TimeSpan.FromSeconds(20));
 
+    /// <summary>Replaces app services for one test (after the app's own registrations).</summary>
+    public Action<IServiceCollection>? TestServices { get; init; }
+
     /// <summary>Null leaves <c>Jwt:SigningKey</c> unset.</summary>
     public string? SigningKey { get; init; } = TestKeys.NewSigningKey();
 
@@ -85,7 +88,11 @@ public class JwtMvcFactory(IReadOnlyDictionary<string, string?>? settings = null
             builder.UseSetting(key, value);
         }
 
-        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<TimeProvider>(Clock);
+            TestServices?.Invoke(services);
+        });
     }
 
     protected override void Dispose(bool disposing)

@@ -2,9 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using JwtMvc.Data;
 using JwtMvc.Tests.Support;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -22,14 +20,14 @@ public sealed class RegistrationWriteLockTests
     {
         // Arrange: a registration (or an admin's new user) that is hashing its password right now.
         using var hasher = new PausingPasswordHasher();
-        using var factory = new FactoryWithHasher(hasher);
+        using var factory = new JwtMvcFactory { TestServices = services => services.AddSingleton<IPasswordHasher<AppUser>>(hasher) };
         var anonymous = factory.CreateClient(); // started, and seeded, before a hash is paused
         var admin = path.StartsWith("/api/admin", StringComparison.Ordinal) ? await factory.LoginAsync("admin") : null;
         var userName = "hashing" + Guid.NewGuid().ToString("N")[..8];
         var body = new { userName, email = userName + "@example.test", password = "Hashing#12345", roles = new[] { "User" } };
         hasher.PauseNextHash();
         var registering = admin is null ? anonymous.PostAsJsonAsync(path, body) : admin.SendAsync(HttpMethod.Post, path, body);
-        await hasher.Hashing.WaitAsync(TimeSpan.FromSeconds(20));
+        await hasher.Paused.WaitAsync(TimeSpan.FromSeconds(20));
 
         // Act: another writer on the file that will not wait for the lock.
         Exception? refused = null;
@@ -54,49 +52,5 @@ public sealed class RegistrationWriteLockTests
         // Assert
         Assert.That(refused, Is.Null, "nobody holds the write lock while the registration hashes");
         Assert.That((await registering).StatusCode, Is.EqualTo(HttpStatusCode.Created));
-    }
-
-    private sealed class FactoryWithHasher(IPasswordHasher<AppUser> hasher) : JwtMvcFactory
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            base.ConfigureWebHost(builder);
-            builder.ConfigureTestServices(services => services.AddSingleton(hasher));
-        }
-    }
-
-    /// <summary>Identity's hasher, which can hold the next hash until released.</summary>
-    private sealed class PausingPasswordHasher : IPasswordHasher<AppUser>, IDisposable
-    {
-        private readonly PasswordHasher<AppUser> inner = new();
-        private readonly ManualResetEventSlim released = new(initialState: true);
-        private readonly TaskCompletionSource hashing = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private int pause;
-
-        public Task Hashing => hashing.Task;
-
-        public void PauseNextHash()
-        {
-            released.Reset();
-            Volatile.Write(ref pause, 1);
-        }
-
-        public void Resume() => released.Set();
-
-        public string HashPassword(AppUser user, string password)
-        {
-            if (Interlocked.Exchange(ref pause, 0) == 1)
-            {
-                hashing.TrySetResult();
-                released.Wait(TimeSpan.FromSeconds(30));
-            }
-
-            return inner.HashPassword(user, password);
-        }
-
-        public PasswordVerificationResult VerifyHashedPassword(AppUser user, string hashedPassword, string providedPassword) =>
-            inner.VerifyHashedPassword(user, hashedPassword, providedPassword);
-
-        public void Dispose() => released.Dispose();
     }
 }
