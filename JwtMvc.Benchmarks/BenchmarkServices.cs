@@ -20,6 +20,8 @@ internal sealed class BenchmarkServices : IAsyncDisposable
     public const string UserName = "bench";
     public const string Password = "Bench#12345";
 
+    private string? seededStampHash;
+
     private BenchmarkServices(string folder, ServiceProvider services)
     {
         Folder = folder;
@@ -67,10 +69,20 @@ internal sealed class BenchmarkServices : IAsyncDisposable
     {
         await using var scope = NewScope();
         var check = await scope.ServiceProvider.GetRequiredService<IUserDirectory>().CheckPasswordAsync(UserName, Password, CancellationToken.None);
-        return check is PasswordCheck.Success success
-            ? success.User
-            : throw new InvalidOperationException("The seeded benchmark user cannot sign in: " + check);
+        if (check is not PasswordCheck.Success success)
+        {
+            throw new InvalidOperationException("The seeded benchmark user cannot sign in: " + check);
+        }
+
+        seededStampHash = success.StampHash;
+        return success.User;
     }
+
+    /// <summary>A password sign-in's session start for the user of <see cref="SeededUserAsync"/>.</summary>
+    public async Task<IssuedTokens> StartSessionAsync(AsyncServiceScope scope, AuthUser user, ClientInfo client) =>
+        await scope.ServiceProvider.GetRequiredService<TokenService>().StartSessionAsync(
+            user, AuthenticationMethods.Password, seededStampHash ?? throw new InvalidOperationException("Read the seeded user first."), client, CancellationToken.None)
+        ?? throw new InvalidOperationException("The seeded benchmark user changed while a session started.");
 
     public async ValueTask DisposeAsync()
     {

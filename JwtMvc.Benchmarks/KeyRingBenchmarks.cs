@@ -45,7 +45,7 @@ public class KeyRingBenchmarks
         for (var i = 0; i < TokenCount; i++)
         {
             await using var scope = services.NewScope();
-            accessTokens[i] = (await scope.ServiceProvider.GetRequiredService<TokenService>().StartSessionAsync(user, Client, CancellationToken.None)).AccessToken.Token;
+            accessTokens[i] = (await services.StartSessionAsync(scope, user, Client)).AccessToken.Token;
             if (!(await caching.ValidateTokenAsync(accessTokens[i], parameters)).IsValid)
             {
                 throw new InvalidOperationException("The benchmark's own ES256 token does not validate: the setup is wrong.");

@@ -25,7 +25,7 @@ public class RefreshBenchmarks
         services = await BenchmarkServices.CreateAsync(new Dictionary<string, string?> { ["Jwt:MaxSessionsPerUser"] = "100" });
         await using var scope = services.NewScope();
         user = await services.SeededUserAsync();
-        refreshToken = (await scope.ServiceProvider.GetRequiredService<TokenService>().StartSessionAsync(user, Client, CancellationToken.None)).RefreshToken;
+        refreshToken = (await services.StartSessionAsync(scope, user, Client)).RefreshToken;
     }
 
     [GlobalCleanup]
@@ -35,7 +35,7 @@ public class RefreshBenchmarks
     public async Task<Guid> StartSession()
     {
         await using var scope = services.NewScope();
-        return (await scope.ServiceProvider.GetRequiredService<TokenService>().StartSessionAsync(user, Client, CancellationToken.None)).SessionId;
+        return (await services.StartSessionAsync(scope, user, Client)).SessionId;
     }
 
     [Benchmark(Description = "RefreshAsync: rotate (SQLite)")]

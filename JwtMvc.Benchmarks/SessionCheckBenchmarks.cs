@@ -28,7 +28,7 @@ public class SessionCheckBenchmarks
         users = scope.ServiceProvider.GetRequiredService<IUserRecordCache>();
         var user = await services.SeededUserAsync();
         userId = user.Id;
-        sessionId = (await scope.ServiceProvider.GetRequiredService<TokenService>().StartSessionAsync(user, new ClientInfo(IpAddress: null, UserAgent: null), CancellationToken.None)).SessionId;
+        sessionId = (await services.StartSessionAsync(scope, user, new ClientInfo(IpAddress: null, UserAgent: null))).SessionId;
         if (!await sessions.IsActiveAsync(sessionId, userId, CancellationToken.None))
         {
             throw new InvalidOperationException("The session just started is not active: the setup is wrong.");

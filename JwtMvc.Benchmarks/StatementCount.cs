@@ -171,7 +171,7 @@ internal static class StatementCount
     private static async Task<string> StartAsync(BenchmarkServices services, AuthUser user)
     {
         await using var scope = services.NewScope();
-        return (await scope.ServiceProvider.GetRequiredService<TokenService>().StartSessionAsync(user, Client, CancellationToken.None)).RefreshToken;
+        return (await services.StartSessionAsync(scope, user, Client)).RefreshToken;
     }
 
     private static async Task<string> RotateAsync(BenchmarkServices services, string refreshToken)

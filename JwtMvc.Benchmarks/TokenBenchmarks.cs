@@ -59,7 +59,7 @@ public class TokenBenchmarks
         for (var i = 0; i < TokenCount; i++)
         {
             await using var requestScope = services.NewScope();
-            var issued = await requestScope.ServiceProvider.GetRequiredService<TokenService>().StartSessionAsync(user, Client, CancellationToken.None);
+            var issued = await services.StartSessionAsync(requestScope, user, Client);
             accessTokens[i] = issued.AccessToken.Token;
             signingInputs[i] = Encoding.ASCII.GetBytes(issued.AccessToken.Token[..issued.AccessToken.Token.LastIndexOf('.')]);
             sessionId = issued.SessionId;

@@ -25,7 +25,11 @@ public abstract record PasswordCheck
     {
     }
 
-    public sealed record Success(AuthUser User) : PasswordCheck;
+    /// <param name="StampHash">
+    /// The user's security stamp (<see cref="IUserReader.FindStampHashAsync"/>) as it was before the password was
+    /// checked: the session this sign-in starts must not outlive a change that commits meanwhile.
+    /// </param>
+    public sealed record Success(AuthUser User, string StampHash) : PasswordCheck;
 
     /// <param name="UserId">The user the name belongs to; null when there is none.</param>
     /// <param name="NowLockedOut">This failure locked the account.</param>

@@ -14,6 +14,14 @@ public interface IUserReader
     Task<AuthUser?> FindByIdAsync(string userId, CancellationToken cancellationToken);
 
     /// <summary>
+    /// A hash of the user's security stamp, read from the store now; null when there is no such user. Identity renews
+    /// the stamp with every change that must end the user's sign-ins (a password change or reset, two-factor sign-in
+    /// turned on or off, an admin's lock or role change), so a sign-in compares it, once its session is stored, with
+    /// the one it read before checking the credentials (<see cref="TokenService.StartSessionAsync(AuthUser, AuthenticationMethods, string, ClientInfo, CancellationToken)"/>).
+    /// </summary>
+    Task<string?> FindStampHashAsync(string userId, CancellationToken cancellationToken);
+
+    /// <summary>
     /// The current record, for a caller that has just read its <paramref name="version"/> from the store (the user's
     /// concurrency stamp, which Identity renews with every change it saves, roles included): this instance's copy when
     /// it was read at that same version, however long ago, else the record read now. A null version always reads.

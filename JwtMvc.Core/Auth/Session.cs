@@ -93,4 +93,7 @@ public static class SessionRevocationReasons
     public const string TwoFactorChanged = "two-factor-changed";
     public const string SignedOutByUser = "signed-out-by-user";
     public const string SessionLimit = "session-limit";
+
+    /// <summary>A sign-in whose user changed (new password, lock, roles, two-factor) while it was under way.</summary>
+    public const string UserChanged = "user-changed-during-sign-in";
 }

@@ -28,14 +28,21 @@ public sealed class SignInService(IUserDirectory users, TokenService tokens, Sec
         switch (await users.CheckPasswordAsync(userNameOrEmail, password, cancellationToken))
         {
             case PasswordCheck.Success success:
-                if (await secondFactor.BeginIfRequiredAsync(success.User, cancellationToken) is { } mfaToken)
+                if (await secondFactor.BeginIfRequiredAsync(success.User, success.StampHash, cancellationToken) is { } mfaToken)
                 {
                     metrics.Login(LoginResult.MfaRequired);
                     activity?.SetTag("jwtmvc.result", "mfa_required");
                     return new SignInOutcome.TwoFactorRequired(mfaToken);
                 }
 
-                var issued = await tokens.StartSessionAsync(success.User, AuthenticationMethods.Password, client, cancellationToken);
+                if (await tokens.StartSessionAsync(success.User, AuthenticationMethods.Password, success.StampHash, client, cancellationToken) is not { } issued)
+                {
+                    metrics.Login(LoginResult.Failure);
+                    await events.RecordAsync(SecurityEventTypes.SignInFailed, success.User.Id, success.User.UserName, client.IpAddress, SignInFailures.UserChanged, cancellationToken);
+                    activity?.SetTag("jwtmvc.result", "failure");
+                    return SignInOutcome.InvalidCredentials;
+                }
+
                 metrics.Login(LoginResult.Success);
                 await events.RecordAsync(SecurityEventTypes.SignIn, success.User.Id, success.User.UserName, client.IpAddress, null, cancellationToken);
                 activity?.SetTag("jwtmvc.result", "success");

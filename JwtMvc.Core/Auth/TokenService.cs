@@ -71,15 +71,17 @@ public sealed partial class TokenService(
         return new AccessToken(Handler.CreateToken(descriptor), now, expires);
     }
 
-    /// <summary>Starts a session for a user who has just proven who they are with their password.</summary>
-    public Task<IssuedTokens> StartSessionAsync(AuthUser user, ClientInfo client, CancellationToken cancellationToken) =>
-        StartSessionAsync(user, AuthenticationMethods.Password, client, cancellationToken);
-
-    /// <summary>Starts a session for a user who has just proven who they are by <paramref name="methods"/>.</summary>
-    public async Task<IssuedTokens> StartSessionAsync(AuthUser user, AuthenticationMethods methods, ClientInfo client, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts a session for a user who has just proven who they are by <paramref name="methods"/>, given the hash of
+    /// their security stamp as it was before the proof was checked (<see cref="IUserReader.FindStampHashAsync"/>).
+    /// Null when the user has changed since (a new password, an admin's lock, ...): the session was stored and is
+    /// revoked again at once, as that change's own revocation would have done had it come after this sign-in.
+    /// </summary>
+    public async Task<IssuedTokens?> StartSessionAsync(AuthUser user, AuthenticationMethods methods, string stampHash, ClientInfo client, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
         ArgumentNullException.ThrowIfNull(methods);
+        ArgumentNullException.ThrowIfNull(stampHash);
         ArgumentNullException.ThrowIfNull(client);
         var now = clock.GetUtcNow();
         var session = new Session
@@ -96,6 +98,15 @@ public sealed partial class TokenService(
         var (refreshToken, stored) = NewRefreshToken(session, client, now);
         await keys.EnsureFreshAsync(cancellationToken);
         await store.CreateAsync(session, stored, cancellationToken);
+
+        // A change that must end the user's sign-ins renews the stamp, commits, and then revokes the sessions it finds:
+        // one that committed before this session was stored did not find it. Read the stamp again now that it is.
+        if (await users.FindStampHashAsync(user.Id, cancellationToken) != stampHash)
+        {
+            await sessions.RevokeAsync(session.Id, SessionRevocationReasons.UserChanged, cancellationToken);
+            return null;
+        }
+
         await sessions.EnforceLimitAsync(user.Id, session.Id, cancellationToken);
         return new IssuedTokens(CreateAccessToken(user, session.Id, methods), refreshToken, session.ExpiresAt, user, session.Id);
     }

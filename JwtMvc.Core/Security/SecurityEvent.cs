@@ -63,3 +63,10 @@ public interface ISecurityEventStore
     /// <summary>Deletes the events before <paramref name="cutoff"/>; returns how many.</summary>
     Task<int> DeleteOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken);
 }
+
+/// <summary>Details of <see cref="SecurityEventTypes.SignInFailed"/> events that more than one kind of sign-in records.</summary>
+public static class SignInFailures
+{
+    /// <summary>The user changed (a new password, a lock, roles, two-factor) while the sign-in was under way.</summary>
+    public const string UserChanged = "account changed during sign-in";
+}

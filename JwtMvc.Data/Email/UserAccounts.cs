@@ -1,8 +1,7 @@
-using System.Security.Cryptography;
-using System.Text;
 using JwtMvc.Core.Validation;
 using JwtMvc.Core.Accounts;
 using JwtMvc.Core.Auth;
+using JwtMvc.Data.Stores;
 
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -147,5 +146,5 @@ internal sealed class UserAccounts(UserManager<AppUser> users, AppDbContext db) 
     private static AccountUser? ToAccountUser(AppUser? user) => user is null
         ? null
         : new AccountUser(user.Id, user.UserName ?? "", user.Email, user.DisplayName, user.EmailConfirmed,
-            user.SecurityStamp is { } stamp ? Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(stamp))) : null);
+            user.SecurityStamp is { } stamp ? SecurityStamps.Hash(stamp) : null);
 }

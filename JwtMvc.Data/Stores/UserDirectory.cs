@@ -31,6 +31,8 @@ internal sealed class UserDirectory(AppUserManager users, AppDbContext db) : IUs
             return new PasswordCheck.InvalidCredentials();
         }
 
+        // Before anything below saves the user: a save that meets a concurrent change reloads the record.
+        var stampHash = SecurityStamps.Hash(user.SecurityStamp);
         if (await users.IsLockedOutAsync(user))
         {
             // No failure is counted while locked out; only a right password learns that the account is locked.
@@ -59,7 +61,7 @@ internal sealed class UserDirectory(AppUserManager users, AppDbContext db) : IUs
             return new PasswordCheck.EmailNotConfirmed();
         }
 
-        return new PasswordCheck.Success(await ToAuthUserAsync(user));
+        return new PasswordCheck.Success(await ToAuthUserAsync(user), stampHash);
     }
 
     public async Task<ValidationOutcome> ChangePasswordAsync(string userId, string currentPassword, string newPassword, CancellationToken cancellationToken)

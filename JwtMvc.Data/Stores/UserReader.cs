@@ -23,6 +23,19 @@ internal sealed class UserReader(AppDbContext db, UserRecordCache cache, TimePro
                 context.UserRoles.Where(ur => ur.UserId == u.Id).Join(context.Roles, ur => ur.RoleId, r => r.Id, (_, r) => r.Name).ToList()))
             .FirstOrDefault());
 
+    private static readonly Func<AppDbContext, string, CancellationToken, Task<StampRow?>> StampQuery = EF.CompileAsyncQuery(
+        (AppDbContext context, string userId, CancellationToken _) => context.Users
+            .AsNoTracking()
+            .Where(u => u.Id == userId)
+            .Select(u => new StampRow(u.SecurityStamp))
+            .FirstOrDefault());
+
+    public async Task<string?> FindStampHashAsync(string userId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        return await StampQuery(db, userId, cancellationToken) is { } row ? SecurityStamps.Hash(row.Stamp) : null;
+    }
+
     public async Task<AuthUser?> FindByIdAsync(string userId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(userId);
@@ -62,6 +75,8 @@ internal sealed class UserReader(AppDbContext db, UserRecordCache cache, TimePro
             ? (null, null)
             : (new AuthUser(row.Id, row.UserName ?? "", row.Email, row.DisplayName, [.. row.Roles.OfType<string>().Order(StringComparer.Ordinal)]), row.Version);
     }
+
+    private sealed record StampRow(string? Stamp);
 
     private sealed record UserRow(string Id, string? UserName, string? Email, string? DisplayName, string? Version, List<string?> Roles);
 }

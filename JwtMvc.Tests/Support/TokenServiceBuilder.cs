@@ -20,7 +20,8 @@ public sealed class TokenServiceBuilder
 
     public Mock<ISessionStore> Store { get; } = CreateStore();
 
-    public Mock<IUserReader> Users { get; } = new(MockBehavior.Strict);
+    /// <summary>Strict, but every user's security stamp hashes to <see cref="StampHash"/> unless a test says otherwise.</summary>
+    public Mock<IUserReader> Users { get; } = CreateUsers();
 
     /// <summary>Loose: records whatever it is told.</summary>
     public Mock<ISecurityEventLog> Events { get; } = new();
@@ -30,6 +31,9 @@ public sealed class TokenServiceBuilder
     public Mock<ICacheInvalidation> Invalidation { get; } = new();
 
     public static AuthUser Alice { get; } = new("alice-id", "alice", "alice@jwtmvc.local", "Alice", ["User"]);
+
+    /// <summary>The hash of every user's security stamp, as <see cref="Users"/> reads it unless a test changes it.</summary>
+    public const string StampHash = "STAMP";
 
     public SharedSecretKeys Keys => new(Microsoft.Extensions.Options.Options.Create(Options));
 
@@ -54,6 +58,13 @@ public sealed class TokenServiceBuilder
         return store;
     }
 
+    private static Mock<IUserReader> CreateUsers()
+    {
+        var users = new Mock<IUserReader>(MockBehavior.Strict);
+        users.Setup(u => u.FindStampHashAsync(It.IsAny<string>(), It.IsAny<CancellationToken>())).ReturnsAsync(StampHash);
+        return users;
+    }
+
     public SessionService BuildSessions() => new(Store.Object, Cache, Clock, Invalidation.Object, Metrics, Events.Object, Microsoft.Extensions.Options.Options.Create(Options));
 
     public TokenService Build() => Build(BuildSessions());
@@ -66,4 +77,12 @@ public sealed class TokenServiceBuilder
 
     public Microsoft.IdentityModel.Tokens.TokenValidationParameters ValidationParameters() =>
         AccessTokenValidation.CreateParameters(Options, Keys, Clock);
+}
+
+public static class TokenServiceTestExtensions
+{
+    /// <summary>A password sign-in's session start, by a user whose stamp is <see cref="TokenServiceBuilder.StampHash"/>.</summary>
+    public static async Task<IssuedTokens> StartSessionAsync(this TokenService tokens, AuthUser user, ClientInfo client, CancellationToken cancellationToken) =>
+        await tokens.StartSessionAsync(user, AuthenticationMethods.Password, TokenServiceBuilder.StampHash, client, cancellationToken)
+        ?? throw new InvalidOperationException("The user changed while the session started.");
 }

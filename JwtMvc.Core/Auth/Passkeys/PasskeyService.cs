@@ -53,6 +53,12 @@ public sealed class PasskeyService(
             return await FailedAsync(null, "passkey: " + ((PasskeyVerification.Refused)verification).Reason, client, cancellationToken);
         }
 
+        // Read before the account checks below: a change that commits after them must still end this sign-in.
+        if (await users.FindStampHashAsync(verified.UserId, cancellationToken) is not { } stampHash)
+        {
+            return await FailedAsync(verified.UserId, "passkey: no such user", client, cancellationToken);
+        }
+
         if (await accounts.IsLockedOutAsync(verified.UserId, cancellationToken))
         {
             metrics.Login(LoginResult.Locked);
@@ -73,7 +79,11 @@ public sealed class PasskeyService(
             return await FailedAsync(verified.UserId, "passkey: no such user", client, cancellationToken);
         }
 
-        var issued = await tokens.StartSessionAsync(user, AuthenticationMethods.Passkey(verified.UserVerified), client, cancellationToken);
+        if (await tokens.StartSessionAsync(user, AuthenticationMethods.Passkey(verified.UserVerified), stampHash, client, cancellationToken) is not { } issued)
+        {
+            return await FailedAsync(verified.UserId, "passkey: " + SignInFailures.UserChanged, client, cancellationToken);
+        }
+
         metrics.Login(LoginResult.Success);
         await events.RecordAsync(SecurityEventTypes.Passkey, user.Id, user.UserName, client.IpAddress, $"signed in with passkey '{verified.Passkey.Name}'", cancellationToken);
         activity?.SetTag("jwtmvc.result", "success");

@@ -23,8 +23,12 @@ public sealed class SecondFactorSignIn(
 
     private const int HandleBytes = 32;
 
-    /// <summary>The <c>mfaToken</c> when the user must show a second factor; null when the password is enough.</summary>
-    public async Task<string?> BeginIfRequiredAsync(AuthUser user, CancellationToken cancellationToken)
+    /// <summary>
+    /// The <c>mfaToken</c> when the user must show a second factor; null when the password is enough. The token keeps
+    /// <paramref name="stampHash"/>, the user's security stamp from before the password was checked: a change that must
+    /// end the user's sign-ins (a password reset, say) before the second step voids it.
+    /// </summary>
+    public async Task<string?> BeginIfRequiredAsync(AuthUser user, string stampHash, CancellationToken cancellationToken)
     {
         var state = await store.GetStateAsync(user.Id, cancellationToken);
         if (state is not { Enabled: true })
@@ -41,6 +45,7 @@ public sealed class SecondFactorSignIn(
                 HandleHash = TokenService.Hash(handle),
                 Kind = AuthChallengeKinds.SecondFactor,
                 UserId = user.Id,
+                State = stampHash,
                 CreatedAt = now,
                 ExpiresAt = now + Lifetime,
             },
@@ -65,6 +70,13 @@ public sealed class SecondFactorSignIn(
         if (await store.IsLockedOutAsync(userId, cancellationToken))
         {
             return new SignInOutcome.LockedOut(null);
+        }
+
+        if (challenge.State is not { } stampHash || await users.FindStampHashAsync(userId, cancellationToken) != stampHash)
+        {
+            // Checked before a recovery code is used up; checked again once the session is stored.
+            await events.RecordAsync(SecurityEventTypes.SignInFailed, userId, null, client.IpAddress, SignInFailures.UserChanged, cancellationToken);
+            return SignInOutcome.InvalidCredentials;
         }
 
         var state = await store.GetStateAsync(userId, cancellationToken);
@@ -97,7 +109,12 @@ public sealed class SecondFactorSignIn(
         }
 
         await store.ResetFailuresAsync(userId, cancellationToken);
-        var issued = await tokens.StartSessionAsync(user, AuthenticationMethods.PasswordAndOtp, client, cancellationToken);
+        if (await tokens.StartSessionAsync(user, AuthenticationMethods.PasswordAndOtp, stampHash, client, cancellationToken) is not { } issued)
+        {
+            await events.RecordAsync(SecurityEventTypes.SignInFailed, userId, user.UserName, client.IpAddress, SignInFailures.UserChanged, cancellationToken);
+            return SignInOutcome.InvalidCredentials;
+        }
+
         if (factor == SecondFactor.RecoveryCode)
         {
             await events.RecordAsync(SecurityEventTypes.TwoFactor, userId, user.UserName, client.IpAddress, TwoFactorEvents.RecoveryCodeUsed, cancellationToken);

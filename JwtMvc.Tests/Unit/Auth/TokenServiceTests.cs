@@ -25,6 +25,28 @@ public sealed class TokenServiceTests
     }
 
     [Test]
+    public async Task A_session_stored_after_the_user_changed_is_revoked_at_once_and_no_token_is_issued()
+    {
+        // Arrange: between the credential check (stamp STAMP) and the stored session, a new password renewed the stamp.
+        var sequence = new MockSequence();
+        builder.Store.InSequence(sequence).Setup(s => s.CreateAsync(It.IsAny<Session>(), It.IsAny<RefreshToken>(), It.IsAny<CancellationToken>()))
+            .Callback<Session, RefreshToken, CancellationToken>((s, t, _) => (storedSession, storedToken) = (s, t))
+            .Returns(Task.CompletedTask);
+        builder.Users.InSequence(sequence).Setup(u => u.FindStampHashAsync(TokenServiceBuilder.Alice.Id, It.IsAny<CancellationToken>())).ReturnsAsync("RENEWED");
+        builder.Store.InSequence(sequence).Setup(s => s.RevokeSessionAsync(It.IsAny<Guid>(), It.IsAny<DateTimeOffset>(), SessionRevocationReasons.UserChanged, It.IsAny<CancellationToken>()))
+            .ReturnsAsync(true);
+
+        // Act
+        var issued = await builder.Build().StartSessionAsync(TokenServiceBuilder.Alice, AuthenticationMethods.Password, TokenServiceBuilder.StampHash, Client, CancellationToken.None);
+
+        // Assert: read after the session was stored, and that session revoked.
+        Assert.That(issued, Is.Null);
+        builder.Store.Verify(s => s.RevokeSessionAsync(storedSession!.Id, It.IsAny<DateTimeOffset>(), SessionRevocationReasons.UserChanged, It.IsAny<CancellationToken>()), Times.Once);
+        builder.Store.Verify(s => s.RevokeSessionsBeyondAsync(
+            It.IsAny<string>(), It.IsAny<int>(), It.IsAny<Guid>(), It.IsAny<DateTimeOffset>(), It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Test]
     public async Task Starting_a_session_stores_only_the_hash_of_a_256_bit_refresh_token()
     {
         var issued = await builder.Build().StartSessionAsync(TokenServiceBuilder.Alice, Client, CancellationToken.None);

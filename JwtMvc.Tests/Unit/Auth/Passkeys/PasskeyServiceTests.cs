@@ -142,6 +142,27 @@ public sealed class PasskeyServiceTests
     }
 
     [Test]
+    public async Task A_user_who_changes_after_the_passkey_is_verified_keeps_no_session()
+    {
+        // Arrange: the stamp is read before the lockout check; an admin's lock renews it after that check.
+        var credential = Credential(ChallengeOf(await service.BeginSignInAsync(CancellationToken.None)));
+        VerifiesAs(credential, new PasskeyVerification.Verified(Alice.Id, Passkey(), true));
+        tokens.Users.SetupSequence(u => u.FindStampHashAsync(Alice.Id, It.IsAny<CancellationToken>()))
+            .ReturnsAsync(TokenServiceBuilder.StampHash)
+            .ReturnsAsync("RENEWED");
+        tokens.Store.Setup(s => s.RevokeSessionAsync(It.IsAny<Guid>(), It.IsAny<DateTimeOffset>(), SessionRevocationReasons.UserChanged, It.IsAny<CancellationToken>()))
+            .ReturnsAsync(true);
+
+        // Act
+        var outcome = await service.SignInAsync(credential, Client, CancellationToken.None);
+
+        // Assert
+        Assert.That(outcome, Is.EqualTo(SignInOutcome.InvalidCredentials));
+        tokens.Store.Verify(s => s.RevokeSessionAsync(startedSession!.Id, It.IsAny<DateTimeOffset>(), SessionRevocationReasons.UserChanged, It.IsAny<CancellationToken>()), Times.Once);
+        tokens.Events.Verify(e => e.RecordAsync(SecurityEventTypes.SignInFailed, Alice.Id, null, Client.IpAddress, "passkey: " + SignInFailures.UserChanged, It.IsAny<CancellationToken>()));
+    }
+
+    [Test]
     public async Task A_user_whose_email_must_be_confirmed_first_is_not_signed_in_by_a_passkey()
     {
         var credential = Credential(ChallengeOf(await service.BeginSignInAsync(CancellationToken.None)));

@@ -1,0 +1,116 @@
+using System.Net;
+using System.Net.Http.Json;
+using JwtMvc.Core.Auth;
+using JwtMvc.Data.Stores;
+using JwtMvc.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace JwtMvc.Tests.Integration.Auth;
+
+/// <summary>
+/// A change that must end a user's sign-ins (an admin's lock, a new password) commits and then revokes the sessions it
+/// finds. A sign-in that checked the old credentials before the change, and stores its session after that revocation,
+/// must not be left with a live session.
+/// </summary>
+public sealed class SignInRaceTests
+{
+    public enum Change
+    {
+        AdminLock,
+        NewPassword,
+    }
+
+    [TestCase(Change.AdminLock)]
+    [TestCase(Change.NewPassword)]
+    public async Task A_sign_in_whose_user_changed_after_the_password_check_gets_no_session(Change change)
+    {
+        // Arrange: a sign-in that has checked the password and is about to store its session.
+        var pause = new PauseAfterPasswordCheck();
+        using var factory = new JwtMvcFactory
+        {
+            TestServices = services => services.AddScoped<IUserDirectory>(
+                provider => new PausingDirectory(ActivatorUtilities.CreateInstance<UserDirectory>(provider), pause)),
+        };
+        var (owner, userName, password) = await factory.NewUserAsync();
+        var userId = JwtForge.Decode(owner.AccessToken).Payload["sub"]!.GetValue<string>();
+        var admin = await factory.LoginAsync("admin");
+        var browser = factory.CreateBrowserClient(out _);
+        pause.Arm();
+        var signingIn = browser.PostAsJsonAsync("/api/auth/login", new { userName, password });
+        await pause.Paused.WaitAsync(TimeSpan.FromSeconds(20));
+
+        // Act: the change commits and revokes the user's sessions; then the sign-in goes on.
+        var changed = change == Change.AdminLock
+            ? await admin.SendAsync(HttpMethod.Post, $"/api/admin/users/{userId}/lock", new { })
+            : await owner.SendAsync(HttpMethod.Post, "/api/account/password", new { currentPassword = password, newPassword = "Changed#12345" });
+        pause.Release();
+        var signedIn = await signingIn.WaitAsync(TimeSpan.FromSeconds(20));
+
+        // Assert
+        Assert.That(changed.IsSuccessStatusCode, Is.True, await changed.Content.ReadAsStringAsync());
+        Assert.That(signedIn.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "the credentials it checked are no longer the user's");
+        var sessions = await (await admin.GetAsync($"/api/admin/users/{userId}/sessions")).Content.ReadFromJsonAsync<SessionList>();
+        var expected = change == Change.AdminLock ? 0 : 1; // a new password keeps the session that set it
+        Assert.That(sessions!.Items, Has.Length.EqualTo(expected), "no session of the sign-in is left active");
+    }
+
+    [Test]
+    public async Task An_mfa_token_from_before_a_password_change_is_refused_and_keeps_the_recovery_code()
+    {
+        using var factory = new JwtMvcFactory();
+        var (owner, userName, password) = await factory.NewUserAsync();
+        var (_, codes) = await factory.EnableTwoFactorAsync(owner);
+        var client = factory.CreateClient();
+        var mfaToken = await client.PasswordStepAsync(userName, password);
+
+        var changed = await owner.SendAsync(HttpMethod.Post, "/api/account/password", new { currentPassword = password, newPassword = "Changed#12345" });
+        var secondStep = await client.PostAsJsonAsync("/api/auth/login/2fa", new { mfaToken, recoveryCode = codes[0] });
+
+        Assert.That(changed.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+        Assert.That(secondStep.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "the password step it finishes was made with the old password");
+        var status = (await (await owner.GetAsync("/api/account/2fa")).Content.ReadFromJsonAsync<TwoFactorStatusBody>())!;
+        Assert.That(status.RecoveryCodesLeft, Is.EqualTo(10), "the refused step used no recovery code");
+    }
+
+    private sealed record SessionList(SessionItem[] Items);
+
+    private sealed record SessionItem(Guid Id);
+
+    private sealed class PauseAfterPasswordCheck
+    {
+        private readonly TaskCompletionSource paused = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int armed;
+
+        public Task Paused => paused.Task;
+
+        public void Arm() => Volatile.Write(ref armed, 1);
+
+        public void Release() => released.TrySetResult();
+
+        public async Task WaitIfArmedAsync()
+        {
+            if (Interlocked.Exchange(ref armed, 0) == 1)
+            {
+                paused.TrySetResult();
+                await released.Task.WaitAsync(TimeSpan.FromSeconds(20));
+            }
+        }
+    }
+
+    private sealed class PausingDirectory(IUserDirectory inner, PauseAfterPasswordCheck pause) : IUserDirectory
+    {
+        public async Task<PasswordCheck> CheckPasswordAsync(string userNameOrEmail, string password, CancellationToken cancellationToken)
+        {
+            var check = await inner.CheckPasswordAsync(userNameOrEmail, password, cancellationToken);
+            await pause.WaitIfArmedAsync();
+            return check;
+        }
+
+        public Task<Core.Validation.ValidationOutcome> ChangePasswordAsync(string userId, string currentPassword, string newPassword, CancellationToken cancellationToken) =>
+            inner.ChangePasswordAsync(userId, currentPassword, newPassword, cancellationToken);
+
+        public Task<Core.Validation.ValidationOutcome<AuthUser>> RegisterAsync(string userName, string email, string password, CancellationToken cancellationToken) =>
+            inner.RegisterAsync(userName, email, password, cancellationToken);
+    }
+}
