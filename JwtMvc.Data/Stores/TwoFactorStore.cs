@@ -102,9 +102,16 @@ internal sealed class TwoFactorStore(UserManager<AppUser> users, IUserStore<AppU
     public async Task DisableAsync(string userId, CancellationToken cancellationToken)
     {
         var user = await RequireAsync(userId);
-        await RecoveryCodeStore().ReplaceCodesAsync(user, [], cancellationToken);
-        await users.RemoveAuthenticationTokenAsync(user, IdentityStoreProvider, "AuthenticatorKey");
-        Check(await users.SetTwoFactorEnabledAsync(user, false));
+
+        // One save for all three, made again on the fresh row when another request saved the user first (a failed
+        // sign-in, say): as separate saves, a refused first one left the key and the codes behind under "off".
+        Check(await IdentityResultExtensions.SaveAgainOnConcurrencyFailureAsync(async () =>
+        {
+            await RecoveryCodeStore().ReplaceCodesAsync(user, [], cancellationToken);
+            await StoreAs<IUserAuthenticationTokenStore<AppUser>>().RemoveTokenAsync(user, IdentityStoreProvider, "AuthenticatorKey", cancellationToken);
+            await StoreAs<IUserTwoFactorStore<AppUser>>().SetTwoFactorEnabledAsync(user, false, cancellationToken);
+            return await users.UpdateSecurityStampAsync(user); // what SetTwoFactorEnabledAsync renews, and the one save
+        }));
     }
 
     public async Task<SecondFactorCheck> CheckPasswordAsync(string userId, string password, CancellationToken cancellationToken)
@@ -154,9 +161,11 @@ internal sealed class TwoFactorStore(UserManager<AppUser> users, IUserStore<AppU
     private async Task<AppUser> RequireAsync(string userId) =>
         await users.FindByIdAsync(userId) ?? throw new InvalidOperationException($"User {userId} does not exist.");
 
-    private IUserTwoFactorRecoveryCodeStore<AppUser> RecoveryCodeStore() =>
-        userStore as IUserTwoFactorRecoveryCodeStore<AppUser>
-        ?? throw new NotSupportedException("The user store does not keep recovery codes.");
+    private IUserTwoFactorRecoveryCodeStore<AppUser> RecoveryCodeStore() => StoreAs<IUserTwoFactorRecoveryCodeStore<AppUser>>();
+
+    private TStore StoreAs<TStore>()
+        where TStore : class =>
+        userStore as TStore ?? throw new NotSupportedException($"The user store is not an {typeof(TStore).Name}.");
 
     private static void Check(IdentityResult result)
     {

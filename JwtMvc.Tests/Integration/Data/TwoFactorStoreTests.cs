@@ -60,6 +60,33 @@ public sealed class TwoFactorStoreTests : SharedDatabaseFixture
     }
 
     [Test]
+    public async Task Disabling_after_another_request_changed_the_user_removes_the_key_and_codes_on_the_fresh_row()
+    {
+        // Arrange: on, with a key and codes; request B has read the user, then request A changes it (a failed sign-in).
+        var userId = await Data.CreateUserAsync();
+        await using (var setup = Data.NewScope())
+        {
+            var store = setup.ServiceProvider.GetRequiredService<ITwoFactorStore>();
+            await store.ResetAuthenticatorKeyAsync(userId, CancellationToken.None);
+            await store.EnableAsync(userId, ["hash-a", "hash-b"], CancellationToken.None);
+        }
+
+        await using var requestB = await Data.ScopeWithAStaleUserAsync(userId);
+
+        // Act
+        await requestB.ServiceProvider.GetRequiredService<ITwoFactorStore>().DisableAsync(userId, CancellationToken.None);
+
+        // Assert: off, and nothing of it left behind; the other request's change kept.
+        await using var check = Data.NewScope();
+        var users = check.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        var user = (await users.FindByIdAsync(userId))!;
+        Assert.That(user.TwoFactorEnabled, Is.False);
+        Assert.That(await users.GetAuthenticatorKeyAsync(user), Is.Null, "the authenticator key is removed");
+        Assert.That(await users.CountRecoveryCodesAsync(user), Is.Zero, "the recovery codes are removed");
+        Assert.That(await users.GetAccessFailedCountAsync(user), Is.EqualTo(1), "the other request's change stays");
+    }
+
+    [Test]
     public async Task Enabling_after_another_request_changed_the_user_is_made_again_on_the_fresh_row()
     {
         // Arrange: request B has read the user; then request A changes it (a wrong password counted, say).
