@@ -190,8 +190,10 @@ public sealed partial class TokenService(
             return false;
         }
 
+        // A token already revoked went with its whole family, and no token is added to a revoked session: a logout
+        // sent again costs one read, not a write transaction and a message to every instance.
         var token = await store.FindTokenByHashAsync(Hash(refreshToken), cancellationToken);
-        return token is not null && await sessions.RevokeAsync(token.SessionId, reason, cancellationToken);
+        return token is { RevokedAt: null } && await sessions.RevokeAsync(token.SessionId, reason, cancellationToken);
     }
 
     /// <summary>

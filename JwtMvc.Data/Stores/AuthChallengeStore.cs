@@ -15,6 +15,13 @@ internal sealed class AuthChallengeStore(AppDbContext db) : IAuthChallengeStore
         using var gate = await SqliteWriteGate.EnterAsync(db, cancellationToken);
         var cutoff = challenge.CreatedAt - KeepExpired;
         await db.AuthChallenges.Where(c => c.ExpiresAt < cutoff).ExecuteDeleteAsync(cancellationToken);
+        if (challenge.UserId is { } userId)
+        {
+            var pending = db.AuthChallenges.Where(c => c.UserId == userId && c.Kind == challenge.Kind && c.UsedAt == null);
+            var newest = pending.OrderByDescending(c => c.CreatedAt).Select(c => c.Id).Take(AuthChallengeRules.MaxPendingPerUser - 1);
+            await pending.Where(c => !newest.Contains(c.Id)).ExecuteDeleteAsync(cancellationToken);
+        }
+
         db.AuthChallenges.Add(challenge);
         try
         {

@@ -16,6 +16,8 @@ internal sealed class TwoFactorStore(UserManager<AppUser> users, IUserStore<AppU
     /// <summary>The login provider under which Identity's user store keeps its own tokens.</summary>
     private const string IdentityStoreProvider = "[AspNetUserStore]";
 
+    private const string AuthenticatorKeyName = "AuthenticatorKey";
+
     public async Task<TwoFactorState?> GetStateAsync(string userId, CancellationToken cancellationToken)
     {
         var user = await users.FindByIdAsync(userId);
@@ -48,14 +50,25 @@ internal sealed class TwoFactorStore(UserManager<AppUser> users, IUserStore<AppU
             cancellationToken);
     }
 
-    public async Task EnableAsync(string userId, IReadOnlyList<string> recoveryCodeHashes, CancellationToken cancellationToken)
+    public async Task<bool> EnableAsync(string userId, string? authenticatorKey, IReadOnlyList<string> recoveryCodeHashes, CancellationToken cancellationToken)
     {
         var user = await RequireAsync(userId);
+        var enabled = false;
         Check(await IdentityResultExtensions.SaveAgainOnConcurrencyFailureAsync(async () =>
         {
+            // Checked on the row this attempt saves over: a new key (or another enable) saves the user too, so one
+            // that commits after this check makes the save below fail and this check run again.
+            if (user.TwoFactorEnabled || await StoredAuthenticatorKeyAsync(user.Id, cancellationToken) != authenticatorKey)
+            {
+                enabled = false;
+                return IdentityResult.Success;
+            }
+
             await RecoveryCodeStore().ReplaceCodesAsync(user, recoveryCodeHashes, cancellationToken);
+            enabled = true;
             return await users.SetTwoFactorEnabledAsync(user, true);
         }));
+        return enabled;
     }
 
     public async Task ReplaceRecoveryCodesAsync(string userId, IReadOnlyList<string> recoveryCodeHashes, CancellationToken cancellationToken)
@@ -108,7 +121,7 @@ internal sealed class TwoFactorStore(UserManager<AppUser> users, IUserStore<AppU
         Check(await IdentityResultExtensions.SaveAgainOnConcurrencyFailureAsync(async () =>
         {
             await RecoveryCodeStore().ReplaceCodesAsync(user, [], cancellationToken);
-            await StoreAs<IUserAuthenticationTokenStore<AppUser>>().RemoveTokenAsync(user, IdentityStoreProvider, "AuthenticatorKey", cancellationToken);
+            await StoreAs<IUserAuthenticationTokenStore<AppUser>>().RemoveTokenAsync(user, IdentityStoreProvider, AuthenticatorKeyName, cancellationToken);
             await StoreAs<IUserTwoFactorStore<AppUser>>().SetTwoFactorEnabledAsync(user, false, cancellationToken);
             return await users.UpdateSecurityStampAsync(user); // what SetTwoFactorEnabledAsync renews, and the one save
         }));
@@ -160,6 +173,13 @@ internal sealed class TwoFactorStore(UserManager<AppUser> users, IUserStore<AppU
 
     private async Task<AppUser> RequireAsync(string userId) =>
         await users.FindByIdAsync(userId) ?? throw new InvalidOperationException($"User {userId} does not exist.");
+
+    /// <summary>The key as stored now (Identity's own read answers the copy this scope already tracks).</summary>
+    private Task<string?> StoredAuthenticatorKeyAsync(string userId, CancellationToken cancellationToken) =>
+        db.UserTokens.AsNoTracking()
+            .Where(t => t.UserId == userId && t.LoginProvider == IdentityStoreProvider && t.Name == AuthenticatorKeyName)
+            .Select(t => t.Value)
+            .SingleOrDefaultAsync(cancellationToken);
 
     private IUserTwoFactorRecoveryCodeStore<AppUser> RecoveryCodeStore() => StoreAs<IUserTwoFactorRecoveryCodeStore<AppUser>>();
 

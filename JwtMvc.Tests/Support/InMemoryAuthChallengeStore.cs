@@ -11,6 +11,12 @@ public sealed class InMemoryAuthChallengeStore : IAuthChallengeStore
 
     public Task CreateAsync(AuthChallenge challenge, CancellationToken cancellationToken)
     {
+        var pending = challenges.Where(c => challenge.UserId is not null && c.UserId == challenge.UserId && c.Kind == challenge.Kind && c.UsedAt is null)
+            .OrderByDescending(c => c.CreatedAt)
+            .Skip(AuthChallengeRules.MaxPendingPerUser - 1)
+            .ToList();
+        challenges.RemoveAll(pending.Contains);
+
         challenges.Add(challenge);
         return Task.CompletedTask;
     }

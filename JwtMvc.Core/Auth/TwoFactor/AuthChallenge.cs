@@ -27,6 +27,12 @@ public sealed class AuthChallenge
     public DateTimeOffset? UsedAt { get; set; }
 }
 
+public static class AuthChallengeRules
+{
+    /// <summary>Unused challenges a user may have of each kind (a few tabs or devices at once); a new one retires the oldest.</summary>
+    public const int MaxPendingPerUser = 5;
+}
+
 public static class AuthChallengeKinds
 {
     public const string SecondFactor = "mfa";
@@ -37,6 +43,10 @@ public static class AuthChallengeKinds
 /// <summary>Persistence of <see cref="AuthChallenge"/>s. Implemented in JwtMvc.Data.</summary>
 public interface IAuthChallengeStore
 {
+    /// <summary>
+    /// Stores the challenge. One bound to a user retires that user's oldest unused challenges of its kind beyond
+    /// <see cref="AuthChallengeRules.MaxPendingPerUser"/>, however often the options are asked for.
+    /// </summary>
     Task CreateAsync(AuthChallenge challenge, CancellationToken cancellationToken);
 
     /// <summary>The unused, unexpired challenge of that kind with that handle hash, or null.</summary>

@@ -15,8 +15,12 @@ public interface ITwoFactorStore
     /// </summary>
     Task<bool> TryAcceptTimeStepAsync(string userId, long timeStep, CancellationToken cancellationToken);
 
-    /// <summary>Turns two-factor sign-in on and stores the hashes of the first recovery codes.</summary>
-    Task EnableAsync(string userId, IReadOnlyList<string> recoveryCodeHashes, CancellationToken cancellationToken);
+    /// <summary>
+    /// Turns two-factor sign-in on and stores the hashes of the first recovery codes, if it is still off and the
+    /// stored authenticator key is still <paramref name="authenticatorKey"/> (the one the enrolment code was checked
+    /// against); false, changing nothing, when not.
+    /// </summary>
+    Task<bool> EnableAsync(string userId, string? authenticatorKey, IReadOnlyList<string> recoveryCodeHashes, CancellationToken cancellationToken);
 
     /// <summary>Replaces the recovery codes (hashes); the old ones stop working.</summary>
     Task ReplaceRecoveryCodesAsync(string userId, IReadOnlyList<string> recoveryCodeHashes, CancellationToken cancellationToken);

@@ -46,7 +46,11 @@ public sealed class TwoFactorService(ITwoFactorStore store, IPasskeyStore passke
         }
 
         var codes = RecoveryCodes.Generate();
-        await store.EnableAsync(userId, HashAll(codes), cancellationToken);
+        if (!await store.EnableAsync(userId, state.AuthenticatorKey, HashAll(codes), cancellationToken))
+        {
+            return TwoFactorChange.NotAllowed; // turned on meanwhile, or a new key was made after this code's was shown
+        }
+
         await RecordAsync(userId, state.UserName, TwoFactorEvents.Enabled, cancellationToken);
 
         // Sessions started with the password alone would otherwise outlive the new requirement.

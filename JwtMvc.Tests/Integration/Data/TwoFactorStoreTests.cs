@@ -18,7 +18,7 @@ public sealed class TwoFactorStoreTests : SharedDatabaseFixture
         var userId = await Data.CreateUserAsync();
         await using (var setup = Data.NewScope())
         {
-            await setup.ServiceProvider.GetRequiredService<ITwoFactorStore>().EnableAsync(userId, ["hash-a", "hash-b", "hash-c"], CancellationToken.None);
+            await setup.ServiceProvider.GetRequiredService<ITwoFactorStore>().EnableAsync(userId, null, ["hash-a", "hash-b", "hash-c"], CancellationToken.None);
         }
 
         await using var requestB = Data.NewScope();
@@ -48,7 +48,7 @@ public sealed class TwoFactorStoreTests : SharedDatabaseFixture
         var userId = await Data.CreateUserAsync();
         await using var scope = Data.NewScope();
         var store = scope.ServiceProvider.GetRequiredService<ITwoFactorStore>();
-        await store.EnableAsync(userId, ["hash-a", "hash-b"], CancellationToken.None);
+        await store.EnableAsync(userId, null, ["hash-a", "hash-b"], CancellationToken.None);
         await store.RedeemRecoveryCodeAsync(userId, "hash-a", CancellationToken.None);
 
         Assert.That(await store.HasRecoveryCodeAsync(userId, "hash-b", CancellationToken.None), Is.True);
@@ -67,8 +67,8 @@ public sealed class TwoFactorStoreTests : SharedDatabaseFixture
         await using (var setup = Data.NewScope())
         {
             var store = setup.ServiceProvider.GetRequiredService<ITwoFactorStore>();
-            await store.ResetAuthenticatorKeyAsync(userId, CancellationToken.None);
-            await store.EnableAsync(userId, ["hash-a", "hash-b"], CancellationToken.None);
+            var key = await store.ResetAuthenticatorKeyAsync(userId, CancellationToken.None);
+            Assert.That(await store.EnableAsync(userId, key, ["hash-a", "hash-b"], CancellationToken.None), Is.True);
         }
 
         await using var requestB = await Data.ScopeWithAStaleUserAsync(userId);
@@ -87,6 +87,39 @@ public sealed class TwoFactorStoreTests : SharedDatabaseFixture
     }
 
     [Test]
+    public async Task Enabling_is_refused_when_a_new_key_was_made_after_the_one_the_code_was_checked_against()
+    {
+        // Arrange: request B has read the user and key K1 (and checked the code against it); then another tab makes K2.
+        var userId = await Data.CreateUserAsync();
+        string first;
+        await using (var setup = Data.NewScope())
+        {
+            first = await setup.ServiceProvider.GetRequiredService<ITwoFactorStore>().ResetAuthenticatorKeyAsync(userId, CancellationToken.None);
+        }
+
+        await using var requestB = Data.NewScope();
+        var storeB = requestB.ServiceProvider.GetRequiredService<ITwoFactorStore>();
+        Assert.That((await storeB.GetStateAsync(userId, CancellationToken.None))!.AuthenticatorKey, Is.EqualTo(first));
+        string second;
+        await using (var otherTab = Data.NewScope())
+        {
+            second = await otherTab.ServiceProvider.GetRequiredService<ITwoFactorStore>().ResetAuthenticatorKeyAsync(userId, CancellationToken.None);
+        }
+
+        // Act
+        var enabled = await storeB.EnableAsync(userId, first, ["hash-a"], CancellationToken.None);
+
+        // Assert
+        await using var check = Data.NewScope();
+        var state = await check.ServiceProvider.GetRequiredService<ITwoFactorStore>().GetStateAsync(userId, CancellationToken.None);
+        Assert.That(enabled, Is.False);
+        Assert.That(state!.Enabled, Is.False, "a key nobody scanned is not turned on");
+        Assert.That(state.AuthenticatorKey, Is.EqualTo(second));
+        Assert.That(await check.ServiceProvider.GetRequiredService<ITwoFactorStore>().EnableAsync(userId, second, ["hash-b"], CancellationToken.None), Is.True, "the latest key can be enabled");
+        Assert.That(await storeB.EnableAsync(userId, second, ["hash-c"], CancellationToken.None), Is.False, "and only once");
+    }
+
+    [Test]
     public async Task Enabling_after_another_request_changed_the_user_is_made_again_on_the_fresh_row()
     {
         // Arrange: request B has read the user; then request A changes it (a wrong password counted, say).
@@ -94,12 +127,13 @@ public sealed class TwoFactorStoreTests : SharedDatabaseFixture
         await using var requestB = await Data.ScopeWithAStaleUserAsync(userId);
 
         // Act
-        await requestB.ServiceProvider.GetRequiredService<ITwoFactorStore>().EnableAsync(userId, ["hash-a", "hash-b"], CancellationToken.None);
+        var enabled = await requestB.ServiceProvider.GetRequiredService<ITwoFactorStore>().EnableAsync(userId, null, ["hash-a", "hash-b"], CancellationToken.None);
 
         // Assert: on, with B's codes, and A's change kept.
         await using var check = Data.NewScope();
         var state = await check.ServiceProvider.GetRequiredService<ITwoFactorStore>().GetStateAsync(userId, CancellationToken.None);
         var users = check.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        Assert.That(enabled, Is.True);
         Assert.That(state, Has.Property(nameof(TwoFactorState.Enabled)).True.And.Property(nameof(TwoFactorState.RecoveryCodesLeft)).EqualTo(2));
         Assert.That(await users.GetAccessFailedCountAsync((await users.FindByIdAsync(userId))!), Is.EqualTo(1), "the other request's change stays");
     }

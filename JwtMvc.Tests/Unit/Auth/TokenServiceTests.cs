@@ -247,6 +247,20 @@ public sealed class TokenServiceTests
         builder.Store.VerifyNoOtherCalls();
     }
 
+    [Test]
+    public async Task A_logout_with_a_token_of_a_revoked_session_writes_nothing_and_tells_no_instance()
+    {
+        var issued = await builder.Build().StartSessionAsync(TokenServiceBuilder.Alice, Client, CancellationToken.None);
+        ArrangeStoredFamily();
+        storedToken!.RevokedAt = builder.Clock.GetUtcNow(); // its family was revoked (a first logout, say)
+
+        var revoked = await builder.Build().RevokeAsync(issued.RefreshToken, SessionRevocationReasons.Logout, CancellationToken.None);
+
+        Assert.That(revoked, Is.False);
+        builder.Store.Verify(s => s.RevokeSessionAsync(It.IsAny<Guid>(), It.IsAny<DateTimeOffset>(), It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
+        builder.Invalidation.Verify(i => i.Publish(It.IsAny<CacheInvalidation>()), Times.Never);
+    }
+
     private void ArrangeStoredFamily(AuthUser? currentUser = null, bool userExists = true)
     {
         builder.Store.Setup(s => s.FindTokenByHashAsync(storedToken!.TokenHash, It.IsAny<CancellationToken>())).ReturnsAsync(storedToken);

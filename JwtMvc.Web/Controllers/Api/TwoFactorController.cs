@@ -44,7 +44,7 @@ public sealed class TwoFactorController(TwoFactorService twoFactor) : Controller
             TwoFactorChange.Done done => Ok(new RecoveryCodesResponse(done.RecoveryCodes)),
             _ when outcome == TwoFactorChange.InvalidCode => FieldProblem("code", "The code does not match the authenticator; check the phone's clock and try the next code."),
             _ => Problem(statusCode: StatusCodes.Status409Conflict, title: "Nothing to enable",
-                detail: "Two-factor sign-in is already on, or no authenticator was set up."),
+                detail: "Two-factor sign-in is already on, no authenticator was set up, or a new key was made since this code's was shown: scan the latest one."),
         };
     }
 
