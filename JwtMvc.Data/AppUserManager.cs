@@ -34,6 +34,30 @@ internal sealed class AppUserManager(
     public Task<IdentityResult> SetNewPasswordAsync(AppUser user, string password) =>
         UpdatePasswordHash(user, password, validatePassword: true);
 
+    /// <summary>
+    /// As the framework's, but a hash upgraded on a right password (an older format, fewer iterations) keeps the
+    /// security stamp: the password is the same, and a new stamp would end the very sign-in that upgraded it (a sign-in
+    /// compares the stamp before and after, <c>TokenService.StartSessionAsync</c>) and void a mail asked for with it.
+    /// </summary>
+    public override async Task<bool> CheckPasswordAsync(AppUser user, string? password)
+    {
+        ThrowIfDisposed();
+        if (user is null || password is null)
+        {
+            return false;
+        }
+
+        var passwordStore = Store as IUserPasswordStore<AppUser> ?? throw new NotSupportedException("The user store keeps no passwords.");
+        var result = await VerifyPasswordAsync(passwordStore, user, password);
+        if (result == PasswordVerificationResult.SuccessRehashNeeded)
+        {
+            await passwordStore.SetPasswordHashAsync(user, PasswordHasher.HashPassword(user, password), CancellationToken);
+            await UpdateUserAsync(user);
+        }
+
+        return result != PasswordVerificationResult.Failed;
+    }
+
     public override async Task<bool> IsLockedOutAsync(AppUser user)
     {
         ArgumentNullException.ThrowIfNull(user);

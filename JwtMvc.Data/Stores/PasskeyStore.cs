@@ -131,7 +131,8 @@ internal sealed class PasskeyStore(IPasskeyHandler<AppUser> handler, UserManager
             () => db.PasskeyLastUses.AnyAsync(u => u.CredentialId == credentialId, cancellationToken),
             new PasskeyLastUse { CredentialId = credentialId, LastUsedAt = now },
             cancellationToken);
-        return new PasskeyVerification.Verified(result.User.Id, Info(result.Passkey, now), PasskeyCredentialJson.ReadUserVerified(credentialJson));
+        return new PasskeyVerification.Verified(
+            result.User.Id, Info(result.Passkey, now), PasskeyCredentialJson.ReadUserVerified(credentialJson), SecurityStamps.Hash(result.User.SecurityStamp));
     }
 
     public async Task<IReadOnlyList<PasskeyInfo>> ListAsync(string userId, CancellationToken cancellationToken)

@@ -18,6 +18,8 @@ internal sealed class TwoFactorStore(UserManager<AppUser> users, IUserStore<AppU
 
     private const string AuthenticatorKeyName = "AuthenticatorKey";
 
+    private const string RecoveryCodesName = "RecoveryCodes";
+
     public async Task<TwoFactorState?> GetStateAsync(string userId, CancellationToken cancellationToken)
     {
         var user = await users.FindByIdAsync(userId);
@@ -88,8 +90,8 @@ internal sealed class TwoFactorStore(UserManager<AppUser> users, IUserStore<AppU
             return false;
         }
 
-        // Where and how Identity's own RedeemCodeAsync keeps the codes: one token, joined by ';'.
-        var codes = await users.GetAuthenticationTokenAsync(user, IdentityStoreProvider, "RecoveryCodes");
+        // Where and how Identity's user store keeps the codes (its RedeemCodeAsync reads them so): one token, joined by ';'.
+        var codes = await users.GetAuthenticationTokenAsync(user, IdentityStoreProvider, RecoveryCodesName);
         return codes is not null && codes.Split(';').Contains(recoveryCodeHash, StringComparer.Ordinal);
     }
 
@@ -103,8 +105,9 @@ internal sealed class TwoFactorStore(UserManager<AppUser> users, IUserStore<AppU
 
         try
         {
-            // The user's concurrency stamp makes two redemptions of one code race to one success.
-            return (await users.RedeemTwoFactorRecoveryCodeAsync(user, recoveryCodeHash)).Succeeded;
+            // The user's concurrency stamp makes two redemptions of one code race to one success: a save that meets
+            // another request's is made again on the fresh row, where a code that request used up is gone.
+            return (await IdentityResultExtensions.SaveAgainOnConcurrencyFailureAsync(() => users.RedeemTwoFactorRecoveryCodeAsync(user, recoveryCodeHash))).Succeeded;
         }
         catch (DbUpdateConcurrencyException)
         {

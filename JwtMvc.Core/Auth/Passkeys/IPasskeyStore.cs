@@ -64,7 +64,11 @@ public abstract record PasskeyVerification
     }
 
     /// <param name="UserVerified">The authenticator verified the user (PIN, biometrics), not only their presence.</param>
-    public sealed record Verified(string UserId, PasskeyInfo Passkey, bool UserVerified) : PasskeyVerification;
+    /// <param name="StampHash">
+    /// The user's security stamp (<see cref="IUserReader.FindStampHashAsync"/>) on the record the verification read
+    /// and saved the signature counter on, the record the sign-in's account checks then read too.
+    /// </param>
+    public sealed record Verified(string UserId, PasskeyInfo Passkey, bool UserVerified, string StampHash) : PasskeyVerification;
 
     public sealed record Refused(string Reason) : PasskeyVerification;
 }

@@ -53,12 +53,6 @@ public sealed class PasskeyService(
             return await FailedAsync(null, "passkey: " + ((PasskeyVerification.Refused)verification).Reason, client, cancellationToken);
         }
 
-        // Read before the account checks below: a change that commits after them must still end this sign-in.
-        if (await users.FindStampHashAsync(verified.UserId, cancellationToken) is not { } stampHash)
-        {
-            return await FailedAsync(verified.UserId, "passkey: no such user", client, cancellationToken);
-        }
-
         if (await accounts.IsLockedOutAsync(verified.UserId, cancellationToken))
         {
             metrics.Login(LoginResult.Locked);
@@ -79,7 +73,8 @@ public sealed class PasskeyService(
             return await FailedAsync(verified.UserId, "passkey: no such user", client, cancellationToken);
         }
 
-        if (await tokens.StartSessionAsync(user, AuthenticationMethods.Passkey(verified.UserVerified), stampHash, client, cancellationToken) is not { } issued)
+        // The stamp of the record the checks above read: a change that commits after them still ends this sign-in.
+        if (await tokens.StartSessionAsync(user, AuthenticationMethods.Passkey(verified.UserVerified), verified.StampHash, client, cancellationToken) is not { } issued)
         {
             return await FailedAsync(verified.UserId, "passkey: " + SignInFailures.UserChanged, client, cancellationToken);
         }

@@ -12,7 +12,7 @@ namespace JwtMvc.Tests.Integration.Data;
 public sealed class TwoFactorStoreTests : SharedDatabaseFixture
 {
     [Test]
-    public async Task A_redemption_that_loses_the_race_leaves_nothing_pending_that_would_bring_a_used_code_back()
+    public async Task A_redemption_that_meets_another_is_made_again_on_the_fresh_row_and_brings_no_used_code_back()
     {
         // Arrange: three codes. Request B has read the user and the codes; then request A redeems code A.
         var userId = await Data.CreateUserAsync();
@@ -29,17 +29,18 @@ public sealed class TwoFactorStoreTests : SharedDatabaseFixture
             Assert.That(await requestA.ServiceProvider.GetRequiredService<ITwoFactorStore>().RedeemRecoveryCodeAsync(userId, "hash-a", CancellationToken.None), Is.True);
         }
 
-        // Act: B redeems code B on what it read (Identity refuses the stale user), then saves something else, as
-        // the sign-in does when it records the failure.
+        // Act: B redeems code B on what it read (Identity refuses the stale user, so it is made again on the fresh
+        // row), then saves something else, as the sign-in does next.
         var redeemedB = await requestB.ServiceProvider.GetRequiredService<ITwoFactorStore>().RedeemRecoveryCodeAsync(userId, "hash-b", CancellationToken.None);
         await requestB.ServiceProvider.GetRequiredService<AppDbContext>().SaveChangesAsync();
 
         // Assert
         await using var check = Data.NewScope();
         var store = check.ServiceProvider.GetRequiredService<ITwoFactorStore>();
-        Assert.That(redeemedB, Is.False, "the redemption on a stale user record is refused");
+        Assert.That(redeemedB, Is.True, "made again on the fresh row");
         Assert.That(await store.RedeemRecoveryCodeAsync(userId, "hash-a", CancellationToken.None), Is.False, "a used code stays used");
-        Assert.That(await store.RedeemRecoveryCodeAsync(userId, "hash-b", CancellationToken.None), Is.True, "the refused redemption did not use its code");
+        Assert.That(await store.RedeemRecoveryCodeAsync(userId, "hash-b", CancellationToken.None), Is.False, "B's code is used once");
+        Assert.That(await store.RedeemRecoveryCodeAsync(userId, "hash-c", CancellationToken.None), Is.True, "and no other");
     }
 
     [Test]

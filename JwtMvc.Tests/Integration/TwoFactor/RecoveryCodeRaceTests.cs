@@ -3,8 +3,6 @@ using System.Net.Http.Json;
 using JwtMvc.Core.Auth.TwoFactor;
 using JwtMvc.Data.Stores;
 using JwtMvc.Tests.Support;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace JwtMvc.Tests.Integration.TwoFactor;
@@ -20,7 +18,11 @@ public sealed class RecoveryCodeRaceTests
     {
         // Arrange: both second steps have looked the mfaToken up; the first is let on, the second waits until it is done.
         var interleaving = new FoundTogether();
-        using var factory = new FactoryWithInterleaving(interleaving);
+        using var factory = new JwtMvcFactory
+        {
+            TestServices = services => services.AddScoped<IAuthChallengeStore>(
+                provider => new InterleavedChallenges(ActivatorUtilities.CreateInstance<AuthChallengeStore>(provider), interleaving)),
+        };
         var (user, userName, password) = await factory.NewUserAsync();
         var (_, codes) = await factory.EnableTwoFactorAsync(user);
         var client = factory.CreateClient();
@@ -42,16 +44,6 @@ public sealed class RecoveryCodeRaceTests
         Assert.That(status.RecoveryCodesLeft, Is.EqualTo(9), "only the winner's code is used up");
         var again = await client.PostAsJsonAsync("/api/auth/login/2fa", new { mfaToken = await client.PasswordStepAsync(userName, password), recoveryCode = codes[1] });
         Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.OK), "the loser's code still signs in");
-    }
-
-    private sealed class FactoryWithInterleaving(FoundTogether interleaving) : JwtMvcFactory
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            base.ConfigureWebHost(builder);
-            builder.ConfigureTestServices(services => services.AddScoped<IAuthChallengeStore>(
-                provider => new InterleavedChallenges(ActivatorUtilities.CreateInstance<AuthChallengeStore>(provider), interleaving)));
-        }
     }
 
     /// <summary>Once armed: the first lookup waits for the second, and the second waits until the test lets it go.</summary>

@@ -63,7 +63,7 @@ public sealed class PasskeyServiceTests
     public async Task A_verified_passkey_starts_a_session_whose_amr_says_hwk_and_mfa_when_the_user_was_verified(bool userVerified, string[] amr)
     {
         var credential = Credential(ChallengeOf(await service.BeginSignInAsync(CancellationToken.None)));
-        VerifiesAs(credential, new PasskeyVerification.Verified(Alice.Id, Passkey(), userVerified));
+        VerifiesAs(credential, new PasskeyVerification.Verified(Alice.Id, Passkey(), userVerified, TokenServiceBuilder.StampHash));
 
         var outcome = await service.SignInAsync(credential, Client, CancellationToken.None);
 
@@ -132,7 +132,7 @@ public sealed class PasskeyServiceTests
     public async Task A_locked_out_user_is_not_signed_in_by_a_passkey()
     {
         var credential = Credential(ChallengeOf(await service.BeginSignInAsync(CancellationToken.None)));
-        VerifiesAs(credential, new PasskeyVerification.Verified(Alice.Id, Passkey(), true));
+        VerifiesAs(credential, new PasskeyVerification.Verified(Alice.Id, Passkey(), true, TokenServiceBuilder.StampHash));
         accounts.Setup(a => a.IsLockedOutAsync(Alice.Id, It.IsAny<CancellationToken>())).ReturnsAsync(true);
 
         var outcome = await service.SignInAsync(credential, Client, CancellationToken.None);
@@ -144,12 +144,11 @@ public sealed class PasskeyServiceTests
     [Test]
     public async Task A_user_who_changes_after_the_passkey_is_verified_keeps_no_session()
     {
-        // Arrange: the stamp is read before the lockout check; an admin's lock renews it after that check.
+        // Arrange: verified on a record with stamp STAMP, which the account checks read too; then an admin's lock
+        // renews the stamp before the session is stored.
         var credential = Credential(ChallengeOf(await service.BeginSignInAsync(CancellationToken.None)));
-        VerifiesAs(credential, new PasskeyVerification.Verified(Alice.Id, Passkey(), true));
-        tokens.Users.SetupSequence(u => u.FindStampHashAsync(Alice.Id, It.IsAny<CancellationToken>()))
-            .ReturnsAsync(TokenServiceBuilder.StampHash)
-            .ReturnsAsync("RENEWED");
+        VerifiesAs(credential, new PasskeyVerification.Verified(Alice.Id, Passkey(), true, TokenServiceBuilder.StampHash));
+        tokens.Users.Setup(u => u.FindStampHashAsync(Alice.Id, It.IsAny<CancellationToken>())).ReturnsAsync("RENEWED");
         tokens.Store.Setup(s => s.RevokeSessionAsync(It.IsAny<Guid>(), It.IsAny<DateTimeOffset>(), SessionRevocationReasons.UserChanged, It.IsAny<CancellationToken>()))
             .ReturnsAsync(true);
 
@@ -166,7 +165,7 @@ public sealed class PasskeyServiceTests
     public async Task A_user_whose_email_must_be_confirmed_first_is_not_signed_in_by_a_passkey()
     {
         var credential = Credential(ChallengeOf(await service.BeginSignInAsync(CancellationToken.None)));
-        VerifiesAs(credential, new PasskeyVerification.Verified(Alice.Id, Passkey(), true));
+        VerifiesAs(credential, new PasskeyVerification.Verified(Alice.Id, Passkey(), true, TokenServiceBuilder.StampHash));
         accounts.Setup(a => a.NeedsEmailConfirmationAsync(Alice.Id, It.IsAny<CancellationToken>())).ReturnsAsync(true);
 
         var outcome = await service.SignInAsync(credential, Client, CancellationToken.None);
