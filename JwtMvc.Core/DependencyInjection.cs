@@ -52,6 +52,7 @@ public static class DependencyInjection
         services.AddSingleton<SessionCheck>();
         services.AddScoped<SessionService>();
         services.AddScoped<TokenService>();
+        services.AddSingleton<CredentialCheckGate>();
         services.AddScoped<SignInService>();
         services.AddScoped<TwoFactorService>();
         services.AddScoped<SecondFactorSignIn>();

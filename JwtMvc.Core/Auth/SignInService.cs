@@ -9,7 +9,8 @@ namespace JwtMvc.Core.Auth;
 /// user with two-factor sign-in on, hands out the <c>mfaToken</c> for the second step (<see cref="SecondFactorSignIn"/>).
 /// Every outcome is counted (<see cref="JwtMvcMetrics"/>) and recorded as a security event.
 /// </summary>
-public sealed class SignInService(IUserDirectory users, TokenService tokens, SecondFactorSignIn secondFactor, JwtMvcMetrics metrics, ISecurityEventLog events)
+public sealed class SignInService(
+    IUserDirectory users, CredentialCheckGate gate, TokenService tokens, SecondFactorSignIn secondFactor, JwtMvcMetrics metrics, ISecurityEventLog events)
 {
     public async Task<SignInOutcome> PasswordSignInAsync(string userNameOrEmail, string password, ClientInfo client, CancellationToken cancellationToken)
     {
@@ -25,7 +26,13 @@ public sealed class SignInService(IUserDirectory users, TokenService tokens, Sec
             return SignInOutcome.InvalidCredentials;
         }
 
-        switch (await users.CheckPasswordAsync(userNameOrEmail, password, cancellationToken))
+        PasswordCheck check;
+        using (await gate.EnterAsync(userNameOrEmail.Trim(), cancellationToken))
+        {
+            check = await users.CheckPasswordAsync(userNameOrEmail, password, cancellationToken);
+        }
+
+        switch (check)
         {
             case PasswordCheck.Success success:
                 if (await secondFactor.BeginIfRequiredAsync(success.User, success.StampHash, cancellationToken) is { } mfaToken)

@@ -13,6 +13,7 @@ namespace JwtMvc.Core.Auth.TwoFactor;
 public sealed class SecondFactorSignIn(
     ITwoFactorStore store,
     IAuthChallengeStore challenges,
+    CredentialCheckGate gate,
     IUserReader users,
     TwoFactorService twoFactor,
     TokenService tokens,
@@ -67,30 +68,17 @@ public sealed class SecondFactorSignIn(
             return SignInOutcome.InvalidCredentials;
         }
 
-        if (await store.IsLockedOutAsync(userId, cancellationToken))
+        // One check at a time per user on this instance: guesses sent at once each see the failures counted before it.
+        SignInOutcome? refused;
+        string? factor;
+        using (await gate.EnterAsync(userId, cancellationToken))
         {
-            return new SignInOutcome.LockedOut(null);
+            (refused, factor) = await CheckAsync(challenge, userId, code, recoveryCode, client, cancellationToken);
         }
 
-        if (challenge.State is not { } stampHash || await users.FindStampHashAsync(userId, cancellationToken) != stampHash)
+        if (refused is not null)
         {
-            // Checked before a recovery code is used up; checked again once the session is stored.
-            await events.RecordAsync(SecurityEventTypes.SignInFailed, userId, null, client.IpAddress, SignInFailures.UserChanged, cancellationToken);
-            return SignInOutcome.InvalidCredentials;
-        }
-
-        var state = await store.GetStateAsync(userId, cancellationToken);
-        var factor = state is { Enabled: true } ? await CheckSecondFactorAsync(userId, state, code, recoveryCode, cancellationToken) : null;
-        if (factor is null)
-        {
-            await events.RecordAsync(SecurityEventTypes.SignInFailed, userId, state?.UserName, client.IpAddress, "wrong second factor", cancellationToken);
-            if (await store.RecordFailureAsync(userId, cancellationToken))
-            {
-                await events.RecordAsync(SecurityEventTypes.Lockout, userId, state?.UserName, client.IpAddress, "too many failed second factors", cancellationToken);
-                return new SignInOutcome.LockedOut(null);
-            }
-
-            return SignInOutcome.InvalidCredentials;
+            return refused;
         }
 
         // Consumed only now: a mistyped code does not cost the user their password step; lockout bounds the guesses.
@@ -109,7 +97,7 @@ public sealed class SecondFactorSignIn(
         }
 
         await store.ResetFailuresAsync(userId, cancellationToken);
-        if (await tokens.StartSessionAsync(user, AuthenticationMethods.PasswordAndOtp, stampHash, client, cancellationToken) is not { } issued)
+        if (await tokens.StartSessionAsync(user, AuthenticationMethods.PasswordAndOtp, challenge.State!, client, cancellationToken) is not { } issued)
         {
             await events.RecordAsync(SecurityEventTypes.SignInFailed, userId, user.UserName, client.IpAddress, SignInFailures.UserChanged, cancellationToken);
             return SignInOutcome.InvalidCredentials;
@@ -122,6 +110,39 @@ public sealed class SecondFactorSignIn(
 
         await events.RecordAsync(SecurityEventTypes.SignIn, userId, user.UserName, client.IpAddress, "with " + factor, cancellationToken);
         return new SignInOutcome.SignedIn(issued);
+    }
+
+    /// <summary>The lockout, the account's stamp and the code: a refusal (its failure counted), or the factor that was right.</summary>
+    private async Task<(SignInOutcome? Refused, string? Factor)> CheckAsync(
+        AuthChallenge challenge, string userId, string? code, string? recoveryCode, ClientInfo client, CancellationToken cancellationToken)
+    {
+        if (await store.IsLockedOutAsync(userId, cancellationToken))
+        {
+            return (new SignInOutcome.LockedOut(null), null);
+        }
+
+        if (challenge.State is not { } stampHash || await users.FindStampHashAsync(userId, cancellationToken) != stampHash)
+        {
+            // Checked before a recovery code is used up; checked again once the session is stored.
+            await events.RecordAsync(SecurityEventTypes.SignInFailed, userId, null, client.IpAddress, SignInFailures.UserChanged, cancellationToken);
+            return (SignInOutcome.InvalidCredentials, null);
+        }
+
+        var state = await store.GetStateAsync(userId, cancellationToken);
+        var factor = state is { Enabled: true } ? await CheckSecondFactorAsync(userId, state, code, recoveryCode, cancellationToken) : null;
+        if (factor is null)
+        {
+            await events.RecordAsync(SecurityEventTypes.SignInFailed, userId, state?.UserName, client.IpAddress, "wrong second factor", cancellationToken);
+            if (await store.RecordFailureAsync(userId, cancellationToken))
+            {
+                await events.RecordAsync(SecurityEventTypes.Lockout, userId, state?.UserName, client.IpAddress, "too many failed second factors", cancellationToken);
+                return (new SignInOutcome.LockedOut(null), null);
+            }
+
+            return (SignInOutcome.InvalidCredentials, null);
+        }
+
+        return (null, factor);
     }
 
     /// <summary>The factor that was right, or null. A recovery code is only looked up here, not used up.</summary>
