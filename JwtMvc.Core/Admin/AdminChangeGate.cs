@@ -1,3 +1,5 @@
+using JwtMvc.Core.Concurrency;
+
 namespace JwtMvc.Core.Admin;
 
 /// <summary>
@@ -11,24 +13,7 @@ public sealed class AdminChangeGate : IDisposable
 {
     private readonly SemaphoreSlim gate = new(1, 1);
 
-    public async Task<IDisposable> EnterAsync(CancellationToken cancellationToken)
-    {
-        await gate.WaitAsync(cancellationToken);
-        return new Releaser(gate);
-    }
+    public Task<IDisposable> EnterAsync(CancellationToken cancellationToken) => gate.EnterAsync(cancellationToken);
 
     public void Dispose() => gate.Dispose();
-
-    private sealed class Releaser(SemaphoreSlim gate) : IDisposable
-    {
-        private int released;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref released, 1) == 0)
-            {
-                gate.Release();
-            }
-        }
-    }
 }

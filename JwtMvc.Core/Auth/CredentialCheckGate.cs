@@ -1,3 +1,5 @@
+using JwtMvc.Core.Concurrency;
+
 namespace JwtMvc.Core.Auth;
 
 /// <summary>
@@ -13,12 +15,10 @@ public sealed class CredentialCheckGate : IDisposable
     private readonly SemaphoreSlim[] stripes = [.. Enumerable.Range(0, Stripes).Select(_ => new SemaphoreSlim(1, 1))];
 
     /// <param name="account">A user name, e-mail address or id, compared without regard to case.</param>
-    public async Task<IDisposable> EnterAsync(string account, CancellationToken cancellationToken)
+    public Task<IDisposable> EnterAsync(string account, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(account);
-        var stripe = stripes[(int)((uint)StringComparer.OrdinalIgnoreCase.GetHashCode(account) % Stripes)];
-        await stripe.WaitAsync(cancellationToken);
-        return new Releaser(stripe);
+        return stripes[(int)((uint)StringComparer.OrdinalIgnoreCase.GetHashCode(account) % Stripes)].EnterAsync(cancellationToken);
     }
 
     public void Dispose()
@@ -26,19 +26,6 @@ public sealed class CredentialCheckGate : IDisposable
         foreach (var stripe in stripes)
         {
             stripe.Dispose();
-        }
-    }
-
-    private sealed class Releaser(SemaphoreSlim stripe) : IDisposable
-    {
-        private int released;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref released, 1) == 0)
-            {
-                stripe.Release();
-            }
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using JwtMvc.Core.Concurrency;
 
 namespace JwtMvc.Core.Auth;
 
@@ -18,13 +19,12 @@ public sealed class FreshnessCache<TKey, TValue>(TimeSpan freshFor, IEqualityCom
 {
     private readonly ConcurrentDictionary<TKey, Entry> entries = new(comparer);
     private readonly long freshTicks = freshFor.Ticks;
+    private readonly SweepSchedule sweeps = new(FreshnessCache.SweepInterval);
     private long evictions;
-    private long nextSweepTicks;
-    private long sweeps;
 
     public int Count => entries.Count;
 
-    internal long Sweeps => Interlocked.Read(ref sweeps);
+    internal long Sweeps => sweeps.Sweeps;
 
     /// <summary>Changes with every eviction; read it before reading what <see cref="Set"/> will store.</summary>
     public long Generation => Interlocked.Read(ref evictions);
@@ -66,7 +66,7 @@ public sealed class FreshnessCache<TKey, TValue>(TimeSpan freshFor, IEqualityCom
             return;
         }
 
-        if (entries.Count >= capacity && !entries.ContainsKey(key) && (!TrySweepStale(now.UtcTicks) || entries.Count >= capacity))
+        if (entries.Count >= capacity && !entries.ContainsKey(key) && (!TrySweepStale(now) || entries.Count >= capacity))
         {
             return; // full of fresh entries: read the store every time rather than grow (or walk them on every miss)
         }
@@ -88,18 +88,16 @@ public sealed class FreshnessCache<TKey, TValue>(TimeSpan freshFor, IEqualityCom
         entries.TryRemove(key, out _);
     }
 
-    private bool TrySweepStale(long nowTicks)
+    private bool TrySweepStale(DateTimeOffset now)
     {
-        var due = Interlocked.Read(ref nextSweepTicks);
-        if (nowTicks < due || Interlocked.CompareExchange(ref nextSweepTicks, nowTicks + FreshnessCache.SweepInterval.Ticks, due) != due)
+        if (!sweeps.TryStart(now))
         {
             return false;
         }
 
-        Interlocked.Increment(ref sweeps);
         foreach (var entry in entries)
         {
-            if (entry.Value.FreshUntilTicks <= nowTicks)
+            if (entry.Value.FreshUntilTicks <= now.UtcTicks)
             {
                 entries.TryRemove(entry);
             }

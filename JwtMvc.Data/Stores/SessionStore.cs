@@ -291,7 +291,10 @@ internal sealed class SessionStore(AppDbContext db, SqliteRotationWriter? sqlite
         return deleted;
     }
 
-    private IQueryable<Session> ActiveSessionsOf(string userId, DateTimeOffset now) =>
+    private IQueryable<Session> ActiveSessionsOf(string userId, DateTimeOffset now) => ActiveSessionsOf(db, userId, now);
+
+    /// <summary>A user's active sessions: the query the session limit counts with on every sign-in (its index is tested).</summary>
+    internal static IQueryable<Session> ActiveSessionsOf(AppDbContext db, string userId, DateTimeOffset now) =>
         db.Sessions.AsNoTracking().Where(s => s.UserId == userId && s.RevokedAt == null && s.ExpiresAt > now);
 
     /// <summary>Inside a write transaction: revokes the sessions <paramref name="selected"/> finds, with every token of their families; returns their ids.</summary>

@@ -45,7 +45,6 @@ internal sealed class StoredFileStore(AppDbContext db) : IStoredFileRepository
                 return true;
             },
             cancellationToken,
-            commitIf: stored => stored,
             sqlServerLock: "JwtMvc.Uploads." + ownerId);
     }
 

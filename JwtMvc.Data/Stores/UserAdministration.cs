@@ -20,7 +20,7 @@ internal sealed class UserAdministration(
     IUserChangeNotifier changes) : IUserAdministration
 {
     /// <summary>The SQL Server application lock that admin changes take (<see cref="WriteTransactions.SqlServerExclusiveLock"/>).</summary>
-    internal const string AdminChangeLock = "JwtMvc.AdminChange";
+    private const string AdminChangeLock = "JwtMvc.AdminChange";
 
     public async Task<UserPage> ListAsync(string? search, long skip, int take, DateTimeOffset now, CancellationToken cancellationToken)
     {

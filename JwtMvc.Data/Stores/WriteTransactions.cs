@@ -2,7 +2,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace JwtMvc.Data.Stores;
 
-/// <summary>Write transactions that hold the database's write lock across instances.</summary>
+/// <summary>
+/// Write transactions: on SQLite the one writer across instances (IMMEDIATE), on SQL Server serialised across instances
+/// only when a lock name is given.
+/// </summary>
 internal static class WriteTransactions
 {
     /// <summary>

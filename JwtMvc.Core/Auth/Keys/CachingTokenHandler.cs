@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using JwtMvc.Core.Concurrency;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -18,9 +19,8 @@ public sealed class CachingTokenHandler : JsonWebTokenHandler
     private readonly ConcurrentDictionary<string, Entry> entries = new(StringComparer.Ordinal);
     private readonly TimeProvider clock;
     private readonly int capacity;
+    private readonly SweepSchedule sweeps = new(SweepInterval);
     private long revocations;
-    private long nextSweepTicks;
-    private long sweeps;
 
     public CachingTokenHandler(KeyRing ring, TimeProvider clock, int capacity = DefaultCapacity)
     {
@@ -37,7 +37,7 @@ public sealed class CachingTokenHandler : JsonWebTokenHandler
     public int Count => entries.Count;
 
     /// <summary>How many times a full cache has been walked for expired entries.</summary>
-    internal long Sweeps => Interlocked.Read(ref sweeps);
+    internal long Sweeps => sweeps.Sweeps;
 
     public override async Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
     {
@@ -85,19 +85,14 @@ public sealed class CachingTokenHandler : JsonWebTokenHandler
         }
     }
 
-    /// <summary>
-    /// Takes out the expired entries, at most once per <see cref="SweepInterval"/>: while the cache is full of live
-    /// tokens, every miss would otherwise walk all of it.
-    /// </summary>
+    /// <summary>Takes out the expired entries, at most once per <see cref="SweepInterval"/> (<see cref="SweepSchedule"/>).</summary>
     private bool TrySweepExpired(DateTimeOffset now)
     {
-        var due = Interlocked.Read(ref nextSweepTicks);
-        if (now.UtcTicks < due || Interlocked.CompareExchange(ref nextSweepTicks, (now + SweepInterval).UtcTicks, due) != due)
+        if (!sweeps.TryStart(now))
         {
             return false;
         }
 
-        Interlocked.Increment(ref sweeps);
         foreach (var (key, value) in entries)
         {
             if (now >= value.ExpiresAt)

@@ -427,7 +427,7 @@ public sealed class SessionStoreTests : SharedDatabaseFixture
         await using var scope = Data.NewScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var now = Data.Time.GetUtcNow();
-        var sql = db.Sessions.Where(s => s.UserId == "user" && s.RevokedAt == null && s.ExpiresAt > now).Select(s => s.Id).ToQueryString();
+        var sql = SessionStore.ActiveSessionsOf(db, "user", now).Select(s => s.Id).ToQueryString();
         var query = string.Join('\n', sql.Split('\n').Where(line => !line.StartsWith(".param", StringComparison.Ordinal)));
 
         var connection = db.Database.GetDbConnection();
