@@ -46,6 +46,7 @@ internal sealed class BenchmarkServices : IAsyncDisposable
                 ["Seed:Users:0:DisplayName"] = "Bench",
                 ["Seed:Users:0:Roles:0"] = "User",
                 ["Jwt:MaxSessionsPerUser"] = "10000", // one user with thousands of sessions, each active, as the token benchmarks need
+                ["Jwt:MaxRotationsPerSession"] = "10000000", // the rotation benchmark rotates one session's token for its whole run
             })
             .AddInMemoryCollection(settings ?? new Dictionary<string, string?>())
             .Build();

@@ -118,10 +118,10 @@ internal static class GrowthSeeder
         var now = DateTimeOffset.UtcNow;
         var insertSession = connection.CreateCommand();
         insertSession.CommandText = """
-            INSERT INTO Sessions (Id, UserId, CreatedAt, LastUsedAt, ExpiresAt, IpAddress, UserAgent)
-            VALUES ($id, $user, $created, $used, $expires, '127.0.0.1', 'seed-growth')
+            INSERT INTO Sessions (Id, UserId, CreatedAt, LastUsedAt, ExpiresAt, Rotations, IpAddress, UserAgent)
+            VALUES ($id, $user, $created, $used, $expires, $rotations, '127.0.0.1', 'seed-growth')
             """;
-        var s = Parameters(insertSession, "$id", "$user", "$created", "$used", "$expires");
+        var s = Parameters(insertSession, "$id", "$user", "$created", "$used", "$expires", "$rotations");
         var insertToken = connection.CreateCommand();
         insertToken.CommandText = """
             INSERT INTO RefreshTokens (Id, TokenHash, SessionId, UserId, CreatedAt, ExpiresAt, UsedAt, ReplacesId, ReplacedByHash, IpAddress, UserAgent)
@@ -143,6 +143,7 @@ internal static class GrowthSeeder
             s[2].Value = created.UtcTicks;
             s[3].Value = now.UtcTicks;
             s[4].Value = expires;
+            s[5].Value = chain - 1;
             insertSession.ExecuteNonQuery();
 
             var hash = NewHash();

@@ -65,7 +65,7 @@ jwtmvc_env() { # jwtmvc_env URL DBPATH: prints the export line
   [ "$SIGNING" = hs256 ] && key="Jwt__SigningKey=$SIGNING_KEY"
   echo "ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production ASPNETCORE_URLS=$1 \
 ConnectionStrings__Default=Data\ Source=$2 $key Logging__LogLevel__Default=Warning \
-RateLimiting__Auth__PermitLimit=100000 RateLimiting__Auth__WindowSeconds=1 Jwt__MaxSessionsPerUser=10000 \
+RateLimiting__Auth__PermitLimit=100000 RateLimiting__Auth__WindowSeconds=1 Jwt__MaxSessionsPerUser=10000 Jwt__MaxRotationsPerSession=10000000 \
 Seed__Users__0__UserName=$USER_NAME Seed__Users__0__Email=alice@jwtmvc.local Seed__Users__0__Password=$(printf %q "$USER_PASSWORD") \
 Seed__Users__0__DisplayName=Alice Seed__Users__0__Roles__0=User Email__Enabled=false ${APP_ENV:-}"
 }

@@ -64,7 +64,7 @@ start_app() {
     cd "$APP_DIR"
     export ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production ASPNETCORE_URLS="$URL" \
       ConnectionStrings__Default="Data Source=$DB" Jwt__SigningKey="$SIGNING_KEY" \
-      Logging__LogLevel__Default=Warning RateLimiting__Auth__PermitLimit=100000 RateLimiting__Auth__WindowSeconds=1 Jwt__MaxSessionsPerUser=10000 \
+      Logging__LogLevel__Default=Warning RateLimiting__Auth__PermitLimit=100000 RateLimiting__Auth__WindowSeconds=1 Jwt__MaxSessionsPerUser=10000 Jwt__MaxRotationsPerSession=10000000 \
       Seed__Users__0__UserName=$USER_NAME Seed__Users__0__Email=alice@jwtmvc.local Seed__Users__0__Password="$USER_PASSWORD" \
       Seed__Users__0__DisplayName=Alice Seed__Users__0__Roles__0=User Email__Enabled=false
     [ -n "$RETRY_SECONDS" ] && export Jwt__RefreshRetrySeconds="$RETRY_SECONDS"

@@ -48,38 +48,47 @@ public sealed class JwtOptions
     /// <summary>Retired keys still accepted for validation while their tokens live out (key rotation).</summary>
     public List<JwtValidationKey> PreviousKeys { get; set; } = [];
 
-    [Range(1, 1440)]
+    [Range(1, 1440, ErrorMessage = "Jwt:AccessTokenMinutes must be between {1} and {2}.")]
     public int AccessTokenMinutes { get; set; } = 15;
 
-    [Range(1, 365)]
+    [Range(1, 365, ErrorMessage = "Jwt:RefreshTokenDays must be between {1} and {2}.")]
     public int RefreshTokenDays { get; set; } = 14;
 
-    [Range(0, 300)]
+    [Range(0, 300, ErrorMessage = "Jwt:ClockSkewSeconds must be between {1} and {2}.")]
     public int ClockSkewSeconds { get; set; } = 30;
 
-    [Range(0, 3600)]
+    [Range(0, 3600, ErrorMessage = "Jwt:SessionCheckSeconds must be between {1} and {2}.")]
     public int SessionCheckSeconds { get; set; } = 30;
 
     /// <summary>
     /// How long after a rotation the rotated token may be presented again and get the same successor, while that
     /// successor is unused (a lost answer, concurrent refreshes). 0: strict single use.
     /// </summary>
-    [Range(0, 300)]
+    [Range(0, 300, ErrorMessage = "Jwt:RefreshRetrySeconds must be between {1} and {2}.")]
     public int RefreshRetrySeconds { get; set; } = 30;
 
     /// <summary>
     /// Days a session that ended (expired or revoked) is kept, with its refresh tokens, before a sweep deletes it. Until
     /// then an old token of it is still recognised as reuse; afterwards it is unknown (refused all the same).
     /// </summary>
-    [Range(1, 3650)]
+    [Range(1, 3650, ErrorMessage = "Jwt:EndedSessionRetentionDays must be between {1} and {2}.")]
     public int EndedSessionRetentionDays { get; set; } = 30;
 
     /// <summary>
     /// Active sessions a user may have at once: starting one more revokes the least recently used. Bounds what one
     /// account (or whoever holds its password) can store, and every list and revocation of its sessions.
     /// </summary>
-    [Range(1, 10_000)]
+    [Range(1, 10_000, ErrorMessage = "Jwt:MaxSessionsPerUser must be between {1} and {2}.")]
     public int MaxSessionsPerUser { get; set; } = 100;
+
+    /// <summary>
+    /// Rotations a session's refresh token may have: every rotation stores one more token (reuse detection needs the
+    /// used ones), so this bounds what one session can store. A refresh at the limit ends the session and the user signs
+    /// in again. The default allows a rotation every 2 minutes for the 14 days a session lasts; the browser client
+    /// rotates about once per access token (15 minutes).
+    /// </summary>
+    [Range(10, 10_000_000, ErrorMessage = "Jwt:MaxRotationsPerSession must be between {1} and {2}.")]
+    public int MaxRotationsPerSession { get; set; } = 10_000;
 
     public TimeSpan AccessTokenLifetime => TimeSpan.FromMinutes(AccessTokenMinutes);
 
@@ -101,11 +110,11 @@ public sealed class JwtOptions
 public sealed class KeyRingOptions
 {
     /// <summary>How long before it signs a new key is published, so verifiers that cache the JWKS know it.</summary>
-    [Range(0, 720)]
+    [Range(0, 720, ErrorMessage = "Jwt:KeyRing:AnnounceHours must be between {1} and {2}.")]
     public int AnnounceHours { get; set; } = 24;
 
     /// <summary>How long a key signs before its successor takes over.</summary>
-    [Range(1, 365)]
+    [Range(1, 365, ErrorMessage = "Jwt:KeyRing:RotationDays must be between {1} and {2}.")]
     public int RotationDays { get; set; } = 30;
 
     public TimeSpan AnnounceLead => TimeSpan.FromHours(AnnounceHours);

@@ -20,6 +20,12 @@ public sealed class Session
 
     public string? RevokedReason { get; set; }
 
+    /// <summary>
+    /// How many times the session's refresh token was rotated: each rotation stores one more token, so the session
+    /// ends at <see cref="JwtOptions.MaxRotationsPerSession"/>.
+    /// </summary>
+    public int Rotations { get; set; }
+
     public string? IpAddress { get; set; }
 
     public string? UserAgent { get; set; }
@@ -93,6 +99,9 @@ public static class SessionRevocationReasons
     public const string TwoFactorChanged = "two-factor-changed";
     public const string SignedOutByUser = "signed-out-by-user";
     public const string SessionLimit = "session-limit";
+
+    /// <summary>The session's refresh token was rotated <see cref="JwtOptions.MaxRotationsPerSession"/> times.</summary>
+    public const string RotationLimit = "rotation-limit";
 
     /// <summary>A sign-in whose user changed (new password, lock, roles, two-factor) while it was under way.</summary>
     public const string UserChanged = "user-changed-during-sign-in";

@@ -157,6 +157,15 @@ public sealed partial class TokenService(
             return RefreshOutcome.Invalid;
         }
 
+        // A session's tokens form one chain with one unused token at its head, so its rotations happen one after the
+        // other and the count read here is exact for the token that can still win.
+        if (session.Rotations >= settings.MaxRotationsPerSession)
+        {
+            Log.RotationLimitReached(logger, session.Id, session.Rotations);
+            await sessions.RevokeAsync(session.Id, SessionRevocationReasons.RotationLimit, cancellationToken);
+            return RefreshOutcome.Invalid;
+        }
+
         var user = await users.FindCurrentAsync(token.UserId, found.UserVersion, cancellationToken);
         if (user is null)
         {
@@ -330,6 +339,9 @@ public sealed partial class TokenService(
 
         [LoggerMessage(Level = LogLevel.Error, Message = "The sealed successor of a rotated refresh token of session {SessionId} does not open; refresh refused")]
         public static partial void SealedReplacementUnusable(ILogger logger, Guid sessionId);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId} ended: its refresh token was rotated {Rotations} times, the limit")]
+        public static partial void RotationLimitReached(ILogger logger, Guid sessionId, int rotations);
     }
 }
 

@@ -56,6 +56,7 @@ internal sealed class SessionStore(AppDbContext db, SqliteRotationWriter? sqlite
             ExpiresAt = session.ExpiresAt,
             RevokedAt = session.RevokedAt,
             RevokedReason = Truncate(session.RevokedReason, SessionConfiguration.RevokedReasonMaxLength),
+            Rotations = session.Rotations,
             IpAddress = Truncate(session.IpAddress, SessionConfiguration.IpAddressMaxLength),
             UserAgent = Truncate(session.UserAgent, SessionConfiguration.UserAgentMaxLength),
             AuthenticationMethods = session.AuthenticationMethods,
@@ -119,12 +120,12 @@ internal sealed class SessionStore(AppDbContext db, SqliteRotationWriter? sqlite
             async ct =>
             {
                 // The session row first, as every revocation locks it before its tokens: taking the tokens first would
-                // let a rotation and a revocation of one family deadlock on SQL Server. Touched only while the token is
-                // unused, so a rotation that loses changes nothing.
+                // let a rotation and a revocation of one family deadlock on SQL Server. Touched (its last use, its
+                // rotation count) only while the token is unused, so a rotation that loses changes nothing.
                 var touched = await db.Sessions
                     .Where(s => s.Id == sessionId
                         && db.RefreshTokens.Any(t => t.Id == usedTokenId && t.SessionId == sessionId && t.UsedAt == null && t.RevokedAt == null))
-                    .ExecuteUpdateAsync(setters => setters.SetProperty(s => s.LastUsedAt, now), ct);
+                    .ExecuteUpdateAsync(setters => setters.SetProperty(s => s.LastUsedAt, now).SetProperty(s => s.Rotations, s => s.Rotations + 1), ct);
                 if (touched != 1)
                 {
                     return false;

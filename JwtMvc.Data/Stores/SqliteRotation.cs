@@ -54,7 +54,7 @@ internal sealed class SqliteRotation : IDisposable
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
-    /// <summary>After a successful claim: stores <paramref name="replacement"/>, clears the sealed copy the used token's predecessor kept, touches the session.</summary>
+    /// <summary>After a successful claim: stores <paramref name="replacement"/>, clears the sealed copy the used token's predecessor kept, touches the session and counts the rotation.</summary>
     public async Task CompleteAsync(
         DbTransaction transaction, Guid usedTokenId, RefreshToken replacement, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -112,7 +112,8 @@ internal sealed class SqliteRotation : IDisposable
                 + $" UPDATE {t.Table} SET {t[nameof(RefreshToken.SealedReplacement)]} = NULL "
                 + $"WHERE {t[nameof(RefreshToken.Id)]} = (SELECT {t[nameof(RefreshToken.ReplacesId)]} FROM {t.Table} WHERE {t[nameof(RefreshToken.Id)]} = $usedId) "
                 + $"AND {t[nameof(RefreshToken.SealedReplacement)]} IS NOT NULL;"
-                + $" UPDATE {s.Table} SET {s[nameof(Session.LastUsedAt)]} = $now WHERE {s[nameof(Session.Id)]} = $sessionId;";
+                + $" UPDATE {s.Table} SET {s[nameof(Session.LastUsedAt)]} = $now, {s[nameof(Session.Rotations)]} = {s[nameof(Session.Rotations)]} + 1 "
+                + $"WHERE {s[nameof(Session.Id)]} = $sessionId;";
         }
 
         public string Claim { get; }

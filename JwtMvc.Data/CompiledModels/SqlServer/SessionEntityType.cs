@@ -20,7 +20,7 @@ namespace JwtMvc.Data.CompiledModels.SqlServer
                 "JwtMvc.Core.Auth.Session",
                 typeof(Session),
                 baseEntityType,
-                propertyCount: 10,
+                propertyCount: 11,
                 foreignKeyCount: 1,
                 unnamedIndexCount: 1,
                 keyCount: 1);
@@ -93,6 +93,14 @@ namespace JwtMvc.Data.CompiledModels.SqlServer
                 nullable: true,
                 maxLength: 64);
             revokedReason.AddAnnotation("SqlServer:ValueGenerationStrategy", SqlServerValueGenerationStrategy.None);
+
+            var rotations = runtimeEntityType.AddProperty(
+                "Rotations",
+                typeof(int),
+                propertyInfo: typeof(Session).GetProperty("Rotations", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Session).GetField("<Rotations>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                sentinel: 0);
+            rotations.AddAnnotation("SqlServer:ValueGenerationStrategy", SqlServerValueGenerationStrategy.None);
 
             var userAgent = runtimeEntityType.AddProperty(
                 "UserAgent",

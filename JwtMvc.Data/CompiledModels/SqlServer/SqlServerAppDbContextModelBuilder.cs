@@ -11,7 +11,7 @@ namespace JwtMvc.Data.CompiledModels.SqlServer
     public partial class SqlServerAppDbContextModel
     {
         private SqlServerAppDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("b3412937-6740-4c60-957c-138409dbc76c"), entityTypeCount: 24)
+            : base(skipDetectChanges: false, modelId: new Guid("750847a6-9507-4e5f-ab27-2401bfc907e3"), entityTypeCount: 24)
         {
         }
 

@@ -21,7 +21,7 @@ namespace JwtMvc.Data.CompiledModels.Sqlite
                 "JwtMvc.Core.Auth.Session",
                 typeof(Session),
                 baseEntityType,
-                propertyCount: 10,
+                propertyCount: 11,
                 foreignKeyCount: 1,
                 unnamedIndexCount: 1,
                 keyCount: 1);
@@ -90,6 +90,13 @@ namespace JwtMvc.Data.CompiledModels.Sqlite
                 fieldInfo: typeof(Session).GetField("<RevokedReason>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true,
                 maxLength: 64);
+
+            var rotations = runtimeEntityType.AddProperty(
+                "Rotations",
+                typeof(int),
+                propertyInfo: typeof(Session).GetProperty("Rotations", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Session).GetField("<Rotations>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                sentinel: 0);
 
             var userAgent = runtimeEntityType.AddProperty(
                 "UserAgent",

@@ -11,7 +11,7 @@ namespace JwtMvc.Data.CompiledModels.Sqlite
     public partial class SqliteAppDbContextModel
     {
         private SqliteAppDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("24d8de25-fd60-483a-aa00-77be068acff2"), entityTypeCount: 24)
+            : base(skipDetectChanges: false, modelId: new Guid("b0693435-88cd-467e-ac5d-3c2b9db98afd"), entityTypeCount: 24)
         {
         }
 

@@ -1,6 +1,12 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
+using JwtMvc.Core.Auth;
+using JwtMvc.Data;
 using JwtMvc.Tests.Support;
+
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace JwtMvc.Tests.Integration.Auth;
 
@@ -31,5 +37,42 @@ public sealed class SessionLimitTests : AppFixture
         var sessions = JsonNode.Parse(await (await third.GetAsync("/api/account/sessions")).Content.ReadAsStringAsync())!["items"]!.AsArray();
         Assert.That(sessions, Has.Count.EqualTo(2), "at most two sessions at once");
         Assert.That(sessions.Count(s => (bool)s!["current"]!), Is.EqualTo(1), "the new session is one of them");
+    }
+}
+
+/// <summary>Jwt:MaxRotationsPerSession: a session's refresh token rotates at most that many times, so one session's stored tokens are bounded.</summary>
+public sealed class RotationLimitTests : AppFixture
+{
+    private const int Limit = 10;
+
+    protected override JwtMvcFactory CreateFactory() => new(new Dictionary<string, string?> { ["Jwt:MaxRotationsPerSession"] = Limit.ToString(CultureInfo.InvariantCulture) });
+
+    [Test]
+    public async Task A_refresh_beyond_the_limit_ends_the_session_and_the_family_stops_growing()
+    {
+        // Arrange: the limit's worth of rotations, each answered.
+        var alice = await Factory.LoginAsync("alice");
+        for (var i = 0; i < Limit; i++)
+        {
+            Assert.That((await alice.RefreshAsync()).StatusCode, Is.EqualTo(HttpStatusCode.OK), $"rotation {i + 1} of {Limit}");
+        }
+
+        // Act
+        var beyond = await alice.RefreshAsync();
+
+        // Assert
+        Assert.That(beyond.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That((await alice.GetAsync("/api/me")).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "the session ended, its access tokens with it");
+        await using var scope = Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var session = await db.Sessions.SingleAsync();
+        var tokens = await db.RefreshTokens.CountAsync(t => t.SessionId == session.Id);
+        Assert.Multiple(() =>
+        {
+            Assert.That(session.RevokedReason, Is.EqualTo(SessionRevocationReasons.RotationLimit));
+            Assert.That(session.Rotations, Is.EqualTo(Limit));
+            Assert.That(tokens, Is.EqualTo(Limit + 1), "the first token and one per rotation");
+        });
+        Assert.That((await Factory.LoginAsync("alice")).AccessToken, Is.Not.Empty, "signing in again starts a new session");
     }
 }

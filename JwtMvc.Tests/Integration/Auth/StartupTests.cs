@@ -32,6 +32,10 @@ public sealed class StartupTests
     [TestCase("Accounts:AllowRegistration", "no")]
     [TestCase("Metrics:AllowRemote", "yes")]
     [TestCase("Redis:Configuration", "127.0.0.1:6379,pasword=x")]
+    [TestCase("Jwt:MaxSessionsPerUser", "0")]
+    [TestCase("Jwt:MaxSessionsPerUser", "10001")]
+    [TestCase("Jwt:MaxRotationsPerSession", "9")]
+    [TestCase("Jwt:AccessTokenMinutes", "0")]
     public void A_setting_the_app_cannot_read_stops_the_start_naming_it(string key, string value)
     {
         using var factory = new JwtMvcFactory(new Dictionary<string, string?> { [key] = value });
@@ -39,17 +43,6 @@ public sealed class StartupTests
         var exception = Assert.Catch(() => factory.CreateClient());
 
         Assert.That(exception!.ToString(), Does.Contain(key), "a bad value fails the start, not every request after it");
-    }
-
-    [TestCase("0")]
-    [TestCase("10001")]
-    public void A_session_limit_out_of_range_stops_the_start(string value)
-    {
-        using var factory = new JwtMvcFactory(new Dictionary<string, string?> { ["Jwt:MaxSessionsPerUser"] = value });
-
-        var exception = Assert.Catch(() => factory.CreateClient());
-
-        Assert.That(exception!.ToString(), Does.Contain("MaxSessionsPerUser"));
     }
 
     [Test]

@@ -291,6 +291,31 @@ public sealed class SessionStoreTests : SharedDatabaseFixture
 
     /// <param name="groupCommit">SQLite's rotation writer, or the EF path every other provider takes.</param>
     [Test]
+    public async Task Each_rotation_that_wins_is_counted_on_its_session_and_read_back_with_the_token([Values] bool groupCommit)
+    {
+        // Arrange
+        var userId = await Data.CreateUserAsync();
+        var (session, first) = await Data.CreateSessionAsync(userId);
+        var now = Data.Time.GetUtcNow();
+        await using var scope = Data.NewScope();
+        var store = groupCommit
+            ? scope.ServiceProvider.GetRequiredService<ISessionStore>()
+            : new SessionStore(scope.ServiceProvider.GetRequiredService<AppDbContext>());
+        var second = Sessions.NewToken(session);
+        var third = Sessions.NewToken(session);
+
+        // Act: two rotations, and one that loses (the first token again).
+        Assert.That(await store.TryRotateAsync(first, second, null, now, CancellationToken.None), Is.True);
+        Assert.That(await store.TryRotateAsync(second, third, null, now, CancellationToken.None), Is.True);
+        Assert.That(await store.TryRotateAsync(first, Sessions.NewToken(session), null, now, CancellationToken.None), Is.False);
+
+        // Assert
+        Assert.That((await store.FindSessionAsync(session.Id, CancellationToken.None))!.Rotations, Is.EqualTo(2));
+        Assert.That((await store.FindTokenWithSessionAsync(third.TokenHash, CancellationToken.None))!.Session!.Rotations, Is.EqualTo(2), "the rotation's first read brings the count");
+    }
+
+    /// <param name="groupCommit">SQLite's rotation writer, or the EF path every other provider takes.</param>
+    [Test]
     public async Task A_sealed_replacement_is_kept_only_until_the_replacement_is_used_or_the_family_revoked([Values] bool groupCommit)
     {
         // Arrange

@@ -235,6 +235,39 @@ public sealed class TokenServiceTests
         builder.Store.Verify(s => s.RevokeSessionAsync(issued.SessionId, It.IsAny<DateTimeOffset>(), SessionRevocationReasons.UserGone, It.IsAny<CancellationToken>()), Times.Once);
     }
 
+    [Test]
+    public async Task A_refresh_of_a_session_rotated_the_most_times_allowed_ends_the_session_and_stores_no_token()
+    {
+        builder.Options.MaxRotationsPerSession = 10;
+        var service = builder.Build();
+        var issued = await service.StartSessionAsync(TokenServiceBuilder.Alice, Client, CancellationToken.None);
+        ArrangeStoredFamily();
+        storedSession!.Rotations = 10;
+        builder.Store.Setup(s => s.RevokeSessionAsync(issued.SessionId, It.IsAny<DateTimeOffset>(), SessionRevocationReasons.RotationLimit, It.IsAny<CancellationToken>())).ReturnsAsync(true);
+
+        var outcome = await service.RefreshAsync(issued.RefreshToken, Client, CancellationToken.None);
+
+        Assert.That(outcome, Is.EqualTo(RefreshOutcome.Invalid));
+        builder.Store.Verify(s => s.RevokeSessionAsync(issued.SessionId, It.IsAny<DateTimeOffset>(), SessionRevocationReasons.RotationLimit, It.IsAny<CancellationToken>()), Times.Once);
+        builder.Store.Verify(s => s.TryRotateAsync(It.IsAny<RefreshToken>(), It.IsAny<RefreshToken>(), It.IsAny<byte[]?>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Test]
+    public async Task A_refresh_one_rotation_below_the_limit_rotates()
+    {
+        builder.Options.MaxRotationsPerSession = 10;
+        var service = builder.Build();
+        var issued = await service.StartSessionAsync(TokenServiceBuilder.Alice, Client, CancellationToken.None);
+        ArrangeStoredFamily();
+        storedSession!.Rotations = 9;
+        builder.Store.Setup(s => s.TryRotateAsync(It.IsAny<RefreshToken>(), It.IsAny<RefreshToken>(), It.IsAny<byte[]?>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>())).ReturnsAsync(true);
+
+        var outcome = await service.RefreshAsync(issued.RefreshToken, Client, CancellationToken.None);
+
+        Assert.That(outcome, Is.InstanceOf<RefreshOutcome.Success>());
+        builder.Store.Verify(s => s.RevokeSessionAsync(It.IsAny<Guid>(), It.IsAny<DateTimeOffset>(), It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
     [TestCase(null)]
     [TestCase("")]
     [TestCase("short")]
