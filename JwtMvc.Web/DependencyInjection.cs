@@ -40,6 +40,7 @@ public static class DependencyInjection
         services.AddCluster(configuration);
         services.AddTrustedProxies(configuration);
         services.AddAuthRateLimiting(configuration);
+        services.AddWriteRateLimiting(configuration);
         services.AddPasskeys(configuration);
         TokenGrants.AddTokenGrants(services);
         services.AddJwtMvcEmail(configuration);
@@ -65,9 +66,9 @@ public static class DependencyInjection
         app.UseMetricsEndpoint();
         app.UseStatusCodePages();
         app.UseRouting();
-        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter(); // after authorization: the write budget is per account, and a refused caller spends none
 
         // Scripts, styles and page shells are public; every read and write of data goes through the API with a token.
         app.MapStaticAssets().AllowAnonymous();

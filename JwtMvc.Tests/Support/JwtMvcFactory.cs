@@ -81,6 +81,7 @@ public class JwtMvcFactory(IReadOnlyDictionary<string, string?>? settings = null
         }
 
         builder.UseSetting("RateLimiting:Auth:PermitLimit", "10000");
+        builder.UseSetting("RateLimiting:Writes:PermitLimit", "10000");
         builder.UseSetting("Uploads:Root", Path.Combine(directory, "uploads"));
         builder.UseSetting("Email:PickupDirectory", Path.Combine(directory, "mail"));
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())

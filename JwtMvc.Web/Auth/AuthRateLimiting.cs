@@ -39,35 +39,37 @@ internal static class AuthRateLimiting
 
         return services.AddRateLimiter(options =>
         {
-            options.AddPolicy(Policy, context => PerClientIp(context, Policy));
+            options.AddPolicy(Policy, context =>
+            {
+                var settings = context.RequestServices.GetRequiredService<IOptions<AuthRateLimitOptions>>().Value;
+                return FixedWindow(context, Policy, ClientKey(context.Connection.RemoteIpAddress), settings.PermitLimit, settings.WindowSeconds);
+            });
             options.OnRejected = WriteRejectionAsync;
         });
     }
 
     /// <summary>
-    /// One fixed window per client IP (after forwarded headers from a known proxy). With Redis it is counted across
-    /// every instance, falling back to this instance's own count while Redis is down.
+    /// One fixed window per <paramref name="key"/> (a client IP after forwarded headers from a known proxy, a user id).
+    /// With Redis it is counted across every instance, falling back to this instance's own count while Redis is down.
     /// </summary>
-    private static RateLimitPartition<string> PerClientIp(HttpContext context, string policy)
+    internal static RateLimitPartition<string> FixedWindow(HttpContext context, string policy, string key, int permitLimit, int windowSeconds)
     {
         var services = context.RequestServices;
-        var settings = services.GetRequiredService<IOptions<AuthRateLimitOptions>>().Value;
-        var clientIp = ClientKey(context.Connection.RemoteIpAddress);
         var redis = services.GetService<RedisConnection>();
-        return RateLimitPartition.Get(clientIp, ip =>
+        return RateLimitPartition.Get(key, partition =>
         {
-            var window = TimeSpan.FromSeconds(settings.WindowSeconds);
+            var window = TimeSpan.FromSeconds(windowSeconds);
             var local = new FixedWindowRateLimiter(new FixedWindowRateLimiterOptions
             {
-                PermitLimit = settings.PermitLimit,
+                PermitLimit = permitLimit,
                 Window = window,
                 QueueLimit = 0,
             });
             return redis is null
                 ? local
                 : new ClusterRateLimiter(
-                    $"{redis.KeyPrefix}ratelimit:{policy}:{ip}",
-                    settings.PermitLimit,
+                    $"{redis.KeyPrefix}ratelimit:{policy}:{partition}",
+                    permitLimit,
                     window,
                     redis,
                     services.GetRequiredService<TimeProvider>(),
@@ -110,6 +112,7 @@ internal static class AuthRateLimiting
         var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
         response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
 
+        var writes = context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName == WriteRateLimiting.Policy;
         var problems = context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>();
         await problems.WriteAsync(new ProblemDetailsContext
         {
@@ -117,8 +120,10 @@ internal static class AuthRateLimiting
             ProblemDetails = new ProblemDetails
             {
                 Status = StatusCodes.Status429TooManyRequests,
-                Title = "Too many attempts",
-                Detail = $"Too many attempts from this address. Try again in {seconds} seconds.",
+                Title = writes ? "Too many changes" : "Too many attempts",
+                Detail = writes
+                    ? $"Too many changes from this account. Try again in {seconds} seconds."
+                    : $"Too many attempts from this address. Try again in {seconds} seconds.",
             },
         });
     }

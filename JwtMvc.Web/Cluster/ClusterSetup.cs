@@ -8,7 +8,7 @@ internal static class ClusterSetup
 {
     /// <summary>
     /// With <c>Redis:Configuration</c> set: cache invalidation over Redis pub/sub, the Redis health check, and
-    /// (through <see cref="AuthRateLimiting"/>) rate limits counted in Redis. Unset: nothing, one instance.
+    /// (through <see cref="AuthRateLimiting"/> and <see cref="WriteRateLimiting"/>) rate limits counted in Redis. Unset: nothing, one instance.
     /// Every instance, Redis or not, evicts what <see cref="ICacheInvalidation"/> reports.
     /// </summary>
     public static IServiceCollection AddCluster(this IServiceCollection services, IConfiguration configuration)

@@ -67,6 +67,7 @@ internal sealed class BrowserTestServer : IAsyncDisposable
             ["Uploads:Root"] = Path.Combine(dataFolder, "uploads"),
             // Every test signs in from 127.0.0.1; the per-client login limit is not what these tests are about.
             ["RateLimiting:Auth:PermitLimit"] = "10000",
+            ["RateLimiting:Writes:PermitLimit"] = "10000",
             // The page may talk to this other origin (CSP connect-src), so the test sees what the browser sends there.
             ["SecurityHeaders:ConnectSources:0"] = otherOrigin.Origin,
             ["Logging:LogLevel:Default"] = "Warning",

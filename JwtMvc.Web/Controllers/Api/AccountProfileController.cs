@@ -4,6 +4,7 @@ using JwtMvc.Web.Auth;
 using JwtMvc.Web.Security;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
 
 namespace JwtMvc.Web.Controllers.Api;
 
@@ -16,6 +17,7 @@ namespace JwtMvc.Web.Controllers.Api;
 public sealed class AccountProfileController(IUserAccounts accounts, IUserReader users, AccountSessions sessions) : ControllerBase
 {
     [HttpPut("profile")]
+    [EnableRateLimiting(WriteRateLimiting.Policy)]
     public async Task<ActionResult<MeResponse>> UpdateProfile(UpdateProfileRequest request, CancellationToken cancellationToken)
     {
         var userId = User.GetUserId();

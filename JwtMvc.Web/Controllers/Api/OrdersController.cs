@@ -5,6 +5,7 @@ using JwtMvc.Web.Security;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
 
 namespace JwtMvc.Web.Controllers.Api;
 
@@ -29,6 +30,7 @@ public sealed class OrdersController(OrderService orders) : ControllerBase
             : TypedResults.NotFound();
 
     [HttpPost]
+    [EnableRateLimiting(WriteRateLimiting.Policy)]
     [RequestBodyLimit(RequestBodyLimitAttribute.SmallBodyBytes)]
     public async Task<Results<Created<OrderDto>, ValidationProblem>> Place(PlaceOrderRequest request, CancellationToken cancellationToken)
     {
@@ -38,6 +40,7 @@ public sealed class OrdersController(OrderService orders) : ControllerBase
     }
 
     [HttpPost("{id:guid}/cancel")]
+    [EnableRateLimiting(WriteRateLimiting.Policy)]
     public async Task<Results<Ok<OrderDto>, NotFound, ProblemHttpResult>> Cancel(Guid id, CancellationToken cancellationToken) =>
         OrderResults.ToHttp(await orders.CancelAsync(User.GetUserId(), id, cancellationToken));
 }

@@ -7,6 +7,7 @@ using JwtMvc.Web.Security;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
 
 namespace JwtMvc.Web.Controllers.Api;
 
@@ -49,6 +50,7 @@ public sealed class PasskeysController(PasskeyService passkeys) : ControllerBase
         new([.. (await passkeys.ListAsync(User.GetUserId(), cancellationToken)).Select(PasskeyItem.From)]);
 
     [HttpPut("{id}")]
+    [EnableRateLimiting(WriteRateLimiting.Policy)] // each rename is a security event, kept for months
     public async Task<Results<Ok<PasskeyItem>, NotFound, ValidationProblem>> Rename(string id, RenamePasskeyRequest request, CancellationToken cancellationToken)
     {
         var outcome = await passkeys.RenameAsync(User.GetUserId(), id, request.Name, HttpContext.GetClientInfo(), cancellationToken);
