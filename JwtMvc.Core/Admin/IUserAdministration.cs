@@ -30,6 +30,12 @@ public interface IUserAdministration
     /// <summary>Locks the user out until <paramref name="until"/> and renews their security stamp.</summary>
     Task<bool> LockAsync(string userId, DateTimeOffset until, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Renews the user's security stamp, so that a sign-in under way (which compares stamps once its session is stored),
+    /// an <c>mfaToken</c> or an e-mailed link made before it no longer counts. False when the user does not exist.
+    /// </summary>
+    Task<bool> RenewSecurityStampAsync(string userId, CancellationToken cancellationToken);
+
     /// <summary>Ends a lockout and resets the failed sign-in count.</summary>
     Task<bool> UnlockAsync(string userId, CancellationToken cancellationToken);
 

@@ -192,10 +192,14 @@ public sealed class UserAdminService(
     public async Task<IReadOnlyList<Session>?> ListSessionsAsync(string userId, CancellationToken cancellationToken) =>
         await FindAsync(userId, cancellationToken) is null ? null : await sessions.ListActiveAsync(userId, cancellationToken);
 
+    /// <summary>
+    /// Ends every session of the user. The security stamp is renewed first, as for a lock or a new password, so a
+    /// sign-in under way when the sessions are revoked keeps no session either.
+    /// </summary>
     public Task<AdminOutcome> RevokeSessionsAsync(AdminActor actor, string userId, CancellationToken cancellationToken) =>
         ChangeAsync(actor, userId, cancellationToken, new Change(AuditActions.SessionsRevoked)
         {
-            Apply = _ => Proceed,
+            Apply = async _ => await users.RenewSecurityStampAsync(userId, cancellationToken) ? null : AdminOutcome.NotFound,
             RevokeReason = SessionRevocationReasons.AdminRevoked,
         });
 

@@ -171,6 +171,18 @@ internal sealed class UserAdministration(
         return true;
     }
 
+    public async Task<bool> RenewSecurityStampAsync(string userId, CancellationToken cancellationToken)
+    {
+        var user = await FindUserAsync(userId, cancellationToken);
+        if (user is null)
+        {
+            return false;
+        }
+
+        ThrowIfFailed(await users.UpdateSecurityStampAsync(user), "renewing the security stamp");
+        return true;
+    }
+
     public async Task<bool> UnlockAsync(string userId, CancellationToken cancellationToken)
     {
         var user = await FindUserAsync(userId, cancellationToken);

@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace JwtMvc.Tests.Integration.Auth;
 
 /// <summary>
-/// A change that must end a user's sign-ins (an admin's lock, a new password) commits and then revokes the sessions it
+/// A change that must end a user's sign-ins (an admin's lock or "revoke sessions", a new password) commits and then revokes the sessions it
 /// finds. A sign-in that checked the old credentials before the change, and stores its session after that revocation,
 /// must not be left with a live session.
 /// </summary>
@@ -18,10 +18,12 @@ public sealed class SignInRaceTests
     {
         AdminLock,
         NewPassword,
+        AdminRevokesSessions,
     }
 
     [TestCase(Change.AdminLock)]
     [TestCase(Change.NewPassword)]
+    [TestCase(Change.AdminRevokesSessions)]
     public async Task A_sign_in_whose_user_changed_after_the_password_check_gets_no_session(Change change)
     {
         // Arrange: a sign-in that has checked the password and is about to store its session.
@@ -40,9 +42,12 @@ public sealed class SignInRaceTests
         await pause.Paused.WaitAsync(TimeSpan.FromSeconds(20));
 
         // Act: the change commits and revokes the user's sessions; then the sign-in goes on.
-        var changed = change == Change.AdminLock
-            ? await admin.SendAsync(HttpMethod.Post, $"/api/admin/users/{userId}/lock", new { })
-            : await owner.SendAsync(HttpMethod.Post, "/api/account/password", new { currentPassword = password, newPassword = "Changed#12345" });
+        var changed = change switch
+        {
+            Change.AdminLock => await admin.SendAsync(HttpMethod.Post, $"/api/admin/users/{userId}/lock", new { }),
+            Change.AdminRevokesSessions => await admin.SendAsync(HttpMethod.Delete, $"/api/admin/users/{userId}/sessions"),
+            _ => await owner.SendAsync(HttpMethod.Post, "/api/account/password", new { currentPassword = password, newPassword = "Changed#12345" }),
+        };
         pause.Release();
         var signedIn = await signingIn.WaitAsync(TimeSpan.FromSeconds(20));
 
@@ -50,7 +55,7 @@ public sealed class SignInRaceTests
         Assert.That(changed.IsSuccessStatusCode, Is.True, await changed.Content.ReadAsStringAsync());
         Assert.That(signedIn.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "the credentials it checked are no longer the user's");
         var sessions = await (await admin.GetAsync($"/api/admin/users/{userId}/sessions")).Content.ReadFromJsonAsync<SessionList>();
-        var expected = change == Change.AdminLock ? 0 : 1; // a new password keeps the session that set it
+        var expected = change == Change.NewPassword ? 1 : 0; // a new password keeps the session that set it
         Assert.That(sessions!.Items, Has.Length.EqualTo(expected), "no session of the sign-in is left active");
     }
 
