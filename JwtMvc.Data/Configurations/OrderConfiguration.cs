@@ -30,9 +30,13 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
             .OnDelete(DeleteBehavior.Cascade);
         builder.Navigation(o => o.Lines).HasField("_lines").UsePropertyAccessMode(PropertyAccessMode.Field);
 
-        // The lists: one user's orders, newest first or by total; everyone's for the admin.
+        // The lists: one user's orders, newest first or by total; everyone's for the admin. Each sort reads its index in
+        // order and stops at the page, instead of sorting all of a user's (or everyone's) orders for every page; the id
+        // (the lists' tie-breaker) completes the order of everyone's lists, which SQLite would otherwise sort whole.
         builder.HasIndex(o => new { o.UserId, o.CreatedAt });
-        builder.HasIndex(o => o.CreatedAt);
+        builder.HasIndex(o => new { o.UserId, o.Total });
+        builder.HasIndex(o => new { o.CreatedAt, o.Id });
+        builder.HasIndex(o => new { o.Total, o.Id });
 
         // Deleting a user deletes their orders.
         builder.HasOne<AppUser>()

@@ -24,7 +24,7 @@ namespace JwtMvc.Data.CompiledModels.Sqlite
                 propertyCount: 7,
                 navigationCount: 1,
                 foreignKeyCount: 1,
-                unnamedIndexCount: 2,
+                unnamedIndexCount: 4,
                 keyCount: 1);
 
             var id = runtimeEntityType.AddProperty(
@@ -92,10 +92,16 @@ namespace JwtMvc.Data.CompiledModels.Sqlite
             runtimeEntityType.SetPrimaryKey(key);
 
             var index = runtimeEntityType.AddIndex(
-                new[] { createdAt });
+                new[] { createdAt, id });
 
             var index0 = runtimeEntityType.AddIndex(
+                new[] { total, id });
+
+            var index1 = runtimeEntityType.AddIndex(
                 new[] { userId, createdAt });
+
+            var index2 = runtimeEntityType.AddIndex(
+                new[] { userId, total });
 
             return runtimeEntityType;
         }

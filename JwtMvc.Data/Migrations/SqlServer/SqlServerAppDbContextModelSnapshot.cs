@@ -353,9 +353,13 @@ namespace JwtMvc.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CreatedAt");
+                    b.HasIndex("CreatedAt", "Id");
+
+                    b.HasIndex("Total", "Id");
 
                     b.HasIndex("UserId", "CreatedAt");
+
+                    b.HasIndex("UserId", "Total");
 
                     b.ToTable("Orders", (string)null);
                 });

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Diagnostics;
 using JwtMvc.Core.Orders;
 using JwtMvc.Data;
@@ -107,14 +108,54 @@ public sealed class OrderListTests
         Assert.That((fullPage.Items.Count, fullPage.TotalCount), Is.EqualTo((1, everyone)));
     }
 
-    /// <summary>A page, oldest first, and how many commands the scope's context ran for it.</summary>
-    private async Task<(PagedList<OrderSummary> Page, int Commands)> ListAsync(string? userId, int page, int pageSize)
+    /// <summary>
+    /// A user's orders grow with every purchase and everyone's with every user: each list reads an index in the order
+    /// of the page and stops at its end, never sorting the whole list (SQLite's "USE TEMP B-TREE FOR ORDER BY") for it.
+    /// Ties on the sort key (equal totals or times) may still be ordered by id among themselves.
+    /// </summary>
+    [Test]
+    public async Task Every_sort_of_every_list_reads_an_index_in_order_instead_of_sorting_the_list(
+        [Values] bool own, [Values] OrderSortField sortBy, [Values] bool descending)
+    {
+        await ListAsync(own ? aliceId : null, page: 1, pageSize: 2, sortBy, descending);
+        var (query, parameters) = counter.FirstCommand!.Value;
+
+        await using var scope = data.NewScope();
+        var connection = scope.ServiceProvider.GetRequiredService<AppDbContext>().Database.GetDbConnection();
+        await connection.OpenAsync();
+        await using var explain = connection.CreateCommand();
+        explain.CommandText = "EXPLAIN QUERY PLAN " + query;
+        foreach (var (name, value) in parameters)
+        {
+            var parameter = explain.CreateParameter();
+            (parameter.ParameterName, parameter.Value) = (name, value);
+            explain.Parameters.Add(parameter);
+        }
+
+        var plan = new List<string>();
+        await using (var reader = await explain.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                plan.Add(reader.GetString(3));
+            }
+        }
+
+        var column = sortBy == OrderSortField.Total ? "Total" : "CreatedAt";
+        var index = own ? $"IX_Orders_UserId_{column} (UserId=?)" : $"IX_Orders_{column}_Id";
+        Assert.That(plan, Has.Some.Contains("INDEX " + index), string.Join("; ", plan));
+        Assert.That(plan, Has.None.EqualTo("USE TEMP B-TREE FOR ORDER BY"), string.Join("; ", plan));
+    }
+
+    /// <summary>A page, oldest first unless told, and how many commands the scope's context ran for it.</summary>
+    private async Task<(PagedList<OrderSummary> Page, int Commands)> ListAsync(
+        string? userId, int page, int pageSize, OrderSortField sortBy = OrderSortField.CreatedAt, bool descending = false)
     {
         await using var scope = data.NewScope();
         var context = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         counter.Watch(context);
         var list = await scope.ServiceProvider.GetRequiredService<IOrderRepository>()
-            .ListAsync(userId, new OrderListQuery(page, pageSize, OrderSortField.CreatedAt, Descending: false), CancellationToken.None);
+            .ListAsync(userId, new OrderListQuery(page, pageSize, sortBy, descending), CancellationToken.None);
         return (list, counter.Commands);
     }
 
@@ -129,9 +170,13 @@ public sealed class OrderListTests
         {
             Volatile.Write(ref context, watched);
             Interlocked.Exchange(ref commands, 0);
+            FirstCommand = null;
         }
 
         public int Commands => Volatile.Read(ref commands);
+
+        /// <summary>The text and parameters of the first command since <see cref="Watch"/>.</summary>
+        public (string Text, (string Name, object? Value)[] Parameters)? FirstCommand { get; private set; }
 
         public void OnNext(DiagnosticListener value)
         {
@@ -145,7 +190,10 @@ public sealed class OrderListTests
         {
             if (value.Key == RelationalEventId.CommandExecuting.Name && value.Value is CommandEventData data && ReferenceEquals(data.Context, Volatile.Read(ref context)))
             {
-                Interlocked.Increment(ref commands);
+                if (Interlocked.Increment(ref commands) == 1)
+                {
+                    FirstCommand = (data.Command.CommandText, [.. data.Command.Parameters.Cast<DbParameter>().Select(p => (p.ParameterName, p.Value))]);
+                }
             }
         }
 
