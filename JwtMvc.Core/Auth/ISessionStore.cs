@@ -34,9 +34,10 @@ public interface ISessionStore
 
     /// <summary>
     /// When <paramref name="userId"/> has more than <paramref name="keep"/> active sessions, revokes the least recently
-    /// used beyond that number, never <paramref name="keptSessionId"/>, with every token of their families; returns their ids.
+    /// used beyond that number, never <paramref name="keptSessionId"/>, with every token of their families (reason
+    /// <see cref="SessionRevocationReasons.SessionLimit"/>); returns their ids.
     /// </summary>
-    Task<IReadOnlyList<Guid>> RevokeSessionsBeyondAsync(string userId, int keep, Guid keptSessionId, DateTimeOffset now, string reason, CancellationToken cancellationToken);
+    Task<IReadOnlyList<Guid>> RevokeSessionsBeyondAsync(string userId, int keep, Guid keptSessionId, DateTimeOffset now, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<Session>> ListActiveSessionsAsync(string userId, DateTimeOffset now, CancellationToken cancellationToken);
 

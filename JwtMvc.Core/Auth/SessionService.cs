@@ -77,7 +77,7 @@ public sealed class SessionService(
     public async Task<int> EnforceLimitAsync(string userId, Guid newSessionId, CancellationToken cancellationToken)
     {
         var ended = await store.RevokeSessionsBeyondAsync(
-            userId, options.Value.MaxSessionsPerUser, newSessionId, clock.GetUtcNow(), SessionRevocationReasons.SessionLimit, cancellationToken);
+            userId, options.Value.MaxSessionsPerUser, newSessionId, clock.GetUtcNow(), cancellationToken);
         return await EndedAsync(userId, ended, SessionRevocationReasons.SessionLimit, cancellationToken);
     }
 

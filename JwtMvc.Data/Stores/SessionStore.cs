@@ -229,13 +229,10 @@ internal sealed class SessionStore(AppDbContext db, SqliteRotationWriter? sqlite
         int keep,
         Guid keptSessionId,
         DateTimeOffset now,
-        string reason,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(userId);
-        ArgumentNullException.ThrowIfNull(reason);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(keep);
-        var storedReason = Truncate(reason, SessionConfiguration.RevokedReasonMaxLength);
 
         // A read first: a sign-in within the limit, the usual case, takes no write lock for this.
         if (await ActiveSessionsOf(userId, now).CountAsync(cancellationToken) <= keep)
@@ -253,7 +250,7 @@ internal sealed class SessionStore(AppDbContext db, SqliteRotationWriter? sqlite
                     .ThenByDescending(s => s.CreatedAt)
                     .Skip(keep),
                 now,
-                storedReason,
+                SessionRevocationReasons.SessionLimit,
                 ct),
             cancellationToken);
     }

@@ -53,7 +53,7 @@ public sealed class TokenServiceBuilder
     {
         var store = new Mock<ISessionStore>(MockBehavior.Strict);
         store.Setup(s => s.RevokeSessionsBeyondAsync(
-                It.IsAny<string>(), It.IsAny<int>(), It.IsAny<Guid>(), It.IsAny<DateTimeOffset>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
+                It.IsAny<string>(), It.IsAny<int>(), It.IsAny<Guid>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync([]);
         return store;
     }

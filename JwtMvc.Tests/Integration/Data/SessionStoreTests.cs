@@ -254,7 +254,7 @@ public sealed class SessionStoreTests : SharedDatabaseFixture
         {
             ["rotation"] = (await commands.WritesOfAsync(() => store.TryRotateAsync(token, Sessions.NewToken(session), null, now, CancellationToken.None))).FirstOrDefault(),
             ["session revocation"] = (await commands.WritesOfAsync(() => store.RevokeSessionAsync(session.Id, now, SessionRevocationReasons.Logout, CancellationToken.None))).FirstOrDefault(),
-            ["session limit"] = (await commands.WritesOfAsync(() => store.RevokeSessionsBeyondAsync(userId, 1, third.Id, now, SessionRevocationReasons.SessionLimit, CancellationToken.None))).FirstOrDefault(),
+            ["session limit"] = (await commands.WritesOfAsync(() => store.RevokeSessionsBeyondAsync(userId, 1, third.Id, now, CancellationToken.None))).FirstOrDefault(),
             ["user revocation"] = (await commands.WritesOfAsync(() => store.RevokeUserSessionsAsync(userId, now, SessionRevocationReasons.PasswordChanged, null, CancellationToken.None))).FirstOrDefault(),
         };
 
@@ -406,7 +406,7 @@ public sealed class SessionStoreTests : SharedDatabaseFixture
         var now = Data.Time.GetUtcNow();
 
         // Act
-        var revoked = await store.RevokeSessionsBeyondAsync(userId, 2, started.Id, now, SessionRevocationReasons.SessionLimit, CancellationToken.None);
+        var revoked = await store.RevokeSessionsBeyondAsync(userId, 2, started.Id, now, CancellationToken.None);
 
         // Assert
         var active = await store.ListActiveSessionsAsync(userId, now, CancellationToken.None);
@@ -435,7 +435,7 @@ public sealed class SessionStoreTests : SharedDatabaseFixture
         Assert.That(await store.RevokeSessionAsync(thisNew.Id, now, SessionRevocationReasons.SessionLimit, CancellationToken.None), Is.True);
 
         // Act
-        var revoked = await store.RevokeSessionsBeyondAsync(userId, 1, thisNew.Id, now, SessionRevocationReasons.SessionLimit, CancellationToken.None);
+        var revoked = await store.RevokeSessionsBeyondAsync(userId, 1, thisNew.Id, now, CancellationToken.None);
 
         // Assert
         Assert.That(revoked, Is.EqualTo(new[] { older.Id }), "only the one beyond the limit");
@@ -485,8 +485,8 @@ public sealed class SessionStoreTests : SharedDatabaseFixture
         var store = scope.ServiceProvider.GetRequiredService<ISessionStore>();
 
         // Act
-        var withinLimit = await store.RevokeSessionsBeyondAsync(userId, 3, kept.Id, now, SessionRevocationReasons.SessionLimit, CancellationToken.None);
-        var atOne = await store.RevokeSessionsBeyondAsync(userId, 1, kept.Id, now, SessionRevocationReasons.SessionLimit, CancellationToken.None);
+        var withinLimit = await store.RevokeSessionsBeyondAsync(userId, 3, kept.Id, now, CancellationToken.None);
+        var atOne = await store.RevokeSessionsBeyondAsync(userId, 1, kept.Id, now, CancellationToken.None);
 
         // Assert
         Assert.That(withinLimit, Is.Empty, "three sessions, a limit of three");

@@ -43,7 +43,7 @@ public sealed class TokenServiceTests
         Assert.That(issued, Is.Null);
         builder.Store.Verify(s => s.RevokeSessionAsync(storedSession!.Id, It.IsAny<DateTimeOffset>(), SessionRevocationReasons.UserChanged, It.IsAny<CancellationToken>()), Times.Once);
         builder.Store.Verify(s => s.RevokeSessionsBeyondAsync(
-            It.IsAny<string>(), It.IsAny<int>(), It.IsAny<Guid>(), It.IsAny<DateTimeOffset>(), It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
+            It.IsAny<string>(), It.IsAny<int>(), It.IsAny<Guid>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
     [Test]
@@ -73,7 +73,7 @@ public sealed class TokenServiceTests
         Assert.That(await sessions.IsActiveAsync(old.Id, TokenServiceBuilder.Alice.Id, CancellationToken.None), Is.True);
         var now = builder.Clock.GetUtcNow();
         builder.Store.Setup(s => s.RevokeSessionsBeyondAsync(
-                TokenServiceBuilder.Alice.Id, 5, It.IsAny<Guid>(), now, SessionRevocationReasons.SessionLimit, It.IsAny<CancellationToken>()))
+                TokenServiceBuilder.Alice.Id, 5, It.IsAny<Guid>(), now, It.IsAny<CancellationToken>()))
             .Callback(() => old.RevokedAt = now)
             .ReturnsAsync([old.Id]);
 
@@ -82,7 +82,7 @@ public sealed class TokenServiceTests
 
         // Assert
         builder.Store.Verify(s => s.RevokeSessionsBeyondAsync(
-            TokenServiceBuilder.Alice.Id, 5, issued.SessionId, now, SessionRevocationReasons.SessionLimit, It.IsAny<CancellationToken>()), Times.Once, "the new session is the one always kept");
+            TokenServiceBuilder.Alice.Id, 5, issued.SessionId, now, It.IsAny<CancellationToken>()), Times.Once, "the new session is the one always kept");
         Assert.That(await sessions.IsActiveAsync(old.Id, TokenServiceBuilder.Alice.Id, CancellationToken.None), Is.False, "evicted here at once");
         builder.Invalidation.Verify(i => i.Publish(It.Is<CacheInvalidation>(m =>
             m.Kind == CacheInvalidationKind.SessionsRevoked && m.Ids.SequenceEqual(new[] { old.Id.ToString() }))), Times.Once);
