@@ -58,14 +58,12 @@ internal sealed class PasskeyStore(IPasskeyHandler<AppUser> handler, UserManager
         {
             Name = name,
         };
-        return await db.Database.CreateExecutionStrategy().ExecuteAsync(
-            async Task<PasskeyRegistration> (CancellationToken ct) =>
+        // Count and store in one transaction. Identity saves the passkey row first and then the user under its
+        // concurrency stamp; when a concurrent registration saved in between, the stamp check fails and the rollback
+        // takes this passkey row with it.
+        return await db.InWriteTransactionAsync(
+            async Task<PasskeyRegistration> (CancellationToken _) =>
             {
-                // Count and store in one transaction. Identity saves the passkey row first and then the user under its
-                // concurrency stamp; when a concurrent registration saved in between, the stamp check fails and the
-                // rollback takes this passkey row with it.
-                using var gate = await SqliteWriteGate.EnterAsync(db, ct);
-                await using var transaction = await db.Database.BeginTransactionAsync(ct);
                 if (await users.FindByIdAsync(userId) is not { } user)
                 {
                     return new PasskeyRegistration.Refused("no such user");
@@ -80,7 +78,7 @@ internal sealed class PasskeyStore(IPasskeyHandler<AppUser> handler, UserManager
                 {
                     if (!(await users.AddOrUpdatePasskeyAsync(user, passkey)).Succeeded)
                     {
-                        db.ChangeTracker.Clear(); // disposing the transaction rolls the passkey row back
+                        db.ChangeTracker.Clear(); // the transaction, not committed, rolls the passkey row back
                         return new PasskeyRegistration.Refused("Identity did not store the passkey (a concurrent change to the user)");
                     }
                 }
@@ -90,10 +88,10 @@ internal sealed class PasskeyStore(IPasskeyHandler<AppUser> handler, UserManager
                     return new PasskeyRegistration.Refused("the credential was registered a moment ago"); // by a concurrent registration
                 }
 
-                await transaction.CommitAsync(ct);
                 return new PasskeyRegistration.Registered(Info(passkey, null));
             },
-            cancellationToken);
+            cancellationToken,
+            commitIf: registration => registration is PasskeyRegistration.Registered);
     }
 
     public async Task<PasskeyVerification> VerifySignInAsync(string credentialJson, string state, DateTimeOffset now, CancellationToken cancellationToken)

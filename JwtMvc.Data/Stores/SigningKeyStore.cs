@@ -19,12 +19,9 @@ internal sealed class SigningKeyStore(AppDbContext db) : ISigningKeyStore
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(retirements);
-        var strategy = db.Database.CreateExecutionStrategy();
-        return await strategy.ExecuteAsync(
+        return await db.InWriteTransactionAsync(
             async ct =>
             {
-                using var gate = await SqliteWriteGate.EnterAsync(db, ct);
-                await using var transaction = await db.Database.BeginTransactionAsync(ct);
                 foreach (var retirement in retirements)
                 {
                     await db.SigningKeys
@@ -42,7 +39,6 @@ internal sealed class SigningKeyStore(AppDbContext db) : ISigningKeyStore
                 catch (DbUpdateException)
                 {
                     // The unique generation: another instance stored this key's slot first. Nothing of ours stays.
-                    await transaction.RollbackAsync(ct);
                     return false;
                 }
                 finally
@@ -50,10 +46,10 @@ internal sealed class SigningKeyStore(AppDbContext db) : ISigningKeyStore
                     db.Entry(key).State = EntityState.Detached;
                 }
 
-                await transaction.CommitAsync(ct);
                 return true;
             },
-            cancellationToken);
+            cancellationToken,
+            commitIf: added => added);
     }
 
     public async Task<bool> RevokeAsync(string keyId, DateTimeOffset revokedAt, CancellationToken cancellationToken) =>

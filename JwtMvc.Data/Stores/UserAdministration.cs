@@ -61,13 +61,10 @@ internal sealed class UserAdministration(
             return ValidationOutcome<string>.Failed(passwordSet.ToValidationErrors(passwordField: "password"));
         }
 
-        var strategy = db.Database.CreateExecutionStrategy();
-        return await strategy.ExecuteAsync(
-            async ct =>
+        // The user and their roles are one unit.
+        return await db.InWriteTransactionAsync(
+            async _ =>
             {
-                // The user and their roles are one unit.
-                using var gate = await SqliteWriteGate.EnterAsync(db, ct);
-                await using var transaction = await db.Database.BeginTransactionAsync(ct);
                 try
                 {
                     var result = await users.CreateAsync(created);
@@ -78,23 +75,21 @@ internal sealed class UserAdministration(
 
                     if (!result.Succeeded)
                     {
-                        await transaction.RollbackAsync(ct);
                         db.ChangeTracker.Clear();
                         return ValidationOutcome<string>.Failed(result.ToValidationErrors(passwordField: "password"));
                     }
 
-                    await transaction.CommitAsync(ct);
                     return ValidationOutcome<string>.Success(created.Id);
                 }
                 catch (DbUpdateException)
                 {
                     // A concurrent create won the unique index after Identity's own duplicate check passed.
-                    await transaction.RollbackAsync(ct);
                     db.ChangeTracker.Clear();
                     return ValidationOutcome<string>.Failed(await users.DuplicateErrorAsync(user.UserName, user.Email));
                 }
             },
-            cancellationToken);
+            cancellationToken,
+            commitIf: outcome => outcome.Succeeded);
     }
 
     public async Task<ValidationOutcome?> UpdateProfileAsync(string userId, string? displayName, string email, CancellationToken cancellationToken)

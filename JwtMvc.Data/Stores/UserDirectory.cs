@@ -111,13 +111,10 @@ internal sealed class UserDirectory(AppUserManager users, AppDbContext db) : IUs
             return ValidationOutcome<AuthUser>.Failed(ConcealDuplicates(passwordSet.ToValidationErrors(passwordField: "password")));
         }
 
-        var strategy = db.Database.CreateExecutionStrategy();
-        return await strategy.ExecuteAsync(
-            async ct =>
+        // The user and their role are one unit: no account without the User role.
+        return await db.InWriteTransactionAsync(
+            async _ =>
             {
-                // The user and their role are one unit: no account without the User role.
-                using var gate = await SqliteWriteGate.EnterAsync(db, ct);
-                await using var transaction = await db.Database.BeginTransactionAsync(ct);
                 try
                 {
                     var created = await users.CreateAsync(user);
@@ -129,24 +126,21 @@ internal sealed class UserDirectory(AppUserManager users, AppDbContext db) : IUs
                     var inRole = await users.AddToRoleAsync(user, AppRoles.User);
                     if (!inRole.Succeeded)
                     {
-                        await transaction.RollbackAsync(ct);
                         db.ChangeTracker.Clear();
                         return ValidationOutcome<AuthUser>.Failed(inRole.ToValidationErrors(passwordField: "password"));
                     }
-
-                    await transaction.CommitAsync(ct);
                 }
                 catch (DbUpdateException)
                 {
                     // A concurrent registration won the unique index after Identity's own duplicate check passed.
-                    await transaction.RollbackAsync(ct);
                     db.ChangeTracker.Clear();
                     return ValidationOutcome<AuthUser>.Failed(NameOrEmailUnavailable);
                 }
 
                 return ValidationOutcome<AuthUser>.Success(await ToAuthUserAsync(user));
             },
-            cancellationToken);
+            cancellationToken,
+            commitIf: outcome => outcome.Succeeded);
     }
 
     private static ValidationError UserNotFound { get; } = new("", "UserNotFound", "The user does not exist.");
