@@ -84,11 +84,11 @@ public sealed class JwtOptions
     /// <summary>
     /// Rotations a session's refresh token may have: every rotation stores one more token (reuse detection needs the
     /// used ones), so this bounds what one session can store. A refresh at the limit ends the session and the user signs
-    /// in again. The default allows a rotation every 2 minutes for the 14 days a session lasts; the browser client
-    /// rotates about once per access token (15 minutes).
+    /// in again. Unset: <see cref="RotationLimit"/>'s default. It must allow two rotations per access token for the
+    /// whole session (the browser client rotates about once per access token), or the start fails.
     /// </summary>
     [Range(10, 10_000_000, ErrorMessage = "Jwt:MaxRotationsPerSession must be between {1} and {2}.")]
-    public int MaxRotationsPerSession { get; set; } = 10_000;
+    public int? MaxRotationsPerSession { get; set; }
 
     public TimeSpan AccessTokenLifetime => TimeSpan.FromMinutes(AccessTokenMinutes);
 
@@ -104,6 +104,18 @@ public sealed class JwtOptions
     public TimeSpan RefreshTokenLifetime => TimeSpan.FromDays(RefreshTokenDays);
 
     public TimeSpan RefreshRetryWindow => TimeSpan.FromSeconds(RefreshRetrySeconds);
+
+    /// <summary>
+    /// Rotations a session's tokens take when the client rotates twice per access token for the whole session: the
+    /// least <see cref="MaxRotationsPerSession"/> may be (2,688 with the default lifetimes).
+    /// </summary>
+    public int FewestRotationsAllowed => (int)Math.Ceiling(2 * RefreshTokenLifetime.TotalMinutes / AccessTokenMinutes);
+
+    /// <summary>
+    /// The rotation limit in force: <see cref="MaxRotationsPerSession"/>, or when unset 10,000 or, for short access
+    /// tokens and long sessions, four rotations per access token for the whole session.
+    /// </summary>
+    public int RotationLimit => MaxRotationsPerSession ?? Math.Max(10_000, 2 * FewestRotationsAllowed);
 }
 
 /// <summary>The key ring's schedule, the <c>Jwt:KeyRing</c> section.</summary>

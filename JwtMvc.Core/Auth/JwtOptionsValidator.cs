@@ -5,7 +5,8 @@ namespace JwtMvc.Core.Auth;
 
 /// <summary>
 /// Checks what data annotations cannot: that a configured key is base64 and long enough, that the key ring's
-/// algorithm is one it can make, and that its schedule announces a key before the current one retires.
+/// algorithm is one it can make, that its schedule announces a key before the current one retires, and that the rotation
+/// limit lets a session live out its lifetime.
 /// </summary>
 internal sealed class JwtOptionsValidator : IValidateOptions<JwtOptions>
 {
@@ -27,12 +28,19 @@ internal sealed class JwtOptionsValidator : IValidateOptions<JwtOptions>
             var results = new List<ValidationResult>();
             if (!Validator.TryValidateObject(options.KeyRing, new ValidationContext(options.KeyRing), results, validateAllProperties: true))
             {
-                failures.AddRange(results.Select(r => $"Jwt:KeyRing:{string.Join(',', r.MemberNames)}: {r.ErrorMessage}"));
+                failures.AddRange(results.Select(r => r.ErrorMessage!)); // each names its setting
             }
             else if (options.KeyRing.AnnounceLead >= options.KeyRing.RotationPeriod)
             {
                 failures.Add("Jwt:KeyRing:AnnounceHours must be shorter than Jwt:KeyRing:RotationDays.");
             }
+        }
+
+        if (options.MaxRotationsPerSession is { } rotations && rotations < options.FewestRotationsAllowed)
+        {
+            failures.Add($"Jwt:MaxRotationsPerSession ({rotations}) must allow two rotations per access token for a whole session: "
+                + $"at least {options.FewestRotationsAllowed} with Jwt:AccessTokenMinutes={options.AccessTokenMinutes} and Jwt:RefreshTokenDays={options.RefreshTokenDays}. "
+                + "Leave it unset for the default.");
         }
 
         for (var i = 0; i < options.PreviousKeys.Count; i++)

@@ -22,7 +22,7 @@ public sealed class Session
 
     /// <summary>
     /// How many times the session's refresh token was rotated: each rotation stores one more token, so the session
-    /// ends at <see cref="JwtOptions.MaxRotationsPerSession"/>.
+    /// ends at <see cref="JwtOptions.RotationLimit"/>.
     /// </summary>
     public int Rotations { get; set; }
 
@@ -100,7 +100,7 @@ public static class SessionRevocationReasons
     public const string SignedOutByUser = "signed-out-by-user";
     public const string SessionLimit = "session-limit";
 
-    /// <summary>The session's refresh token was rotated <see cref="JwtOptions.MaxRotationsPerSession"/> times.</summary>
+    /// <summary>The session's refresh token was rotated <see cref="JwtOptions.RotationLimit"/> times.</summary>
     public const string RotationLimit = "rotation-limit";
 
     /// <summary>A sign-in whose user changed (new password, lock, roles, two-factor) while it was under way.</summary>

@@ -159,7 +159,7 @@ public sealed partial class TokenService(
 
         // A session's tokens form one chain with one unused token at its head, so its rotations happen one after the
         // other and the count read here is exact for the token that can still win.
-        if (session.Rotations >= settings.MaxRotationsPerSession)
+        if (session.Rotations >= settings.RotationLimit)
         {
             Log.RotationLimitReached(logger, session.Id, session.Rotations);
             await sessions.RevokeAsync(session.Id, SessionRevocationReasons.RotationLimit, cancellationToken);

@@ -61,8 +61,9 @@ internal sealed class UserAdministration(
             return ValidationOutcome<string>.Failed(passwordSet.ToValidationErrors(passwordField: "password"));
         }
 
-        // The user and their roles are one unit.
-        return await db.InWriteTransactionAsync(
+        // The user and their roles are one unit. Null: a concurrent create won the unique index after Identity's own
+        // duplicate check passed; which of name and e-mail it took is read once this transaction has rolled back.
+        var outcome = await db.InWriteTransactionAsync(
             async _ =>
             {
                 try
@@ -83,13 +84,13 @@ internal sealed class UserAdministration(
                 }
                 catch (DbUpdateException)
                 {
-                    // A concurrent create won the unique index after Identity's own duplicate check passed.
                     db.ChangeTracker.Clear();
-                    return ValidationOutcome<string>.Failed(await users.DuplicateErrorAsync(user.UserName, user.Email));
+                    return null;
                 }
             },
             cancellationToken,
-            commitIf: outcome => outcome.Succeeded);
+            commitIf: outcome => outcome is { Succeeded: true });
+        return outcome ?? ValidationOutcome<string>.Failed(await users.DuplicateErrorAsync(user.UserName, user.Email));
     }
 
     public async Task<ValidationOutcome?> UpdateProfileAsync(string userId, string? displayName, string email, CancellationToken cancellationToken)
@@ -158,9 +159,15 @@ internal sealed class UserAdministration(
             removesAdmin: true,
             async () =>
             {
-                user.LockoutEnabled = true;
-                user.LockoutEnd = until;
-                ThrowIfFailed(await users.UpdateSecurityStampAsync(user), "locking the user"); // saves the lockout with the new stamp
+                // Saves the lockout with the new stamp; made again on the fresh row when a sign-in saved the user first.
+                ThrowIfFailed(
+                    await IdentityResultExtensions.SaveAgainOnConcurrencyFailureAsync(() =>
+                    {
+                        user.LockoutEnabled = true;
+                        user.LockoutEnd = until;
+                        return users.UpdateSecurityStampAsync(user);
+                    }),
+                    "locking the user");
             },
             cancellationToken);
         return true;
@@ -174,7 +181,9 @@ internal sealed class UserAdministration(
             return false;
         }
 
-        ThrowIfFailed(await users.UpdateSecurityStampAsync(user), "renewing the security stamp");
+        // Made again on the fresh row when another request (a failed sign-in, say) saved the user first: an admin ending a
+        // user's sessions must not fail because the one holding the account keeps guessing.
+        ThrowIfFailed(await IdentityResultExtensions.SaveAgainOnConcurrencyFailureAsync(() => users.UpdateSecurityStampAsync(user)), "renewing the security stamp");
         return true;
     }
 

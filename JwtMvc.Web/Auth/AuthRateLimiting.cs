@@ -15,10 +15,10 @@ public sealed class AuthRateLimitOptions
 {
     public const string Section = "RateLimiting:Auth";
 
-    [Range(1, 100_000)]
+    [Range(1, 100_000, ErrorMessage = "RateLimiting:Auth:PermitLimit must be between {1} and {2}.")]
     public int PermitLimit { get; set; } = 10;
 
-    [Range(1, 86_400)]
+    [Range(1, 86_400, ErrorMessage = "RateLimiting:Auth:WindowSeconds must be between {1} and {2}.")]
     public int WindowSeconds { get; set; } = 60;
 }
 

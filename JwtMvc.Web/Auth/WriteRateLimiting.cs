@@ -18,9 +18,9 @@ public sealed class WriteRateLimitOptions
 internal static class WriteRateLimiting
 {
     /// <summary>
-    /// Requests that store something for the signed-in user with no bound of their own (an order placed or cancelled,
-    /// an upload, a passkey's new name, the profile), on one budget per account: each is a row, a file or a security
-    /// event kept for months.
+    /// Requests that store something for the signed-in user with no bound of their own (an order placed or cancelled, a
+    /// passkey added, renamed or removed, the profile), on one budget per account: each is a row or a security event
+    /// kept for months. Uploads have their own bounds (size, files and bytes per user), and a page may upload many files.
     /// </summary>
     public const string Policy = "writes";
 

@@ -45,7 +45,13 @@ public sealed class RotationLimitTests : AppFixture
 {
     private const int Limit = 10;
 
-    protected override JwtMvcFactory CreateFactory() => new(new Dictionary<string, string?> { ["Jwt:MaxRotationsPerSession"] = Limit.ToString(CultureInfo.InvariantCulture) });
+    // Day-long access tokens in a one-day session: the limit may be this low and still let the session live out its day.
+    protected override JwtMvcFactory CreateFactory() => new(new Dictionary<string, string?>
+    {
+        ["Jwt:MaxRotationsPerSession"] = Limit.ToString(CultureInfo.InvariantCulture),
+        ["Jwt:AccessTokenMinutes"] = "1440",
+        ["Jwt:RefreshTokenDays"] = "1",
+    });
 
     [Test]
     public async Task A_refresh_beyond_the_limit_ends_the_session_and_the_family_stops_growing()

@@ -36,6 +36,8 @@ public sealed class StartupTests
     [TestCase("Jwt:MaxSessionsPerUser", "10001")]
     [TestCase("Jwt:MaxRotationsPerSession", "9")]
     [TestCase("Jwt:AccessTokenMinutes", "0")]
+    [TestCase("RateLimiting:Auth:PermitLimit", "0")]
+    [TestCase("RateLimiting:Writes:WindowSeconds", "0")]
     public void A_setting_the_app_cannot_read_stops_the_start_naming_it(string key, string value)
     {
         using var factory = new JwtMvcFactory(new Dictionary<string, string?> { [key] = value });

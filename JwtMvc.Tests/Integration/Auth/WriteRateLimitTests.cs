@@ -11,7 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace JwtMvc.Tests.Integration.Auth;
 
-/// <summary>RateLimiting:Writes: what one account stores (orders, uploads, passkey names, its profile) is on one budget per account.</summary>
+/// <summary>RateLimiting:Writes: what one account stores (orders, passkeys, its profile) is on one budget per account.</summary>
 public sealed class WriteRateLimitTests : AppFixture
 {
     private const int Limit = 3;
@@ -86,8 +86,9 @@ public sealed class WriteRateLimitTests : AppFixture
         {
             "POST /api/orders",
             "POST /api/orders/{id:guid}/cancel",
-            "POST /api/uploads",
+            "POST /api/account/passkeys",
             "PUT /api/account/passkeys/{id}",
+            "DELETE /api/account/passkeys/{id}",
             "PUT /api/account/profile",
         }));
         Assert.That(limited[AuthRateLimiting.Policy], Is.EquivalentTo(new[]

@@ -46,6 +46,36 @@ public sealed class JwtOptionsValidationTests
     }
 
     [Test]
+    public void A_key_ring_setting_out_of_range_fails_naming_it_once()
+    {
+        var exception = Assert.Throws<OptionsValidationException>(() => Resolve(new() { ["Jwt:KeyRing:RotationDays"] = "0" }));
+
+        Assert.That(exception!.Message, Does.Contain("Jwt:KeyRing:RotationDays must be between 1 and 365."));
+        Assert.That(exception.Message.Split("Jwt:KeyRing:RotationDays"), Has.Length.EqualTo(2), "the setting is named once");
+    }
+
+    /// <summary>The default rotation limit lets a session live out its lifetime whatever the access token lifetime.</summary>
+    [TestCase("15", "14", 10_000)]
+    [TestCase("1", "14", 80_640)]
+    [TestCase("15", "365", 140_160)]
+    public void Unset_the_rotation_limit_is_ten_thousand_or_four_rotations_per_access_token_for_a_whole_session(string accessTokenMinutes, string refreshTokenDays, int expected)
+    {
+        var options = Resolve(new() { ["Jwt:AccessTokenMinutes"] = accessTokenMinutes, ["Jwt:RefreshTokenDays"] = refreshTokenDays });
+
+        Assert.That(options.RotationLimit, Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void A_rotation_limit_that_would_end_sessions_before_their_lifetime_fails_naming_what_it_needs()
+    {
+        var exception = Assert.Throws<OptionsValidationException>(() =>
+            Resolve(new() { ["Jwt:MaxRotationsPerSession"] = "10000", ["Jwt:AccessTokenMinutes"] = "1" }));
+
+        Assert.That(exception!.Message, Does.Contain("Jwt:MaxRotationsPerSession (10000)").And.Contain("at least 40320"));
+        Assert.That(Resolve(new() { ["Jwt:MaxRotationsPerSession"] = "40320", ["Jwt:AccessTokenMinutes"] = "1" }).RotationLimit, Is.EqualTo(40_320), "enough is accepted");
+    }
+
+    [Test]
     public void A_blank_signing_key_fails_naming_the_setting()
     {
         var exception = Assert.Throws<OptionsValidationException>(() => Resolve(new() { ["Jwt:SigningKey"] = "   " }));

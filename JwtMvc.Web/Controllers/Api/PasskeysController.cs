@@ -34,6 +34,7 @@ public sealed class PasskeysController(PasskeyService passkeys) : ControllerBase
         };
 
     [HttpPost]
+    [EnableRateLimiting(WriteRateLimiting.Policy)] // a security event per passkey added, kept for months
     public async Task<Results<Created<PasskeyCreatedResponse>, ValidationProblem>> Register(RegisterPasskeyRequest request, CancellationToken cancellationToken)
     {
         var outcome = await passkeys.RegisterAsync(User.GetUserId(), PasskeyJson.CredentialText(request.Credential), request.Name, HttpContext.GetClientInfo(), cancellationToken);
@@ -50,7 +51,7 @@ public sealed class PasskeysController(PasskeyService passkeys) : ControllerBase
         new([.. (await passkeys.ListAsync(User.GetUserId(), cancellationToken)).Select(PasskeyItem.From)]);
 
     [HttpPut("{id}")]
-    [EnableRateLimiting(WriteRateLimiting.Policy)] // each rename is a security event, kept for months
+    [EnableRateLimiting(WriteRateLimiting.Policy)] // a security event per rename
     public async Task<Results<Ok<PasskeyItem>, NotFound, ValidationProblem>> Rename(string id, RenamePasskeyRequest request, CancellationToken cancellationToken)
     {
         var outcome = await passkeys.RenameAsync(User.GetUserId(), id, request.Name, HttpContext.GetClientInfo(), cancellationToken);
@@ -63,6 +64,7 @@ public sealed class PasskeysController(PasskeyService passkeys) : ControllerBase
     }
 
     [HttpDelete("{id}")]
+    [EnableRateLimiting(WriteRateLimiting.Policy)] // a security event per passkey removed
     public async Task<Results<NoContent, NotFound>> Remove(string id, CancellationToken cancellationToken) =>
         await passkeys.RemoveAsync(User.GetUserId(), id, HttpContext.GetClientInfo(), cancellationToken) is PasskeyChange.Done
             ? TypedResults.NoContent()

@@ -4,7 +4,6 @@ using JwtMvc.Web.Auth;
 using JwtMvc.Web.Uploads;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.RateLimiting;
 
 namespace JwtMvc.Web.Controllers.Api;
 
@@ -19,7 +18,6 @@ public sealed class UploadsController(UploadService uploads) : ControllerBase
 
     /// <summary>Streams multipart/form-data (field <c>files</c>, one or more) to storage; all files are kept or none.</summary>
     [HttpPost]
-    [EnableRateLimiting(WriteRateLimiting.Policy)] // within the quota, still a file written and a row per call
     [DisableFormValueModelBinding]
     [UploadRequestSizeLimit]
     public async Task<IActionResult> Upload(CancellationToken cancellationToken)
