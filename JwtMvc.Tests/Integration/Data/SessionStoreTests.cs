@@ -298,9 +298,7 @@ public sealed class SessionStoreTests : SharedDatabaseFixture
         var (session, first) = await Data.CreateSessionAsync(userId);
         var now = Data.Time.GetUtcNow();
         await using var scope = Data.NewScope();
-        var store = groupCommit
-            ? scope.ServiceProvider.GetRequiredService<ISessionStore>()
-            : new SessionStore(scope.ServiceProvider.GetRequiredService<AppDbContext>());
+        var store = StoreOn(scope, groupCommit);
         var second = Sessions.NewToken(session);
         var third = Sessions.NewToken(session);
 
@@ -323,9 +321,7 @@ public sealed class SessionStoreTests : SharedDatabaseFixture
         var (session, first) = await Data.CreateSessionAsync(userId);
         var now = Data.Time.GetUtcNow();
         await using var scope = Data.NewScope();
-        var store = groupCommit
-            ? scope.ServiceProvider.GetRequiredService<ISessionStore>()
-            : new SessionStore(scope.ServiceProvider.GetRequiredService<AppDbContext>());
+        var store = StoreOn(scope, groupCommit);
         var second = Sessions.NewToken(session);
         var third = Sessions.NewToken(session);
         var firstSeal = RandomNumberGenerator.GetBytes(RefreshToken.SealedReplacementLength);
@@ -624,4 +620,9 @@ public sealed class SessionStoreTests : SharedDatabaseFixture
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         return await db.RefreshTokens.AsNoTracking().Where(t => t.SessionId == sessionId).ToListAsync();
     }
+
+    /// <param name="groupCommit">SQLite's rotation writer (the store the app resolves), or the EF path every other provider takes.</param>
+    private static ISessionStore StoreOn(AsyncServiceScope scope, bool groupCommit) => groupCommit
+        ? scope.ServiceProvider.GetRequiredService<ISessionStore>()
+        : new SessionStore(scope.ServiceProvider.GetRequiredService<AppDbContext>());
 }
