@@ -1,4 +1,5 @@
 using JwtMvc.Core.Auth;
+using JwtMvc.Core.Auth.TwoFactor;
 using JwtMvc.Core.Uploads;
 using JwtMvc.Data;
 using JwtMvc.Data.Providers;
@@ -157,6 +158,44 @@ public sealed class SqlServerTests
         await using var check = data.NewScope();
         Assert.That(stored.Count(s => s), Is.EqualTo(3), "three of 3,000 bytes fit in 10,000");
         Assert.That(await check.ServiceProvider.GetRequiredService<IStoredFileRepository>().UsageAsync(ownerId, CancellationToken.None), Is.EqualTo(new StorageUsage(9000, 3)));
+    }
+
+    [Test]
+    public async Task Challenges_of_one_user_created_at_once_on_a_live_sql_server_never_pass_the_pending_limit()
+    {
+        await using var live = await LiveDatabaseAsync();
+        var data = live.Services;
+        var userId = await data.CreateUserAsync();
+        var now = data.Time.GetUtcNow();
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // Act: twelve passkey-creation challenges of one user, released together, each through its own context.
+        var creations = Enumerable.Range(0, 12)
+            .Select(i => Task.Run(async () =>
+            {
+                await using var scope = data.NewScope();
+                var store = scope.ServiceProvider.GetRequiredService<IAuthChallengeStore>();
+                await start.Task;
+                await store.CreateAsync(
+                    new AuthChallenge
+                    {
+                        Id = Guid.NewGuid(),
+                        HandleHash = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+                        Kind = AuthChallengeKinds.PasskeyCreation,
+                        UserId = userId,
+                        CreatedAt = now.AddMilliseconds(i),
+                        ExpiresAt = now.AddMinutes(5),
+                    },
+                    CancellationToken.None);
+            }))
+            .ToArray();
+        start.SetResult();
+        await Task.WhenAll(creations);
+
+        // Assert
+        await using var check = data.NewScope();
+        var db = check.ServiceProvider.GetRequiredService<AppDbContext>();
+        Assert.That(await db.AuthChallenges.CountAsync(c => c.UserId == userId && c.UsedAt == null), Is.EqualTo(AuthChallengeRules.MaxPendingPerUser));
     }
 
     /// <summary>A throw-away database on the server that JWTMVC_TEST_SQLSERVER names, migrated; dropped on dispose.</summary>
