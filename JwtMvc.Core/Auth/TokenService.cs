@@ -158,7 +158,8 @@ public sealed partial class TokenService(
         }
 
         // A session's tokens form one chain with one unused token at its head, so its rotations happen one after the
-        // other and the count read here is exact for the token that can still win.
+        // other and the count read here is that of the token that can still win (on SQL Server a duplicate refresh of
+        // the token that reached the limit may read the winner's count and end the session one refresh early).
         if (session.Rotations >= settings.RotationLimit)
         {
             Log.RotationLimitReached(logger, session.Id, session.Rotations);

@@ -38,8 +38,6 @@ internal sealed class AuthChallengeStore(AppDbContext db) : IAuthChallengeStore
                 {
                     db.Entry(challenge).State = EntityState.Detached;
                 }
-
-                return true;
             },
             cancellationToken,
             sqlServerLock: challenge.UserId is { } owner ? "JwtMvc.AuthChallenges." + owner : null);

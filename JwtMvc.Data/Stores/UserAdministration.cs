@@ -278,7 +278,6 @@ internal sealed class UserAdministration(
                 }
 
                 await change();
-                return true;
             },
             cancellationToken,
             sqlServerLock: AdminChangeLock);

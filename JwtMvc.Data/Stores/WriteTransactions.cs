@@ -50,4 +50,19 @@ internal static class WriteTransactions
                 return result; // disposing an uncommitted transaction rolls it back
             },
             cancellationToken);
+
+    /// <summary>As the other overload, for work with no result: it commits when the work returns.</summary>
+    public static Task InWriteTransactionAsync(
+        this AppDbContext db,
+        Func<CancellationToken, Task> work,
+        CancellationToken cancellationToken,
+        string? sqlServerLock = null) =>
+        db.InWriteTransactionAsync(
+            async ct =>
+            {
+                await work(ct);
+                return true;
+            },
+            cancellationToken,
+            sqlServerLock: sqlServerLock);
 }
