@@ -81,9 +81,9 @@ internal sealed class BenchmarkServices : IAsyncDisposable
 
     /// <summary>A password sign-in's session start for the user of <see cref="SeededUserAsync"/>.</summary>
     public async Task<IssuedTokens> StartSessionAsync(AsyncServiceScope scope, AuthUser user, ClientInfo client) =>
-        await scope.ServiceProvider.GetRequiredService<TokenService>().StartSessionAsync(
-            user, AuthenticationMethods.Password, seededStampHash ?? throw new InvalidOperationException("Read the seeded user first."), client, CancellationToken.None)
-        ?? throw new InvalidOperationException("The seeded benchmark user changed while a session started.");
+        (await scope.ServiceProvider.GetRequiredService<TokenService>().StartSessionAsync(
+            user, AuthenticationMethods.Password, seededStampHash ?? throw new InvalidOperationException("Read the seeded user first."), client, CancellationToken.None)).Tokens
+        ?? throw new InvalidOperationException("The seeded benchmark user's session was refused as it started.");
 
     public async ValueTask DisposeAsync()
     {

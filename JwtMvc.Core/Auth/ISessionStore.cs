@@ -35,9 +35,10 @@ public interface ISessionStore
     /// <summary>
     /// When <paramref name="userId"/> has more than <paramref name="keep"/> active sessions, revokes the least recently
     /// used beyond that number, never <paramref name="keptSessionId"/>, with every token of their families (reason
-    /// <see cref="SessionRevocationReasons.SessionLimit"/>); returns their ids.
+    /// <see cref="SessionRevocationReasons.SessionLimit"/>); answers their ids, and whether
+    /// <paramref name="keptSessionId"/> is still active (a concurrent sign-in's limit may have revoked it first).
     /// </summary>
-    Task<IReadOnlyList<Guid>> RevokeSessionsBeyondAsync(string userId, int keep, Guid keptSessionId, DateTimeOffset now, CancellationToken cancellationToken);
+    Task<SessionLimitResult> RevokeSessionsBeyondAsync(string userId, int keep, Guid keptSessionId, DateTimeOffset now, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<Session>> ListActiveSessionsAsync(string userId, DateTimeOffset now, CancellationToken cancellationToken);
 
@@ -50,3 +51,10 @@ public interface ISessionStore
 /// at the time of the read (see <see cref="IUserReader.FindCurrentAsync"/>; null when the user is gone).
 /// </summary>
 public sealed record TokenWithSession(RefreshToken Token, Session? Session, string? UserVersion);
+
+/// <summary>What keeping a user within the session limit did: the sessions it revoked, and whether the kept one is still active.</summary>
+public sealed record SessionLimitResult(IReadOnlyList<Guid> Revoked, bool KeptSessionActive)
+{
+    /// <summary>Nothing revoked, the kept session active: the usual sign-in, within the limit.</summary>
+    public static SessionLimitResult WithinLimit { get; } = new([], KeptSessionActive: true);
+}

@@ -105,4 +105,7 @@ public static class SessionRevocationReasons
 
     /// <summary>A sign-in whose user changed (new password, lock, roles, two-factor) while it was under way.</summary>
     public const string UserChanged = "user-changed-during-sign-in";
+
+    /// <summary>A sign-in that failed after its session was stored (an error, a dropped request): nobody holds its tokens.</summary>
+    public const string SignInFailed = "sign-in-failed";
 }

@@ -72,13 +72,15 @@ public sealed class SessionService(
 
     /// <summary>
     /// Keeps <paramref name="userId"/> within <see cref="JwtOptions.MaxSessionsPerUser"/> after a session started:
-    /// revokes the least recently used sessions beyond it, never <paramref name="newSessionId"/>; answers how many.
+    /// revokes the least recently used sessions beyond it, never <paramref name="newSessionId"/>. False when
+    /// <paramref name="newSessionId"/> itself is no longer active: a concurrent sign-in's limit revoked it first.
     /// </summary>
-    public async Task<int> EnforceLimitAsync(string userId, Guid newSessionId, CancellationToken cancellationToken)
+    public async Task<bool> EnforceLimitAsync(string userId, Guid newSessionId, CancellationToken cancellationToken)
     {
-        var ended = await store.RevokeSessionsBeyondAsync(
+        var result = await store.RevokeSessionsBeyondAsync(
             userId, options.Value.MaxSessionsPerUser, newSessionId, clock.GetUtcNow(), cancellationToken);
-        return await EndedAsync(userId, ended, SessionRevocationReasons.SessionLimit, cancellationToken);
+        await EndedAsync(userId, result.Revoked, SessionRevocationReasons.SessionLimit, cancellationToken);
+        return result.KeptSessionActive;
     }
 
     public Task<IReadOnlyList<Session>> ListActiveAsync(string userId, CancellationToken cancellationToken) =>

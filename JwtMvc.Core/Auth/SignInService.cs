@@ -42,10 +42,11 @@ public sealed class SignInService(
                     return new SignInOutcome.TwoFactorRequired(mfaToken);
                 }
 
-                if (await tokens.StartSessionAsync(success.User, AuthenticationMethods.Password, success.StampHash, client, cancellationToken) is not { } issued)
+                var start = await tokens.StartSessionAsync(success.User, AuthenticationMethods.Password, success.StampHash, client, cancellationToken);
+                if (start.IsRefused)
                 {
                     metrics.Login(LoginResult.Failure);
-                    await events.RecordAsync(SecurityEventTypes.SignInFailed, success.User.Id, success.User.UserName, client.IpAddress, SignInFailures.UserChanged, cancellationToken);
+                    await events.RecordAsync(SecurityEventTypes.SignInFailed, success.User.Id, success.User.UserName, client.IpAddress, start.Refusal, cancellationToken);
                     activity?.SetTag("jwtmvc.result", "failure");
                     return SignInOutcome.InvalidCredentials;
                 }
@@ -53,7 +54,7 @@ public sealed class SignInService(
                 metrics.Login(LoginResult.Success);
                 await events.RecordAsync(SecurityEventTypes.SignIn, success.User.Id, success.User.UserName, client.IpAddress, null, cancellationToken);
                 activity?.SetTag("jwtmvc.result", "success");
-                return new SignInOutcome.SignedIn(issued);
+                return new SignInOutcome.SignedIn(start.Tokens);
             case PasswordCheck.LockedOut locked:
                 metrics.Login(LoginResult.Locked);
                 await events.RecordAsync(SecurityEventTypes.SignInFailed, locked.UserId, userNameOrEmail, client.IpAddress, "account locked", cancellationToken);

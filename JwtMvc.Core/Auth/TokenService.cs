@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using System.Text;
 using JwtMvc.Core.Diagnostics;
@@ -74,10 +75,11 @@ public sealed partial class TokenService(
     /// <summary>
     /// Starts a session for a user who has just proven who they are by <paramref name="methods"/>, given the hash of
     /// their security stamp as it was before the proof was checked (<see cref="IUserReader.FindStampHashAsync"/>).
-    /// Null when the user has changed since (a new password, an admin's lock, ...): the session was stored and is
-    /// revoked again at once, as that change's own revocation would have done had it come after this sign-in.
+    /// Refused when the user has changed since (a new password, an admin's lock, ...): the session was stored and is
+    /// revoked again at once, as that change's own revocation would have done had it come after this sign-in. Refused
+    /// too when a concurrent sign-in of the same user, keeping the session limit, revoked this one's session first.
     /// </summary>
-    public async Task<IssuedTokens?> StartSessionAsync(AuthUser user, AuthenticationMethods methods, string stampHash, ClientInfo client, CancellationToken cancellationToken)
+    public async Task<SessionStart> StartSessionAsync(AuthUser user, AuthenticationMethods methods, string stampHash, ClientInfo client, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
         ArgumentNullException.ThrowIfNull(methods);
@@ -98,17 +100,41 @@ public sealed partial class TokenService(
         var (refreshToken, stored) = NewRefreshToken(session, client, now);
         await keys.EnsureFreshAsync(cancellationToken);
         await store.CreateAsync(session, stored, cancellationToken);
-
-        // A change that must end the user's sign-ins renews the stamp, commits, and then revokes the sessions it finds:
-        // one that committed before this session was stored did not find it. Read the stamp again now that it is.
-        if (await users.FindStampHashAsync(user.Id, cancellationToken) != stampHash)
+        try
         {
-            await sessions.RevokeAsync(session.Id, SessionRevocationReasons.UserChanged, cancellationToken);
-            return null;
-        }
+            // A change that must end the user's sign-ins renews the stamp, commits, and then revokes the sessions it
+            // finds: one that committed before this session was stored did not find it. Read the stamp again now that it is.
+            if (await users.FindStampHashAsync(user.Id, cancellationToken) != stampHash)
+            {
+                await sessions.RevokeAsync(session.Id, SessionRevocationReasons.UserChanged, cancellationToken);
+                return SessionStart.Refused(SignInFailures.UserChanged);
+            }
 
-        await sessions.EnforceLimitAsync(user.Id, session.Id, cancellationToken);
-        return new IssuedTokens(CreateAccessToken(user, session.Id, methods), refreshToken, session.ExpiresAt, user, session.Id);
+            if (!await sessions.EnforceLimitAsync(user.Id, session.Id, cancellationToken))
+            {
+                return SessionStart.Refused(SignInFailures.SessionLimitRace);
+            }
+
+            return SessionStart.Started(new IssuedTokens(CreateAccessToken(user, session.Id, methods), refreshToken, session.ExpiresAt, user, session.Id));
+        }
+        catch (Exception failure)
+        {
+            // Nobody will hold this session's tokens: it must not count toward the user's session limit or be listed.
+            await RevokeUnansweredAsync(session.Id, failure);
+            throw;
+        }
+    }
+
+    private async Task RevokeUnansweredAsync(Guid sessionId, Exception failure)
+    {
+        try
+        {
+            await sessions.RevokeAsync(sessionId, SessionRevocationReasons.SignInFailed, CancellationToken.None);
+        }
+        catch (Exception revokeFailure)
+        {
+            Log.UnansweredSessionNotRevoked(logger, sessionId, failure.GetType().Name, revokeFailure);
+        }
     }
 
     /// <summary>
@@ -343,6 +369,9 @@ public sealed partial class TokenService(
 
         [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId} ended: its refresh token was rotated {Rotations} times, the limit")]
         public static partial void RotationLimitReached(ILogger logger, Guid sessionId, int rotations);
+
+        [LoggerMessage(Level = LogLevel.Error, Message = "Session {SessionId} stays active though its sign-in failed ({Failure}): revoking it failed too; it ends at its expiry or the user's session limit")]
+        public static partial void UnansweredSessionNotRevoked(ILogger logger, Guid sessionId, string failure, Exception exception);
     }
 }
 
@@ -352,6 +381,25 @@ public sealed record AccessToken(string Token, DateTimeOffset IssuedAt, DateTime
 }
 
 /// <summary>What a sign-in or a refresh hands to the client. <see cref="RefreshToken"/> is shown once.</summary>
+/// <summary>What starting a session came to: its tokens, or why the session was ended as it started.</summary>
+public sealed class SessionStart
+{
+    private SessionStart(IssuedTokens? tokens, string? refusal) => (Tokens, Refusal) = (tokens, refusal);
+
+    public IssuedTokens? Tokens { get; }
+
+    /// <summary>Why the session was revoked as it started (a <see cref="SignInFailures"/> text); null when it started.</summary>
+    public string? Refusal { get; }
+
+    [MemberNotNullWhen(true, nameof(Refusal))]
+    [MemberNotNullWhen(false, nameof(Tokens))]
+    public bool IsRefused => Refusal is not null;
+
+    public static SessionStart Started(IssuedTokens tokens) => new(tokens ?? throw new ArgumentNullException(nameof(tokens)), null);
+
+    public static SessionStart Refused(string reason) => new(null, reason ?? throw new ArgumentNullException(nameof(reason)));
+}
+
 public sealed record IssuedTokens(AccessToken AccessToken, string RefreshToken, DateTimeOffset RefreshTokenExpiresAt, AuthUser User, Guid SessionId);
 
 public abstract record RefreshOutcome

@@ -69,4 +69,7 @@ public static class SignInFailures
 {
     /// <summary>The user changed (a new password, a lock, roles, two-factor) while the sign-in was under way.</summary>
     public const string UserChanged = "account changed during sign-in";
+
+    /// <summary>A concurrent sign-in of the same account, at the session limit, revoked this one's new session first.</summary>
+    public const string SessionLimitRace = "session ended at once by a concurrent sign-in (session limit)";
 }

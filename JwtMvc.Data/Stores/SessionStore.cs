@@ -224,7 +224,7 @@ internal sealed class SessionStore(AppDbContext db, SqliteRotationWriter? sqlite
             cancellationToken);
     }
 
-    public async Task<IReadOnlyList<Guid>> RevokeSessionsBeyondAsync(
+    public async Task<SessionLimitResult> RevokeSessionsBeyondAsync(
         string userId,
         int keep,
         Guid keptSessionId,
@@ -234,26 +234,33 @@ internal sealed class SessionStore(AppDbContext db, SqliteRotationWriter? sqlite
         ArgumentNullException.ThrowIfNull(userId);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(keep);
 
-        // A read first: a sign-in within the limit, the usual case, takes no write lock for this.
-        if (await ActiveSessionsOf(userId, now).CountAsync(cancellationToken) <= keep)
+        // A read first, of at most keep + 1 ids: a sign-in within the limit, the usual case, takes no write lock for
+        // this. It also tells whether the kept session is still active, since it ranks first when it is.
+        var first = await RankedForTheLimit(userId, keptSessionId, now).Select(s => s.Id).Take(keep + 1).ToListAsync(cancellationToken);
+        if (first.Count <= keep)
         {
-            return [];
+            return first.Count > 0 && first[0] == keptSessionId ? SessionLimitResult.WithinLimit : new SessionLimitResult([], KeptSessionActive: false);
         }
 
-        // Decided again under the lock, the kept session ranked first: a concurrent sign-in may have revoked it
-        // meanwhile, and then only the rest count.
+        // Decided again under the lock: a concurrent sign-in may have revoked the kept session meanwhile, and then only
+        // the rest count.
         return await db.InWriteTransactionAsync(
-            ct => RevokeSelectedAsync(
-                ActiveSessionsOf(userId, now)
-                    .OrderByDescending(s => s.Id == keptSessionId)
-                    .ThenByDescending(s => s.LastUsedAt)
-                    .ThenByDescending(s => s.CreatedAt)
-                    .Skip(keep),
-                now,
-                SessionRevocationReasons.SessionLimit,
-                ct),
+            async ct =>
+            {
+                var keptActive = await ActiveSessionsOf(userId, now).AnyAsync(s => s.Id == keptSessionId, ct);
+                var revoked = await RevokeSelectedAsync(
+                    RankedForTheLimit(userId, keptSessionId, now).Skip(keep), now, SessionRevocationReasons.SessionLimit, ct);
+                return new SessionLimitResult(revoked, keptActive);
+            },
             cancellationToken);
     }
+
+    /// <summary>A user's active sessions, the kept one first, then the most recently used: the limit keeps the first ones.</summary>
+    private IOrderedQueryable<Session> RankedForTheLimit(string userId, Guid keptSessionId, DateTimeOffset now) =>
+        ActiveSessionsOf(userId, now)
+            .OrderByDescending(s => s.Id == keptSessionId)
+            .ThenByDescending(s => s.LastUsedAt)
+            .ThenByDescending(s => s.CreatedAt);
 
     public async Task<IReadOnlyList<Session>> ListActiveSessionsAsync(string userId, DateTimeOffset now, CancellationToken cancellationToken)
     {

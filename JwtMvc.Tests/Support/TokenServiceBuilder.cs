@@ -54,7 +54,7 @@ public sealed class TokenServiceBuilder
         var store = new Mock<ISessionStore>(MockBehavior.Strict);
         store.Setup(s => s.RevokeSessionsBeyondAsync(
                 It.IsAny<string>(), It.IsAny<int>(), It.IsAny<Guid>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync([]);
+            .ReturnsAsync(SessionLimitResult.WithinLimit);
         return store;
     }
 
@@ -83,6 +83,6 @@ public static class TokenServiceTestExtensions
 {
     /// <summary>A password sign-in's session start, by a user whose stamp is <see cref="TokenServiceBuilder.StampHash"/>.</summary>
     public static async Task<IssuedTokens> StartSessionAsync(this TokenService tokens, AuthUser user, ClientInfo client, CancellationToken cancellationToken) =>
-        await tokens.StartSessionAsync(user, AuthenticationMethods.Password, TokenServiceBuilder.StampHash, client, cancellationToken)
-        ?? throw new InvalidOperationException("The user changed while the session started.");
+        (await tokens.StartSessionAsync(user, AuthenticationMethods.Password, TokenServiceBuilder.StampHash, client, cancellationToken)).Tokens
+        ?? throw new InvalidOperationException("The session was refused as it started.");
 }

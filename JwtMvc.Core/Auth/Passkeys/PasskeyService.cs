@@ -74,15 +74,16 @@ public sealed class PasskeyService(
         }
 
         // The stamp of the record the checks above read: a change that commits after them still ends this sign-in.
-        if (await tokens.StartSessionAsync(user, AuthenticationMethods.Passkey(verified.UserVerified), verified.StampHash, client, cancellationToken) is not { } issued)
+        var start = await tokens.StartSessionAsync(user, AuthenticationMethods.Passkey(verified.UserVerified), verified.StampHash, client, cancellationToken);
+        if (start.IsRefused)
         {
-            return await FailedAsync(verified.UserId, "passkey: " + SignInFailures.UserChanged, client, cancellationToken);
+            return await FailedAsync(verified.UserId, "passkey: " + start.Refusal, client, cancellationToken);
         }
 
         metrics.Login(LoginResult.Success);
         await events.RecordAsync(SecurityEventTypes.Passkey, user.Id, user.UserName, client.IpAddress, $"signed in with passkey '{verified.Passkey.Name}'", cancellationToken);
         activity?.SetTag("jwtmvc.result", "success");
-        return new SignInOutcome.SignedIn(issued);
+        return new SignInOutcome.SignedIn(start.Tokens);
     }
 
     /// <summary>

@@ -97,9 +97,10 @@ public sealed class SecondFactorSignIn(
         }
 
         await store.ResetFailuresAsync(userId, cancellationToken);
-        if (await tokens.StartSessionAsync(user, AuthenticationMethods.PasswordAndOtp, challenge.State!, client, cancellationToken) is not { } issued)
+        var start = await tokens.StartSessionAsync(user, AuthenticationMethods.PasswordAndOtp, challenge.State!, client, cancellationToken);
+        if (start.IsRefused)
         {
-            await events.RecordAsync(SecurityEventTypes.SignInFailed, userId, user.UserName, client.IpAddress, SignInFailures.UserChanged, cancellationToken);
+            await events.RecordAsync(SecurityEventTypes.SignInFailed, userId, user.UserName, client.IpAddress, start.Refusal, cancellationToken);
             return SignInOutcome.InvalidCredentials;
         }
 
@@ -109,7 +110,7 @@ public sealed class SecondFactorSignIn(
         }
 
         await events.RecordAsync(SecurityEventTypes.SignIn, userId, user.UserName, client.IpAddress, "with " + factor, cancellationToken);
-        return new SignInOutcome.SignedIn(issued);
+        return new SignInOutcome.SignedIn(start.Tokens);
     }
 
     /// <summary>The lockout, the account's stamp and the code: a refusal (its failure counted), or the factor that was right.</summary>

@@ -408,7 +408,8 @@ public sealed class SessionStoreTests : SharedDatabaseFixture
         var active = await store.ListActiveSessionsAsync(userId, now, CancellationToken.None);
         Assert.Multiple(async () =>
         {
-            Assert.That(revoked, Is.EquivalentTo(new[] { leastUsed.Id, middle.Id }), "the two least recently used go; the expired one is not counted");
+            Assert.That(revoked.Revoked, Is.EquivalentTo(new[] { leastUsed.Id, middle.Id }), "the two least recently used go; the expired one is not counted");
+            Assert.That(revoked.KeptSessionActive, Is.True);
             Assert.That(active.Select(s => s.Id), Is.EquivalentTo(new[] { started.Id, refreshedLater.Id }), "the new session and the one refreshed since stay");
             Assert.That((await TokensOfAsync(leastUsed.Id)).All(t => t.RevokedAt == now), Is.True, "a revoked session's tokens are revoked");
             Assert.That((await store.FindSessionAsync(middle.Id, CancellationToken.None))!.RevokedReason, Is.EqualTo(SessionRevocationReasons.SessionLimit));
@@ -434,8 +435,30 @@ public sealed class SessionStoreTests : SharedDatabaseFixture
         var revoked = await store.RevokeSessionsBeyondAsync(userId, 1, thisNew.Id, now, CancellationToken.None);
 
         // Assert
-        Assert.That(revoked, Is.EqualTo(new[] { older.Id }), "only the one beyond the limit");
+        Assert.That(revoked.Revoked, Is.EqualTo(new[] { older.Id }), "only the one beyond the limit");
+        Assert.That(revoked.KeptSessionActive, Is.False, "the sign-in learns that its session is gone");
         Assert.That((await store.ListActiveSessionsAsync(userId, now, CancellationToken.None)).Select(s => s.Id), Is.EqualTo(new[] { otherNew.Id }), "the limit is one, not none");
+    }
+
+    [Test]
+    public async Task A_sign_in_whose_session_a_concurrent_sign_in_revoked_learns_it_though_the_user_is_within_the_limit()
+    {
+        // Arrange: two sign-ins at a limit of one stored their sessions; the first to keep the limit kept its own.
+        var userId = await Data.CreateUserAsync();
+        var (first, _) = await Data.CreateSessionAsync(userId);
+        var (second, _) = await Data.CreateSessionAsync(userId);
+        var now = Data.Time.GetUtcNow();
+        await using var scope = Data.NewScope();
+        var store = scope.ServiceProvider.GetRequiredService<ISessionStore>();
+        var firstResult = await store.RevokeSessionsBeyondAsync(userId, 1, first.Id, now, CancellationToken.None);
+
+        // Act: the second keeps the limit; one active session is left, within it.
+        var secondResult = await store.RevokeSessionsBeyondAsync(userId, 1, second.Id, now, CancellationToken.None);
+
+        // Assert
+        Assert.That(firstResult.Revoked, Is.EqualTo(new[] { second.Id }), "arranged: the first revoked the second's session");
+        Assert.That(secondResult.Revoked, Is.Empty);
+        Assert.That(secondResult.KeptSessionActive, Is.False, "its session was revoked: its tokens must not be handed out");
     }
 
     /// <summary>
@@ -485,8 +508,10 @@ public sealed class SessionStoreTests : SharedDatabaseFixture
         var atOne = await store.RevokeSessionsBeyondAsync(userId, 1, kept.Id, now, CancellationToken.None);
 
         // Assert
-        Assert.That(withinLimit, Is.Empty, "three sessions, a limit of three");
-        Assert.That(atOne, Is.EquivalentTo(new[] { second.Id, third.Id }));
+        Assert.That(withinLimit.Revoked, Is.Empty, "three sessions, a limit of three");
+        Assert.That(withinLimit.KeptSessionActive, Is.True);
+        Assert.That(atOne.Revoked, Is.EquivalentTo(new[] { second.Id, third.Id }));
+        Assert.That(atOne.KeptSessionActive, Is.True);
         Assert.That((await store.ListActiveSessionsAsync(userId, now, CancellationToken.None)).Select(s => s.Id), Is.EqualTo(new[] { kept.Id }));
     }
 

@@ -37,13 +37,71 @@ public sealed class TokenServiceTests
             .ReturnsAsync(true);
 
         // Act
-        var issued = await builder.Build().StartSessionAsync(TokenServiceBuilder.Alice, AuthenticationMethods.Password, TokenServiceBuilder.StampHash, Client, CancellationToken.None);
+        var start = await builder.Build().StartSessionAsync(TokenServiceBuilder.Alice, AuthenticationMethods.Password, TokenServiceBuilder.StampHash, Client, CancellationToken.None);
 
         // Assert: read after the session was stored, and that session revoked.
-        Assert.That(issued, Is.Null);
+        Assert.That(start.Tokens, Is.Null);
+        Assert.That(start.Refusal, Is.EqualTo(SignInFailures.UserChanged));
         builder.Store.Verify(s => s.RevokeSessionAsync(storedSession!.Id, It.IsAny<DateTimeOffset>(), SessionRevocationReasons.UserChanged, It.IsAny<CancellationToken>()), Times.Once);
         builder.Store.Verify(s => s.RevokeSessionsBeyondAsync(
             It.IsAny<string>(), It.IsAny<int>(), It.IsAny<Guid>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Test]
+    public async Task A_session_a_concurrent_sign_in_revoked_at_the_session_limit_issues_no_token()
+    {
+        // Arrange: another sign-in of alice's kept the limit of one first, and revoked this one's new session.
+        builder.Options.MaxSessionsPerUser = 1;
+        builder.Store.Setup(s => s.RevokeSessionsBeyondAsync(
+                TokenServiceBuilder.Alice.Id, 1, It.IsAny<Guid>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new SessionLimitResult([], KeptSessionActive: false));
+
+        // Act
+        var start = await builder.Build().StartSessionAsync(TokenServiceBuilder.Alice, AuthenticationMethods.Password, TokenServiceBuilder.StampHash, Client, CancellationToken.None);
+
+        // Assert
+        Assert.That(start.Tokens, Is.Null, "the tokens of a revoked session would be refused at once");
+        Assert.That(start.Refusal, Is.EqualTo(SignInFailures.SessionLimitRace));
+        builder.Store.Verify(s => s.RevokeSessionsBeyondAsync(
+            TokenServiceBuilder.Alice.Id, 1, storedSession!.Id, It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Test]
+    public void A_session_whose_sign_in_fails_after_it_was_stored_is_revoked_and_the_failure_surfaces()
+    {
+        // Arrange: keeping the session limit fails (the database went away) after the session was stored.
+        var failure = new InvalidOperationException("database gone");
+        builder.Store.Setup(s => s.RevokeSessionsBeyondAsync(
+                It.IsAny<string>(), It.IsAny<int>(), It.IsAny<Guid>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(failure);
+        builder.Store.Setup(s => s.RevokeSessionAsync(It.IsAny<Guid>(), It.IsAny<DateTimeOffset>(), SessionRevocationReasons.SignInFailed, CancellationToken.None))
+            .ReturnsAsync(true);
+
+        // Act
+        var thrown = Assert.ThrowsAsync<InvalidOperationException>(() =>
+            builder.Build().StartSessionAsync(TokenServiceBuilder.Alice, AuthenticationMethods.Password, TokenServiceBuilder.StampHash, Client, CancellationToken.None));
+
+        // Assert: nobody will hold its tokens, so it must not count toward the limit or be listed as the user's.
+        Assert.That(thrown, Is.SameAs(failure));
+        builder.Store.Verify(s => s.RevokeSessionAsync(storedSession!.Id, It.IsAny<DateTimeOffset>(), SessionRevocationReasons.SignInFailed, CancellationToken.None), Times.Once);
+    }
+
+    [Test]
+    public void When_revoking_a_failed_sign_ins_session_fails_too_the_first_failure_surfaces()
+    {
+        // Arrange
+        var failure = new InvalidOperationException("database gone");
+        builder.Users.Setup(u => u.FindStampHashAsync(TokenServiceBuilder.Alice.Id, It.IsAny<CancellationToken>())).ThrowsAsync(failure);
+        builder.Store.Setup(s => s.RevokeSessionAsync(It.IsAny<Guid>(), It.IsAny<DateTimeOffset>(), SessionRevocationReasons.SignInFailed, CancellationToken.None))
+            .ThrowsAsync(new TimeoutException("still gone"));
+
+        // Act
+        var thrown = Assert.ThrowsAsync<InvalidOperationException>(() =>
+            builder.Build().StartSessionAsync(TokenServiceBuilder.Alice, AuthenticationMethods.Password, TokenServiceBuilder.StampHash, Client, CancellationToken.None));
+
+        // Assert
+        Assert.That(thrown, Is.SameAs(failure), "the cause, not the failed clean-up");
+        builder.Store.Verify(s => s.RevokeSessionAsync(storedSession!.Id, It.IsAny<DateTimeOffset>(), SessionRevocationReasons.SignInFailed, CancellationToken.None), Times.Once);
     }
 
     [Test]
@@ -75,7 +133,7 @@ public sealed class TokenServiceTests
         builder.Store.Setup(s => s.RevokeSessionsBeyondAsync(
                 TokenServiceBuilder.Alice.Id, 5, It.IsAny<Guid>(), now, It.IsAny<CancellationToken>()))
             .Callback(() => old.RevokedAt = now)
-            .ReturnsAsync([old.Id]);
+            .ReturnsAsync(new SessionLimitResult([old.Id], KeptSessionActive: true));
 
         // Act
         var issued = await builder.Build(sessions).StartSessionAsync(TokenServiceBuilder.Alice, Client, CancellationToken.None);
