@@ -80,9 +80,10 @@ public sealed class AccountEmailService(
         var outcome = await accounts.ResetPasswordAsync(userId, code, newPassword, cancellationToken);
         if (outcome.Succeeded)
         {
-            var user = await accounts.FindByIdAsync(userId, cancellationToken);
-            await events.RecordAsync(SecurityEventTypes.PasswordChanged, userId, user?.UserName, null, "reset with a link sent by e-mail", cancellationToken);
-            await sessions.RevokeAllAsync(userId, SessionRevocationReasons.PasswordReset, cancellationToken);
+            // Committed: the revocation first, and nothing after it is abandoned with the request.
+            await sessions.RevokeAllAsync(userId, SessionRevocationReasons.PasswordReset);
+            var user = await accounts.FindByIdAsync(userId, CancellationToken.None);
+            await events.RecordAsync(SecurityEventTypes.PasswordChanged, userId, user?.UserName, null, "reset with a link sent by e-mail", CancellationToken.None);
         }
 
         return outcome;

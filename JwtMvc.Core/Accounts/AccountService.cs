@@ -13,8 +13,9 @@ public sealed class AccountService(IUserDirectory users, SessionService sessions
         var outcome = await users.ChangePasswordAsync(userId, currentPassword, newPassword, cancellationToken);
         if (outcome.Succeeded)
         {
-            await events.RecordAsync(SecurityEventTypes.PasswordChanged, userId, null, null, null, cancellationToken);
-            await sessions.RevokeAllAsync(userId, SessionRevocationReasons.PasswordChanged, cancellationToken, exceptSessionId: currentSessionId);
+            // Committed: the revocation first, and nothing after it is abandoned with the request.
+            await sessions.RevokeAllAsync(userId, SessionRevocationReasons.PasswordChanged, exceptSessionId: currentSessionId);
+            await events.RecordAsync(SecurityEventTypes.PasswordChanged, userId, null, null, null, CancellationToken.None);
         }
 
         return outcome;

@@ -182,7 +182,7 @@ public sealed class UserAdminService(
                 return null;
             },
             RevokeReason = SessionRevocationReasons.UserDeleted,
-            EndSessions = reason => sessions.EndedAsync(userId, deletedSessions, reason, cancellationToken),
+            EndSessions = reason => sessions.EndedAsync(userId, deletedSessions, reason),
             Detail = user => $"e-mail was {user.Email ?? "(none)"}",
             RemovesUser = true,
         });
@@ -248,11 +248,12 @@ public sealed class UserAdminService(
             return LastAdmin(removal); // another instance removed the other admin since the check above
         }
 
-        var revoked = await EndSessionsAsync(change, userId, cancellationToken);
+        // Committed: nothing after this is abandoned with the request (the sessions must end, the change be audited).
+        var revoked = await EndSessionsAsync(change, userId);
 
         if (change.SecurityEvent(user) is ({ } eventType, var eventDetail))
         {
-            await events.RecordAsync(eventType, user.Id, user.UserName, null, eventDetail, cancellationToken);
+            await events.RecordAsync(eventType, user.Id, user.UserName, null, eventDetail, CancellationToken.None);
         }
 
         var detail = change.Detail(user);
@@ -261,14 +262,14 @@ public sealed class UserAdminService(
             detail = (detail is null ? "" : detail + "; ") + Sessions(revoked) + " revoked";
         }
 
-        await WriteAsync(actor, user, change.AuditAction, detail, cancellationToken);
+        await WriteAsync(actor, user, change.AuditAction, detail, CancellationToken.None);
         return new AdminOutcome.Done(change.RemovesUser ? null : await FindAsync(userId, cancellationToken));
     }
 
-    private async Task<int> EndSessionsAsync(Change change, string userId, CancellationToken cancellationToken) =>
+    private async Task<int> EndSessionsAsync(Change change, string userId) =>
         change.RevokeReason is not { } reason ? 0
         : change.EndSessions is { } end ? await end(reason)
-        : await sessions.RevokeAllAsync(userId, reason, cancellationToken);
+        : await sessions.RevokeAllAsync(userId, reason);
 
     /// <summary>What a store's answer means for the change: null when made, otherwise why not.</summary>
     private static AdminOutcome? Applied(ValidationOutcome? outcome) =>

@@ -10,7 +10,9 @@ namespace JwtMvc.Core.Auth;
 /// Answers "is this session still active?" for every authenticated request, through this instance's
 /// <see cref="SessionCache"/>, and revokes sessions, evicting them from that cache at once and telling the other
 /// instances through <see cref="ICacheInvalidation"/>. Without Redis (or while it is down) other instances notice
-/// within <see cref="JwtOptions.SessionCheckSeconds"/>.
+/// within <see cref="JwtOptions.SessionCheckSeconds"/>. A revocation takes no cancellation token: it follows a change
+/// that has committed (a new password, a lock, reuse detected), and a client that goes away meanwhile must not leave
+/// the sessions usable.
 /// </summary>
 public sealed class SessionService(
     ISessionStore store, SessionCache cache, TimeProvider clock, ICacheInvalidation invalidation, JwtMvcMetrics metrics, ISecurityEventLog events, IOptions<JwtOptions> options)
@@ -28,32 +30,32 @@ public sealed class SessionService(
             : new ValueTask<bool>(LoadAsync(sessionId, userId, now, cancellationToken));
     }
 
-    public async Task<bool> RevokeAsync(Guid sessionId, string reason, CancellationToken cancellationToken)
+    public async Task<bool> RevokeAsync(Guid sessionId, string reason)
     {
-        var revoked = await store.RevokeSessionAsync(sessionId, clock.GetUtcNow(), reason, cancellationToken);
+        var revoked = await store.RevokeSessionAsync(sessionId, clock.GetUtcNow(), reason, CancellationToken.None);
         cache.Evict(sessionId);
         invalidation.Publish(CacheInvalidation.SessionsRevoked([sessionId]));
         if (revoked)
         {
             metrics.Revoked(reason, 1);
-            await events.RecordAsync(SecurityEventTypes.SessionRevoked, null, null, null, $"session {sessionId}: {reason}", cancellationToken);
+            await events.RecordAsync(SecurityEventTypes.SessionRevoked, null, null, null, $"session {sessionId}: {reason}", CancellationToken.None);
         }
 
         return revoked;
     }
 
     /// <summary>Revokes every session of a user, but <paramref name="exceptSessionId"/> when given.</summary>
-    public async Task<int> RevokeAllAsync(string userId, string reason, CancellationToken cancellationToken, Guid? exceptSessionId = null)
+    public async Task<int> RevokeAllAsync(string userId, string reason, Guid? exceptSessionId = null)
     {
-        var revoked = await store.RevokeUserSessionsAsync(userId, clock.GetUtcNow(), reason, exceptSessionId, cancellationToken);
-        return await EndedAsync(userId, revoked, reason, cancellationToken);
+        var revoked = await store.RevokeUserSessionsAsync(userId, clock.GetUtcNow(), reason, exceptSessionId, CancellationToken.None);
+        return await EndedAsync(userId, revoked, reason);
     }
 
     /// <summary>
     /// For sessions of a user that the store has already ended (deleted with the user): evicts them here, tells the
     /// other instances, and counts and records them as revoked; answers how many.
     /// </summary>
-    public async Task<int> EndedAsync(string userId, IReadOnlyList<Guid> sessionIds, string reason, CancellationToken cancellationToken)
+    public async Task<int> EndedAsync(string userId, IReadOnlyList<Guid> sessionIds, string reason)
     {
         foreach (var id in sessionIds)
         {
@@ -64,7 +66,7 @@ public sealed class SessionService(
         {
             invalidation.Publish(CacheInvalidation.SessionsRevoked(sessionIds));
             metrics.Revoked(reason, sessionIds.Count);
-            await events.RecordAsync(SecurityEventTypes.SessionRevoked, userId, null, null, $"{sessionIds.Count} session(s): {reason}", cancellationToken);
+            await events.RecordAsync(SecurityEventTypes.SessionRevoked, userId, null, null, $"{sessionIds.Count} session(s): {reason}", CancellationToken.None);
         }
 
         return sessionIds.Count;
@@ -79,7 +81,7 @@ public sealed class SessionService(
     {
         var result = await store.RevokeSessionsBeyondAsync(
             userId, options.Value.MaxSessionsPerUser, newSessionId, clock.GetUtcNow(), cancellationToken);
-        await EndedAsync(userId, result.Revoked, SessionRevocationReasons.SessionLimit, cancellationToken);
+        await EndedAsync(userId, result.Revoked, SessionRevocationReasons.SessionLimit);
         return result.KeptSessionActive;
     }
 

@@ -106,7 +106,7 @@ public sealed partial class TokenService(
             // finds: one that committed before this session was stored did not find it. Read the stamp again now that it is.
             if (await users.FindStampHashAsync(user.Id, cancellationToken) != stampHash)
             {
-                await sessions.RevokeAsync(session.Id, SessionRevocationReasons.UserChanged, cancellationToken);
+                await sessions.RevokeAsync(session.Id, SessionRevocationReasons.UserChanged);
                 return SessionStart.Refused(SignInFailures.UserChanged);
             }
 
@@ -129,7 +129,7 @@ public sealed partial class TokenService(
     {
         try
         {
-            await sessions.RevokeAsync(sessionId, SessionRevocationReasons.SignInFailed, CancellationToken.None);
+            await sessions.RevokeAsync(sessionId, SessionRevocationReasons.SignInFailed);
         }
         catch (Exception revokeFailure)
         {
@@ -189,14 +189,14 @@ public sealed partial class TokenService(
         if (session.Rotations >= settings.RotationLimit)
         {
             Log.RotationLimitReached(logger, session.Id, session.Rotations);
-            await sessions.RevokeAsync(session.Id, SessionRevocationReasons.RotationLimit, cancellationToken);
+            await sessions.RevokeAsync(session.Id, SessionRevocationReasons.RotationLimit);
             return RefreshOutcome.Invalid;
         }
 
         var user = await users.FindCurrentAsync(token.UserId, found.UserVersion, cancellationToken);
         if (user is null)
         {
-            await sessions.RevokeAsync(session.Id, SessionRevocationReasons.UserGone, cancellationToken);
+            await sessions.RevokeAsync(session.Id, SessionRevocationReasons.UserGone);
             return RefreshOutcome.Invalid;
         }
 
@@ -229,7 +229,7 @@ public sealed partial class TokenService(
         // A token already revoked went with its whole family, and no token is added to a revoked session: a logout
         // sent again costs one read, not a write transaction and a message to every instance.
         var token = await store.FindTokenByHashAsync(Hash(refreshToken), cancellationToken);
-        return token is { RevokedAt: null } && await sessions.RevokeAsync(token.SessionId, reason, cancellationToken);
+        return token is { RevokedAt: null } && await sessions.RevokeAsync(token.SessionId, reason);
     }
 
     /// <summary>
@@ -260,7 +260,7 @@ public sealed partial class TokenService(
         var session = await store.FindSessionAsync(sessionId, cancellationToken);
         return session is not null
             && string.Equals(session.UserId, subject, StringComparison.Ordinal)
-            && await sessions.RevokeAsync(sessionId, reason, cancellationToken);
+            && await sessions.RevokeAsync(sessionId, reason);
     }
 
     /// <summary>Lower-case hex SHA-256 of a refresh token: the only form in which it is stored.</summary>
@@ -286,13 +286,13 @@ public sealed partial class TokenService(
             || rotated.ReplacedByHash is null
             || rotated.SealedReplacement is null)
         {
-            return await ReuseDetectedAsync(rotated, client, cancellationToken);
+            return await ReuseDetectedAsync(rotated, client);
         }
 
         var successor = await store.FindTokenByHashAsync(rotated.ReplacedByHash, cancellationToken);
         if (successor is null || successor.UsedAt is not null)
         {
-            return await ReuseDetectedAsync(rotated, client, cancellationToken);
+            return await ReuseDetectedAsync(rotated, client);
         }
 
         // A retry never brings a revoked or ended family back, nor outlives it.
@@ -312,7 +312,7 @@ public sealed partial class TokenService(
         var user = await users.FindByIdAsync(rotated.UserId, cancellationToken);
         if (user is null)
         {
-            await sessions.RevokeAsync(session.Id, SessionRevocationReasons.UserGone, cancellationToken);
+            await sessions.RevokeAsync(session.Id, SessionRevocationReasons.UserGone);
             return RefreshOutcome.Invalid;
         }
 
@@ -321,12 +321,15 @@ public sealed partial class TokenService(
         return new RefreshOutcome.Success(new IssuedTokens(CreateAccessToken(user, session.Id, AuthenticationMethods.Parse(session.AuthenticationMethods)), successorToken, session.ExpiresAt, user, session.Id));
     }
 
-    private async Task<RefreshOutcome> ReuseDetectedAsync(RefreshToken token, ClientInfo client, CancellationToken cancellationToken)
+    private async Task<RefreshOutcome> ReuseDetectedAsync(RefreshToken token, ClientInfo client)
     {
         Log.RefreshTokenReuse(logger, token.SessionId);
+
+        // The revocation first, and nothing after it is abandoned with the request: a client that goes away must not
+        // save a stolen family.
+        await sessions.RevokeAsync(token.SessionId, SessionRevocationReasons.Reuse);
         await events.RecordAsync(SecurityEventTypes.RefreshReuse, token.UserId, null, client.IpAddress,
-            $"session {token.SessionId} revoked", cancellationToken);
-        await sessions.RevokeAsync(token.SessionId, SessionRevocationReasons.Reuse, cancellationToken);
+            $"session {token.SessionId} revoked", CancellationToken.None);
         return RefreshOutcome.Reused;
     }
 

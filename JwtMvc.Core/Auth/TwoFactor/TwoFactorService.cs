@@ -51,10 +51,10 @@ public sealed class TwoFactorService(ITwoFactorStore store, IPasskeyStore passke
             return TwoFactorChange.NotAllowed; // turned on meanwhile, or a new key was made after this code's was shown
         }
 
-        await RecordAsync(userId, state.UserName, TwoFactorEvents.Enabled, cancellationToken);
-
-        // Sessions started with the password alone would otherwise outlive the new requirement.
-        await sessions.RevokeAllAsync(userId, SessionRevocationReasons.TwoFactorChanged, cancellationToken, currentSessionId);
+        // Committed. Sessions started with the password alone would otherwise outlive the new requirement: the
+        // revocation first, and nothing after it is abandoned with the request.
+        await sessions.RevokeAllAsync(userId, SessionRevocationReasons.TwoFactorChanged, currentSessionId);
+        await RecordAsync(userId, state.UserName, TwoFactorEvents.Enabled, CancellationToken.None);
         return new TwoFactorChange.Done(codes);
     }
 
@@ -115,13 +115,16 @@ public sealed class TwoFactorService(ITwoFactorStore store, IPasskeyStore passke
             return false;
         }
 
-        await store.DisableAsync(userId, cancellationToken);
-        await RecordAsync(userId, state.UserName, $"{TwoFactorEvents.ResetByAdmin} {removedBy}; authenticator {(state.Enabled ? "removed" : "was off")}", cancellationToken);
-        var removedPasskeys = await passkeys.RemoveAllAsync(userId, cancellationToken);
+        // The passkeys go before the stamp is renewed: a passkey sign-in that reads the renewed stamp can no longer
+        // find one, and one that read the old stamp is refused when it compares it again (TokenService.StartSessionAsync).
+        // Once the removal starts, nothing is abandoned with the request: the caller ends the sessions next.
+        var removedPasskeys = await passkeys.RemoveAllAsync(userId, CancellationToken.None);
+        await store.DisableAsync(userId, CancellationToken.None);
+        await RecordAsync(userId, state.UserName, $"{TwoFactorEvents.ResetByAdmin} {removedBy}; authenticator {(state.Enabled ? "removed" : "was off")}", CancellationToken.None);
         if (removedPasskeys > 0)
         {
             await events.RecordAsync(SecurityEventTypes.Passkey, userId, state.UserName, null,
-                $"{removedPasskeys} passkey{(removedPasskeys == 1 ? "" : "s")} removed by admin {removedBy}", cancellationToken);
+                $"{removedPasskeys} passkey{(removedPasskeys == 1 ? "" : "s")} removed by admin {removedBy}", CancellationToken.None);
         }
 
         return true;

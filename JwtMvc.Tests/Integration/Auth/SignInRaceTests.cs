@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace JwtMvc.Tests.Integration.Auth;
 
 /// <summary>
-/// A change that must end a user's sign-ins (an admin's lock or "revoke sessions", a new password) commits and then revokes the sessions it
+/// A change that must end a user's sign-ins (an admin's lock or "revoke sessions", a new password, the user signing out everywhere else) commits and then revokes the sessions it
 /// finds. A sign-in that checked the old credentials before the change, and stores its session after that revocation,
 /// must not be left with a live session.
 /// </summary>
@@ -19,15 +19,17 @@ public sealed class SignInRaceTests
         AdminLock,
         NewPassword,
         AdminRevokesSessions,
+        UserSignsOutOthers,
     }
 
     [TestCase(Change.AdminLock)]
     [TestCase(Change.NewPassword)]
     [TestCase(Change.AdminRevokesSessions)]
+    [TestCase(Change.UserSignsOutOthers)]
     public async Task A_sign_in_whose_user_changed_after_the_password_check_gets_no_session(Change change)
     {
         // Arrange: a sign-in that has checked the password and is about to store its session.
-        var pause = new PauseAfterPasswordCheck();
+        var pause = new Pause();
         using var factory = new JwtMvcFactory
         {
             TestServices = services => services.AddScoped<IUserDirectory>(
@@ -46,6 +48,7 @@ public sealed class SignInRaceTests
         {
             Change.AdminLock => await admin.SendAsync(HttpMethod.Post, $"/api/admin/users/{userId}/lock", new { }),
             Change.AdminRevokesSessions => await admin.SendAsync(HttpMethod.Delete, $"/api/admin/users/{userId}/sessions"),
+            Change.UserSignsOutOthers => await owner.SendAsync(HttpMethod.Post, "/api/account/sessions/revoke-others"),
             _ => await owner.SendAsync(HttpMethod.Post, "/api/account/password", new { currentPassword = password, newPassword = "Changed#12345" }),
         };
         pause.Release();
@@ -55,7 +58,7 @@ public sealed class SignInRaceTests
         Assert.That(changed.IsSuccessStatusCode, Is.True, await changed.Content.ReadAsStringAsync());
         Assert.That(signedIn.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "the credentials it checked are no longer the user's");
         var sessions = await (await admin.GetAsync($"/api/admin/users/{userId}/sessions")).Content.ReadFromJsonAsync<SessionList>();
-        var expected = change == Change.NewPassword ? 1 : 0; // a new password keeps the session that set it
+        var expected = change is Change.NewPassword or Change.UserSignsOutOthers ? 1 : 0; // the owner's own session stays
         Assert.That(sessions!.Items, Has.Length.EqualTo(expected), "no session of the sign-in is left active");
     }
 
@@ -81,29 +84,7 @@ public sealed class SignInRaceTests
 
     private sealed record SessionItem(Guid Id);
 
-    private sealed class PauseAfterPasswordCheck
-    {
-        private readonly TaskCompletionSource paused = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private readonly TaskCompletionSource released = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private int armed;
-
-        public Task Paused => paused.Task;
-
-        public void Arm() => Volatile.Write(ref armed, 1);
-
-        public void Release() => released.TrySetResult();
-
-        public async Task WaitIfArmedAsync()
-        {
-            if (Interlocked.Exchange(ref armed, 0) == 1)
-            {
-                paused.TrySetResult();
-                await released.Task.WaitAsync(TimeSpan.FromSeconds(20));
-            }
-        }
-    }
-
-    private sealed class PausingDirectory(IUserDirectory inner, PauseAfterPasswordCheck pause) : IUserDirectory
+    private sealed class PausingDirectory(IUserDirectory inner, Pause pause) : IUserDirectory
     {
         public async Task<PasswordCheck> CheckPasswordAsync(string userNameOrEmail, string password, CancellationToken cancellationToken)
         {

@@ -40,7 +40,7 @@ public sealed class RevocationPropagationMeasurement : ClusterFixture
             var sessionId = await NewSessionAsync(userId);
             await using var scope = First.Services.CreateAsyncScope();
             var started = Stopwatch.GetTimestamp();
-            await scope.ServiceProvider.GetRequiredService<SessionService>().RevokeAsync(sessionId, "measurement", CancellationToken.None);
+            await scope.ServiceProvider.GetRequiredService<SessionService>().RevokeAsync(sessionId, "measurement");
             foreach (var instance in new[] { 0, 1 })
             {
                 var key = (instance, sessionId.ToString("D"));

@@ -56,7 +56,7 @@ public sealed class SessionCheckTests
             .ReturnsAsync(true);
         await check.IsActiveAsync(session.Id, session.UserId, requestServices.Object, CancellationToken.None);
 
-        await builder.BuildSessions().RevokeAsync(session.Id, SessionRevocationReasons.Logout, CancellationToken.None);
+        await builder.BuildSessions().RevokeAsync(session.Id, SessionRevocationReasons.Logout);
         var afterLogout = await check.IsActiveAsync(session.Id, session.UserId, requestServices.Object, CancellationToken.None);
 
         Assert.That(afterLogout, Is.False, "the revocation evicted the entry, so the check reads the revoked session");

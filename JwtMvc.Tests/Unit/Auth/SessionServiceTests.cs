@@ -62,7 +62,7 @@ public sealed class SessionServiceTests
 
         // Act
         var check = sessions.IsActiveAsync(session.Id, session.UserId, CancellationToken.None).AsTask();
-        await sessions.RevokeAsync(session.Id, SessionRevocationReasons.Logout, CancellationToken.None);
+        await sessions.RevokeAsync(session.Id, SessionRevocationReasons.Logout);
         read.SetResult(active);
         var during = await check;
         var after = await sessions.IsActiveAsync(session.Id, session.UserId, CancellationToken.None);
@@ -81,7 +81,7 @@ public sealed class SessionServiceTests
             .ReturnsAsync(true);
         await sessions.IsActiveAsync(session.Id, session.UserId, CancellationToken.None);
 
-        await sessions.RevokeAsync(session.Id, SessionRevocationReasons.Logout, CancellationToken.None);
+        await sessions.RevokeAsync(session.Id, SessionRevocationReasons.Logout);
 
         Assert.That(await sessions.IsActiveAsync(session.Id, session.UserId, CancellationToken.None), Is.False, "the revoking instance evicts its cache entry");
     }
@@ -95,7 +95,7 @@ public sealed class SessionServiceTests
             .ReturnsAsync([session.Id]);
         await sessions.IsActiveAsync(session.Id, session.UserId, CancellationToken.None);
 
-        var count = await sessions.RevokeAllAsync("alice-id", SessionRevocationReasons.UserLocked, CancellationToken.None);
+        var count = await sessions.RevokeAllAsync("alice-id", SessionRevocationReasons.UserLocked);
 
         Assert.That(count, Is.EqualTo(1));
         Assert.That(await sessions.IsActiveAsync(session.Id, session.UserId, CancellationToken.None), Is.False);

@@ -192,6 +192,31 @@ public sealed class TokenServiceTests
     }
 
     [Test]
+    public async Task Reuse_revokes_the_family_though_the_client_went_away_and_the_event_cannot_be_recorded()
+    {
+        // Arrange: the client goes away once the reuse is found, and the security-event log is failing.
+        builder.Options.RefreshRetrySeconds = 0;
+        var service = builder.Build();
+        var issued = await service.StartSessionAsync(TokenServiceBuilder.Alice, Client, CancellationToken.None);
+        storedToken!.UsedAt = builder.Clock.GetUtcNow();
+        ArrangeStoredFamily();
+        using var clientGone = new CancellationTokenSource();
+        builder.Store.Setup(s => s.FindTokenWithSessionAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()))
+            .Callback(clientGone.Cancel)
+            .ReturnsAsync(() => new TokenWithSession(storedToken!, storedSession, StoredUserVersion));
+        builder.Store.Setup(s => s.RevokeSessionAsync(issued.SessionId, It.IsAny<DateTimeOffset>(), SessionRevocationReasons.Reuse, It.Is<CancellationToken>(t => !t.IsCancellationRequested)))
+            .ReturnsAsync(true);
+        builder.Events.Setup(e => e.RecordAsync(SecurityEventTypes.RefreshReuse, It.IsAny<string?>(), It.IsAny<string?>(), It.IsAny<string?>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new InvalidOperationException("event log down"));
+
+        // Act
+        Assert.ThrowsAsync<InvalidOperationException>(() => service.RefreshAsync(issued.RefreshToken, Client, clientGone.Token));
+
+        // Assert: revoked first, with a token the gone client cannot cancel.
+        builder.Store.Verify(s => s.RevokeSessionAsync(issued.SessionId, It.IsAny<DateTimeOffset>(), SessionRevocationReasons.Reuse, It.Is<CancellationToken>(t => !t.IsCancellationRequested)), Times.Once);
+    }
+
+    [Test]
     public async Task Reusing_a_rotated_refresh_token_revokes_the_whole_family()
     {
         builder.Options.RefreshRetrySeconds = 0;
