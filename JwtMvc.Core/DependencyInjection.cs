@@ -67,6 +67,7 @@ public static class DependencyInjection
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<UploadOptions>, UploadOptionsValidator>());
+        services.AddSingleton<UploadReservations>();
         services.AddScoped<UploadService>();
         services.AddScoped<OrderService>();
         return services;

@@ -10,11 +10,14 @@ namespace JwtMvc.Core.Uploads;
 /// Receives, lists, serves and deletes a user's files. An upload request is all or nothing: each file is
 /// streamed to a staging name while it is hashed, measured and typed by its leading bytes; only when every file
 /// of the request has arrived and passed are they committed and their rows stored together. A refusal, an
-/// error or a client going away deletes everything the request wrote.
+/// error or a client going away deletes everything the request wrote. Each byte is reserved in
+/// <see cref="UploadReservations"/> before it is staged, so a user's uploads in flight here cannot together stage more
+/// than their quota leaves.
 /// </summary>
 public sealed partial class UploadService(
     IFileStore store,
     IStoredFileRepository repository,
+    UploadReservations reservations,
     IOptions<UploadOptions> options,
     TimeProvider clock,
     ILogger<UploadService> logger,
@@ -29,9 +32,13 @@ public sealed partial class UploadService(
         ArgumentNullException.ThrowIfNull(ownerId);
         ArgumentNullException.ThrowIfNull(files);
         var policy = options.Value;
-        // Checked as the files arrive, and again, atomically, when the rows are stored (another upload may finish meanwhile).
+
+        // The quota is checked as the bytes arrive, against the stored bytes and every reservation of the user's uploads
+        // here, and again, atomically, when the rows are stored (an upload on another instance may finish meanwhile).
+        // Opened before the usage is read, so what uploads here store meanwhile is counted; disposed after the finally
+        // below, so the bytes are released only once the staged files are gone.
+        using var reservation = reservations.Open(ownerId);
         var usage = await repository.UsageAsync(ownerId, cancellationToken);
-        var room = policy.MaxBytesPerUser - usage.Bytes;
         var received = new List<Received>();
         var committed = new List<string>();
         var kept = false;
@@ -49,14 +56,13 @@ public sealed partial class UploadService(
                     return new UploadResult.QuotaExceeded(FileNames.Sanitize(file.FileName), policy.Quota);
                 }
 
-                var outcome = await ReceiveAsync(ownerId, file, policy, room, cancellationToken);
+                var outcome = await ReceiveAsync(ownerId, file, policy, Reserve, cancellationToken);
                 if (outcome.Refusal is { } refusal)
                 {
                     return refusal;
                 }
 
                 received.Add(outcome);
-                room -= outcome.Metadata!.Size;
             }
 
             if (received.Count == 0)
@@ -77,6 +83,7 @@ public sealed partial class UploadService(
             }
 
             kept = true;
+            reservation.Stored();
             metrics.Uploaded(stored.Sum(f => f.Size));
             Log.Uploaded(logger, stored.Count, ownerId);
             return new UploadResult.Uploaded(stored);
@@ -85,6 +92,8 @@ public sealed partial class UploadService(
         {
             await ReleaseAsync(received, kept ? [] : committed);
         }
+
+        bool Reserve(long bytes) => reservation.TryReserve(bytes, usage.Bytes, policy.MaxBytesPerUser);
     }
 
     public Task<IReadOnlyList<StoredFile>> ListAsync(string ownerId, CancellationToken cancellationToken) =>
@@ -122,8 +131,11 @@ public sealed partial class UploadService(
         return true;
     }
 
-    /// <summary>Streams one file to a staging name; refuses it once it passes <see cref="UploadOptions.MaxFileBytes"/> or <paramref name="room"/>.</summary>
-    private async Task<Received> ReceiveAsync(string ownerId, IncomingFile file, UploadOptions policy, long room, CancellationToken cancellationToken)
+    /// <summary>
+    /// Streams one file to a staging name; refuses it once it passes <see cref="UploadOptions.MaxFileBytes"/> or
+    /// <paramref name="reserve"/> refuses the next bytes (they would pass the user's quota).
+    /// </summary>
+    private async Task<Received> ReceiveAsync(string ownerId, IncomingFile file, UploadOptions policy, Func<long, bool> reserve, CancellationToken cancellationToken)
     {
         var fileName = FileNames.Sanitize(file.FileName);
         var header = new byte[FileSignatures.HeaderLength];
@@ -140,13 +152,22 @@ public sealed partial class UploadService(
         }
 
         fileName = NameFor(fileName, type!);
-        var limit = Math.Min(policy.MaxFileBytes, room);
-        UploadResult TooLarge(long size) => size > policy.MaxFileBytes
-            ? new UploadResult.TooLarge(fileName, policy.MaxFileBytes)
-            : new UploadResult.QuotaExceeded(fileName, policy.Quota);
-        if (headerLength > limit)
+
+        // Null when the file, at size bytes so far, is within the file limit and the arrived bytes are reserved.
+        UploadResult? Refusal(long size, int arrived)
         {
-            return Received.Refused(TooLarge(headerLength));
+            // The file limit first: it is the one the user can do nothing about.
+            if (size > policy.MaxFileBytes)
+            {
+                return new UploadResult.TooLarge(fileName, policy.MaxFileBytes);
+            }
+
+            return reserve(arrived) ? null : new UploadResult.QuotaExceeded(fileName, policy.Quota);
+        }
+
+        if (Refusal(headerLength, headerLength) is { } headerRefusal)
+        {
+            return Received.Refused(headerRefusal);
         }
 
         var staged = await store.CreateAsync(cancellationToken);
@@ -162,9 +183,9 @@ public sealed partial class UploadService(
             while ((read = await file.Content.ReadAsync(buffer.AsMemory(0, CopyBufferBytes), cancellationToken)) > 0)
             {
                 size += read;
-                if (size > limit)
+                if (Refusal(size, read) is { } refusal)
                 {
-                    return Received.Refused(TooLarge(size));
+                    return Received.Refused(refusal);
                 }
 
                 hash.AppendData(buffer, 0, read);

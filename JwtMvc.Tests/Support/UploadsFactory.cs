@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using JwtMvc.Core.Uploads;
 using JwtMvc.Data;
 using Microsoft.AspNetCore.Builder;
@@ -103,12 +104,79 @@ public sealed class UploadsFactory(IReadOnlyDictionary<string, string?>? setting
         {
             var staged = await inner.CreateAsync(cancellationToken);
             probe.FileStaged();
-            return staged;
+            return new ObservedStagedFile(staged, probe);
         }
 
         public Task<Stream?> OpenReadAsync(string storageKey, CancellationToken cancellationToken) => inner.OpenReadAsync(storageKey, cancellationToken);
 
-        public Task DeleteAsync(string storageKey, CancellationToken cancellationToken) => inner.DeleteAsync(storageKey, cancellationToken);
+        public async Task DeleteAsync(string storageKey, CancellationToken cancellationToken)
+        {
+            await inner.DeleteAsync(storageKey, cancellationToken);
+            probe.Deleted(storageKey);
+        }
+    }
+
+    private sealed class ObservedStagedFile(IStagedFile inner, UploadProbe probe) : IStagedFile
+    {
+        private bool committed;
+
+        public string StorageKey => inner.StorageKey;
+
+        public Stream Content { get; } = new CountingStream(inner.Content, count => probe.Written(inner.StorageKey, count));
+
+        public async Task CommitAsync(CancellationToken cancellationToken)
+        {
+            await inner.CommitAsync(cancellationToken);
+            committed = true;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await inner.DisposeAsync();
+            if (!committed)
+            {
+                probe.Deleted(StorageKey);
+            }
+        }
+    }
+
+    /// <summary>Passes writes on to the staged file's stream and tells how many bytes went.</summary>
+    private sealed class CountingStream(Stream inner, Action<long> written) : Stream
+    {
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            await inner.WriteAsync(buffer, cancellationToken);
+            written(buffer.Length);
+        }
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            inner.Write(buffer, offset, count);
+            written(count);
+        }
+
+        public override void Flush() => inner.Flush();
+
+        public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
     }
 }
 
@@ -124,16 +192,62 @@ public sealed class UploadProbe
     /// <summary>The watched request has completed on the server, clean-up included.</summary>
     public Task Finished => finished.Task;
 
+    private readonly ConcurrentDictionary<string, long> sizes = new();
+    private long bytesInStore;
+    private long peakBytesInStore;
+
     /// <summary>The body limit the last upload request ran with.</summary>
     public long? LastMaxRequestBodySize { get; private set; }
+
+    /// <summary>Bytes written to the store, staged or committed, and not deleted since.</summary>
+    public long BytesInStore => Interlocked.Read(ref bytesInStore);
+
+    /// <summary>The most <see cref="BytesInStore"/> has been since the last <see cref="Reset"/>.</summary>
+    public long PeakBytesInStore => Interlocked.Read(ref peakBytesInStore);
 
     public void Reset()
     {
         staged = New();
         finished = New();
+        Interlocked.Exchange(ref peakBytesInStore, BytesInStore);
+    }
+
+    /// <summary>Waits until at least <paramref name="bytes"/> are in the store.</summary>
+    public async Task WaitForBytesInStoreAsync(long bytes)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (BytesInStore < bytes)
+        {
+            await Task.Delay(10, timeout.Token);
+        }
     }
 
     internal void FileStaged() => staged.TrySetResult();
+
+    internal void Written(string storageKey, long count)
+    {
+        sizes.AddOrUpdate(storageKey, count, (_, size) => size + count);
+        var now = Interlocked.Add(ref bytesInStore, count);
+        var peak = PeakBytesInStore;
+        while (now > peak)
+        {
+            var seen = Interlocked.CompareExchange(ref peakBytesInStore, now, peak);
+            if (seen == peak)
+            {
+                break;
+            }
+
+            peak = seen;
+        }
+    }
+
+    internal void Deleted(string storageKey)
+    {
+        if (sizes.TryRemove(storageKey, out var size))
+        {
+            Interlocked.Add(ref bytesInStore, -size);
+        }
+    }
 
     internal void RequestFinished(long? maxRequestBodySize)
     {

@@ -15,11 +15,17 @@ public sealed class UploadServiceTests
     private Mock<IFileStore> store = null!;
     private Mock<IStoredFileRepository> repository = null!;
     private List<FakeStagedFile> staged = null!;
+    private UploadReservations reservations = null!;
+    private long storedBytes;
+    private NextStore nextStore;
 
     [SetUp]
     public void SetUp()
     {
         staged = [];
+        reservations = new UploadReservations();
+        storedBytes = 0;
+        nextStore = NextStore.Normal;
         store = new Mock<IFileStore>();
         store.Setup(s => s.CreateAsync(It.IsAny<CancellationToken>())).ReturnsAsync(() =>
         {
@@ -28,9 +34,27 @@ public sealed class UploadServiceTests
             return file;
         });
         repository = new Mock<IStoredFileRepository>();
+        // One user's rows, as the database keeps them: stored only when they fit the quota.
         repository.Setup(r => r.AddWithinQuotaAsync(It.IsAny<string>(), It.IsAny<IReadOnlyCollection<StoredFile>>(), It.IsAny<StorageQuota>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync(true);
-        repository.Setup(r => r.UsageAsync(It.IsAny<string>(), It.IsAny<CancellationToken>())).ReturnsAsync(new StorageUsage(0, 0));
+            .ReturnsAsync((string _, IReadOnlyCollection<StoredFile> files, StorageQuota quota, CancellationToken _) =>
+            {
+                var next = nextStore;
+                nextStore = NextStore.Normal;
+                if (next == NextStore.Throws)
+                {
+                    throw new InvalidOperationException("database down");
+                }
+
+                var bytes = files.Sum(f => f.Size);
+                if (next == NextStore.Refused || storedBytes + bytes > quota.MaxBytes)
+                {
+                    return false;
+                }
+
+                storedBytes += bytes;
+                return true;
+            });
+        repository.Setup(r => r.UsageAsync(It.IsAny<string>(), It.IsAny<CancellationToken>())).ReturnsAsync(() => new StorageUsage(storedBytes, 0));
     }
 
     [Test]
@@ -175,6 +199,110 @@ public sealed class UploadServiceTests
     }
 
     [Test]
+    public async Task While_an_upload_holds_room_mid_file_a_parallel_upload_of_the_same_user_may_not_stage_past_the_quota()
+    {
+        // Arrange: a quota of 4,000 bytes; the first upload has sent 2,000 of its 3,000 bytes and waits.
+        var service = Service(o => o.MaxBytesPerUser = 4000);
+        var held = new HeldStream(TestFiles.Png(3000), holdAt: 2000);
+        var first = service.UploadAsync("alice", Files(new IncomingFile("held.png", null, held)), CancellationToken.None);
+        await held.Holding.WaitAsync(TimeSpan.FromSeconds(10));
+
+        // Act
+        var second = await service.UploadAsync("alice", Files(new IncomingFile("second.png", null, new MemoryStream(TestFiles.Png(2500)))), CancellationToken.None);
+        held.Release();
+
+        // Assert
+        Assert.That(second, Is.EqualTo(new UploadResult.QuotaExceeded("second.png", new StorageQuota(4000, 1000))), "2,000 bytes held and 2,500 more would pass 4,000");
+        Assert.That(staged.Sum(f => f.Written.Length), Is.LessThanOrEqualTo(4000), "the two uploads never staged more than the quota between them");
+        Assert.That(await first, Is.InstanceOf<UploadResult.Uploaded>(), "the upload that held the room keeps it");
+    }
+
+    [Test]
+    public async Task Parallel_uploads_of_one_user_that_fit_the_quota_together_all_succeed()
+    {
+        var service = Service(o => o.MaxBytesPerUser = 4000);
+        var held = new HeldStream(TestFiles.Png(2500), holdAt: 2000);
+        var first = service.UploadAsync("alice", Files(new IncomingFile("held.png", null, held)), CancellationToken.None);
+        await held.Holding.WaitAsync(TimeSpan.FromSeconds(10));
+
+        var second = await service.UploadAsync("alice", Files(new IncomingFile("second.png", null, new MemoryStream(TestFiles.Png(1500)))), CancellationToken.None);
+        held.Release();
+
+        Assert.That(second, Is.InstanceOf<UploadResult.Uploaded>(), "2,000 bytes held and 1,500 more fit 4,000");
+        Assert.That(await first, Is.InstanceOf<UploadResult.Uploaded>(), "1,500 stored and 2,500 staged fit 4,000 exactly");
+        Assert.That(storedBytes, Is.EqualTo(4000));
+    }
+
+    [Test]
+    public async Task Bytes_a_parallel_upload_stored_after_this_one_read_the_usage_count_against_it()
+    {
+        // Arrange: the first upload read the usage (nothing stored) and holds after its first 1,000 bytes.
+        var service = Service(o => o.MaxBytesPerUser = 4000);
+        var held = new HeldStream(TestFiles.Png(2000), holdAt: 1000);
+        var first = service.UploadAsync("alice", Files(new IncomingFile("late.png", null, held)), CancellationToken.None);
+        await held.Holding.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.That(await service.UploadAsync("alice", Files(new IncomingFile("quick.png", null, new MemoryStream(TestFiles.Png(2500)))), CancellationToken.None),
+            Is.InstanceOf<UploadResult.Uploaded>());
+
+        // Act
+        held.Release();
+        var result = await first;
+
+        // Assert: 2,500 stored and 2,000 staged would pass 4,000; refused while streaming, before any row is tried.
+        Assert.That(result, Is.EqualTo(new UploadResult.QuotaExceeded("late.png", new StorageQuota(4000, 1000))));
+        Assert.That(staged[0].Written, Has.Length.EqualTo(1000), "not one byte staged past the quota");
+        repository.Verify(r => r.AddWithinQuotaAsync(It.IsAny<string>(), It.IsAny<IReadOnlyCollection<StoredFile>>(), It.IsAny<StorageQuota>(), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [TestCase("refused past the quota")]
+    [TestCase("refused as an unsupported type")]
+    [TestCase("broken off mid-file")]
+    [TestCase("cancelled mid-file")]
+    [TestCase("refused when its rows were stored")]
+    [TestCase("failed storing its rows")]
+    public async Task An_upload_that_failed_releases_its_reservation(string failure)
+    {
+        // Arrange: a quota of 4,000 bytes. Another upload of alice's holds 50 bytes throughout, so her reservations here
+        // are not simply dropped when the failed one ends; each failure below had reserved 3,000 bytes or more.
+        var service = Service(o => o.MaxBytesPerUser = 4000);
+        var held = new HeldStream(TestFiles.Png(100), holdAt: 50);
+        var other = service.UploadAsync("alice", Files(new IncomingFile("held.png", null, held)), CancellationToken.None);
+        await held.Holding.WaitAsync(TimeSpan.FromSeconds(10));
+        var fits = new IncomingFile("fits.png", null, new MemoryStream(TestFiles.Png(3000)));
+        using var cancel = new CancellationTokenSource();
+        nextStore = failure switch
+        {
+            "refused when its rows were stored" => NextStore.Refused,
+            "failed storing its rows" => NextStore.Throws,
+            _ => NextStore.Normal,
+        };
+        var upload = failure switch
+        {
+            "refused past the quota" => service.UploadAsync("alice", Files(fits, new IncomingFile("big.png", null, new MemoryStream(TestFiles.Png(2000)))), CancellationToken.None),
+            "refused as an unsupported type" => service.UploadAsync("alice", Files(fits, new IncomingFile("bad.png", null, new MemoryStream(TestFiles.Text()))), CancellationToken.None),
+            "broken off mid-file" => service.UploadAsync("alice", Files(new IncomingFile("x.png", null, new FailingStream(TestFiles.Png(3500), failAfter: 3000))), CancellationToken.None),
+            "cancelled mid-file" => service.UploadAsync("alice", Files(new IncomingFile("x.png", null, new FailingStream(TestFiles.Png(3500), failAfter: 3000, onFail: cancel.Cancel))), cancel.Token),
+            _ => service.UploadAsync("alice", Files(fits), CancellationToken.None),
+        };
+        try
+        {
+            Assert.That(await upload, Is.Not.InstanceOf<UploadResult.Uploaded>());
+        }
+        catch (Exception exception) when (exception is IOException or OperationCanceledException or InvalidOperationException)
+        {
+            // The failure under test.
+        }
+
+        // Act
+        var later = await service.UploadAsync("alice", Files(new IncomingFile("the-rest.png", null, new MemoryStream(TestFiles.Png(3800)))), CancellationToken.None);
+        held.Release();
+
+        // Assert
+        Assert.That(later, Is.InstanceOf<UploadResult.Uploaded>(), $"an upload {failure} holds no room once it has ended");
+        Assert.That(await other, Is.InstanceOf<UploadResult.Uploaded>());
+    }
+
+    [Test]
     public async Task Deleting_removes_the_row_first_then_the_bytes()
     {
         var file = StoredFileOf("alice");
@@ -212,7 +340,7 @@ public sealed class UploadServiceTests
     {
         var options = new UploadOptions();
         configure?.Invoke(options);
-        return new UploadService(store.Object, repository.Object, Options.Create(options), clock, NullLogger<UploadService>.Instance, new JwtMvcMetrics(null));
+        return new UploadService(store.Object, repository.Object, reservations, Options.Create(options), clock, NullLogger<UploadService>.Instance, new JwtMvcMetrics(null));
     }
 
     private static StoredFile StoredFileOf(string owner) => new()
@@ -257,16 +385,26 @@ public sealed class UploadServiceTests
         }
     }
 
-    private sealed class FailingStream(byte[] content, int failAfter) : MemoryStream(content)
+    private sealed class FailingStream(byte[] content, int failAfter, Action? onFail = null) : MemoryStream(content)
     {
         public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
             if (Position >= failAfter)
             {
+                onFail?.Invoke();
+                cancellationToken.ThrowIfCancellationRequested();
                 throw new IOException("connection reset");
             }
 
             return base.ReadAsync(buffer[..(int)Math.Min(buffer.Length, failAfter - Position)], cancellationToken);
         }
+    }
+
+    /// <summary>How the repository's next <see cref="IStoredFileRepository.AddWithinQuotaAsync"/> ends.</summary>
+    private enum NextStore
+    {
+        Normal,
+        Refused,
+        Throws,
     }
 }
