@@ -1,8 +1,13 @@
+using System.Globalization;
+using JwtMvc.Web.Auth;
+using JwtMvc.Web.Security;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ApiExplorer;
 using Microsoft.AspNetCore.OpenApi;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.OpenApi;
 
 namespace JwtMvc.Web.ApiDocs;
@@ -11,11 +16,14 @@ namespace JwtMvc.Web.ApiDocs;
 /// What every operation shares but does not declare: the Bearer requirement on the protected ones (the
 /// fallback policy makes every endpoint without <see cref="IAllowAnonymous"/> protected), their 401 and
 /// 403 answers, 400 validation problems where there is input to validate, 404 where the path names a
-/// resource, and the form bodies of the OAuth endpoints.
+/// resource, 413 where <see cref="RequestBodyLimitAttribute"/> caps a body the operation takes, 429 where a rate limit applies,
+/// the bodies of the actions that read their own (<see cref="OAuthFormBodyAttribute"/>,
+/// <see cref="FileUploadBodyAttribute"/>), one schema per answer where a status has several (<c>oneOf</c>),
+/// and problem details as the body of every error declared without one (UseStatusCodePages writes them).
 /// </summary>
 internal sealed class ProblemAnswersTransformer : IOpenApiOperationTransformer
 {
-    private const string ProblemJson = "application/problem+json";
+    private const string ProblemJson = ProducesProblemAttribute.ProblemJson;
 
     public async Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
@@ -36,6 +44,13 @@ internal sealed class ProblemAnswersTransformer : IOpenApiOperationTransformer
                 },
             };
         }
+
+        if (metadata.OfType<FileUploadBodyAttribute>().LastOrDefault() is { } upload)
+        {
+            operation.RequestBody = FilesForm(upload.FieldName);
+        }
+
+        await DescribeSeveralAnswersAsync(operation, context, cancellationToken);
 
         if (HasInput(description))
         {
@@ -66,6 +81,88 @@ internal sealed class ProblemAnswersTransformer : IOpenApiOperationTransformer
             await AddProblemAsync(operation, context, StatusCodes.Status404NotFound, typeof(ProblemDetails),
                 "No such resource, or not yours.", cancellationToken);
         }
+
+        if (operation.RequestBody is not null && metadata.OfType<RequestBodyLimitAttribute>().LastOrDefault() is { } limit)
+        {
+            await AddProblemAsync(operation, context, StatusCodes.Status413PayloadTooLarge, typeof(ProblemDetails),
+                $"The request body is longer than the {limit.MaxBytes.ToString(CultureInfo.InvariantCulture)} bytes this endpoint reads.", cancellationToken);
+        }
+
+        if (metadata.OfType<EnableRateLimitingAttribute>().LastOrDefault() is { } rateLimit)
+        {
+            await AddProblemAsync(operation, context, StatusCodes.Status429TooManyRequests, typeof(ProblemDetails),
+                rateLimit.PolicyName == WriteRateLimiting.Policy
+                    ? "Too many changes from this account; Retry-After says when to try again."
+                    : "Too many attempts from this address; Retry-After says when to try again.",
+                cancellationToken);
+        }
+
+        await DescribeEmptyErrorsAsync(operation, context, cancellationToken);
+    }
+
+    private static OpenApiRequestBody FilesForm(string fieldName) => new()
+    {
+        Required = true,
+        Content = new Dictionary<string, OpenApiMediaType>
+        {
+            ["multipart/form-data"] = new()
+            {
+                Schema = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.Object,
+                    Required = new HashSet<string>(StringComparer.Ordinal) { fieldName },
+                    Properties = new Dictionary<string, IOpenApiSchema>(StringComparer.Ordinal)
+                    {
+                        [fieldName] = new OpenApiSchema
+                        {
+                            Type = JsonSchemaType.Array,
+                            MinItems = 1,
+                            Items = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" },
+                        },
+                    },
+                },
+            },
+        },
+    };
+
+    // The API explorer keeps one type per status, the last; an action that answers one status with several shapes (a
+    // sign-in: the tokens, or the second factor it needs) gets them all, as oneOf, from its typed results' metadata.
+    private static async Task DescribeSeveralAnswersAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        var several = context.Description.ActionDescriptor.EndpointMetadata.OfType<IProducesResponseTypeMetadata>()
+            .Where(response => response.Type is not null && response.Type != typeof(void))
+            .GroupBy(response => response.StatusCode)
+            .Where(group => group.Select(response => response.Type).Distinct().Count() > 1);
+        foreach (var group in several)
+        {
+            var key = group.Key.ToString(CultureInfo.InvariantCulture);
+            if (operation.Responses!.TryGetValue(key, out var response) && response.Content is { Count: > 0 } content)
+            {
+                var schemas = new List<IOpenApiSchema>();
+                foreach (var type in group.Select(response => response.Type!).Distinct())
+                {
+                    schemas.Add(await context.GetOrCreateSchemaAsync(type, null, cancellationToken));
+                }
+
+                foreach (var media in content.Values)
+                {
+                    media.Schema = new OpenApiSchema { OneOf = schemas };
+                }
+            }
+        }
+    }
+
+    private static async Task DescribeEmptyErrorsAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        foreach (var (key, response) in operation.Responses!)
+        {
+            if (int.TryParse(key, NumberStyles.None, CultureInfo.InvariantCulture, out var status) && status >= StatusCodes.Status400BadRequest
+                && response is OpenApiResponse { Content: null or { Count: 0 } } empty)
+            {
+                var schema = await context.GetOrCreateSchemaAsync(typeof(ProblemDetails), null, cancellationToken);
+                empty.Content = new Dictionary<string, OpenApiMediaType> { [ProblemJson] = new() { Schema = schema } };
+            }
+        }
     }
 
     private static bool HasInput(ApiDescription description) =>
@@ -77,7 +174,7 @@ internal sealed class ProblemAnswersTransformer : IOpenApiOperationTransformer
     private static async Task AddProblemAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context,
         int status, Type problemType, string description, CancellationToken cancellationToken)
     {
-        var key = status.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var key = status.ToString(CultureInfo.InvariantCulture);
         if (operation.Responses!.ContainsKey(key))
         {
             return;

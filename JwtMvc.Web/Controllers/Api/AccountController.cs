@@ -1,5 +1,6 @@
 using JwtMvc.Core.Accounts;
 using JwtMvc.Core.Auth;
+using JwtMvc.Web.ApiDocs;
 using JwtMvc.Web.Auth;
 using JwtMvc.Web.Errors;
 using JwtMvc.Web.Security;
@@ -32,6 +33,7 @@ public sealed class AccountController(AccountService accounts, AccountEmailServi
     /// <summary>Creates an account. Every attempt counts toward the sign-in rate limit: a taken name is one more guess.</summary>
     [HttpPost("register")]
     [AllowAnonymous]
+    [ProducesProblem(StatusCodes.Status403Forbidden)] // registration closed
     [EnableRateLimiting(AuthRateLimiting.Policy)]
     public async Task<Results<Created<UserSummary>, Accepted<RegistrationPendingResponse>, ValidationProblem, ProblemHttpResult>> Register(RegisterRequest request, CancellationToken cancellationToken)
     {

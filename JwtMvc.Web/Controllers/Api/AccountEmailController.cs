@@ -1,6 +1,7 @@
 using JwtMvc.Core.Validation;
 using JwtMvc.Core.Accounts;
 using JwtMvc.Core.Auth;
+using JwtMvc.Web.ApiDocs;
 using JwtMvc.Web.Auth;
 using JwtMvc.Web.Email;
 using JwtMvc.Web.Errors;
@@ -24,6 +25,7 @@ public sealed class AccountEmailController(AccountEmailService accounts) : Contr
 {
     [HttpPost("forgot-password")]
     [AllowAnonymous]
+    [ProducesResponseType(StatusCodes.Status202Accepted)]
     [EnableRateLimiting(AuthRateLimiting.Policy)]
     public async Task<AcceptedResult> ForgotPassword(EmailAddressRequest request, CancellationToken cancellationToken)
     {
@@ -33,6 +35,7 @@ public sealed class AccountEmailController(AccountEmailService accounts) : Contr
 
     [HttpPost("resend-confirmation")]
     [AllowAnonymous]
+    [ProducesResponseType(StatusCodes.Status202Accepted)]
     [EnableRateLimiting(AuthRateLimiting.Policy)]
     public async Task<AcceptedResult> ResendConfirmation(EmailAddressRequest request, CancellationToken cancellationToken)
     {
@@ -43,18 +46,22 @@ public sealed class AccountEmailController(AccountEmailService accounts) : Contr
     /// <summary>Sets a new password with a mailed code; every session of the user ends.</summary>
     [HttpPost("reset-password")]
     [AllowAnonymous]
+    [ProducesResponseType(StatusCodes.Status204NoContent)]
     [EnableRateLimiting(AuthRateLimiting.Policy)]
     public async Task<IActionResult> ResetPassword(ResetPasswordWithCodeRequest request, CancellationToken cancellationToken) =>
         NoContentOrProblem(await accounts.ResetPasswordAsync(request.UserId, request.Code, request.NewPassword, cancellationToken));
 
     [HttpPost("confirm-email")]
     [AllowAnonymous]
+    [ProducesResponseType(StatusCodes.Status204NoContent)]
     public async Task<IActionResult> ConfirmEmail(ConfirmEmailRequest request, CancellationToken cancellationToken) =>
         NoContentOrProblem(await accounts.ConfirmEmailAsync(request.UserId, request.Code, cancellationToken));
 
     /// <summary>Mails a confirmation link to the new address; the email changes when it is used.</summary>
     [HttpPost("email")]
     [Authorize]
+    [ProducesResponseType(StatusCodes.Status202Accepted)]
+    [ProducesProblem(StatusCodes.Status423Locked)]
     [EnableRateLimiting(AuthRateLimiting.Policy)] // checks the password: a PBKDF2 hash per call, right or wrong
     public async Task<IActionResult> ChangeEmail(ChangeEmailRequest request, CancellationToken cancellationToken) =>
         await accounts.RequestEmailChangeAsync(User.GetUserId(), request.NewEmail, request.Password, cancellationToken) switch
@@ -68,6 +75,7 @@ public sealed class AccountEmailController(AccountEmailService accounts) : Contr
 
     [HttpPost("confirm-email-change")]
     [AllowAnonymous]
+    [ProducesResponseType(StatusCodes.Status204NoContent)]
     public async Task<IActionResult> ConfirmEmailChange(ConfirmEmailChangeRequest request, CancellationToken cancellationToken) =>
         NoContentOrProblem(await accounts.ConfirmEmailChangeAsync(request.UserId, request.Email, request.Code, cancellationToken));
 

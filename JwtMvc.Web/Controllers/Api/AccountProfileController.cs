@@ -43,10 +43,12 @@ public sealed class AccountProfileController(IUserAccounts accounts, IUserReader
 
     /// <summary>Signs one of the caller's sessions out; another user's (or an ended) session is 404.</summary>
     [HttpDelete("sessions/{id:guid}")]
+    [ProducesResponseType(StatusCodes.Status204NoContent)]
     public async Task<IActionResult> EndSession(Guid id, CancellationToken cancellationToken) =>
         await sessions.SignOutAsync(User.GetUserId(), id, cancellationToken) ? NoContent() : NotFound();
 
     [HttpPost("sessions/revoke-others")]
+    [ProducesResponseType(StatusCodes.Status204NoContent)]
     public async Task<NoContentResult> EndOtherSessions(CancellationToken cancellationToken)
     {
         await sessions.SignOutOthersAsync(User.GetUserId(), User.GetSessionId(), cancellationToken);

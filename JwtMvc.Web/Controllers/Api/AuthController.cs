@@ -24,6 +24,9 @@ public sealed class AuthController(TokenService tokens) : ControllerBase
     /// <summary>A password sign-in; for a user with two-factor sign-in on, 200 with an mfaToken and no token, no cookie.</summary>
     [HttpPost("login")]
     [EnableRateLimiting(AuthRateLimiting.Policy)]
+    [ProducesProblem(StatusCodes.Status401Unauthorized)]
+    [ProducesProblem(StatusCodes.Status403Forbidden)] // email not confirmed
+    [ProducesProblem(StatusCodes.Status423Locked)]
     public async Task<Results<Ok<SessionTokenResponse>, Ok<TwoFactorRequiredResponse>, ProblemHttpResult>> Login(LoginRequest request, [FromServices] SignInService signIn, CancellationToken cancellationToken)
     {
         var outcome = await signIn.PasswordSignInAsync(request.UserName, request.Password, HttpContext.GetClientInfo(), cancellationToken);
@@ -42,6 +45,9 @@ public sealed class AuthController(TokenService tokens) : ControllerBase
     /// <summary>The second step of a sign-in: the mfaToken from login plus an authenticator or a recovery code.</summary>
     [HttpPost("login/2fa")]
     [EnableRateLimiting(AuthRateLimiting.Policy)]
+    [ProducesProblem(StatusCodes.Status401Unauthorized)]
+    [ProducesProblem(StatusCodes.Status403Forbidden)] // email not confirmed
+    [ProducesProblem(StatusCodes.Status423Locked)]
     public async Task<Results<Ok<SessionTokenResponse>, ProblemHttpResult>> LoginSecondFactor(
         SecondFactorLoginRequest request, [FromServices] SecondFactorSignIn secondFactor, CancellationToken cancellationToken)
     {
@@ -60,6 +66,9 @@ public sealed class AuthController(TokenService tokens) : ControllerBase
     [HttpPost("passkey/login")]
     [PasskeysEnabled]
     [EnableRateLimiting(AuthRateLimiting.Policy)]
+    [ProducesProblem(StatusCodes.Status401Unauthorized)]
+    [ProducesProblem(StatusCodes.Status403Forbidden)] // email not confirmed
+    [ProducesProblem(StatusCodes.Status423Locked)]
     public async Task<Results<Ok<SessionTokenResponse>, ProblemHttpResult>> PasskeyLogin(
         PasskeyLoginRequest request, [FromServices] PasskeyService passkeys, CancellationToken cancellationToken)
     {
@@ -87,6 +96,8 @@ public sealed class AuthController(TokenService tokens) : ControllerBase
     }
 
     [HttpPost("refresh")]
+    [ProducesProblem(StatusCodes.Status400BadRequest)]
+    [ProducesProblem(StatusCodes.Status401Unauthorized)]
     public async Task<Results<Ok<SessionTokenResponse>, ProblemHttpResult>> Refresh(CancellationToken cancellationToken)
     {
         if (!Request.IsAjax())
@@ -107,6 +118,7 @@ public sealed class AuthController(TokenService tokens) : ControllerBase
     }
 
     [HttpPost("logout")]
+    [ProducesProblem(StatusCodes.Status400BadRequest)]
     public async Task<Results<NoContent, ProblemHttpResult>> Logout(CancellationToken cancellationToken)
     {
         if (!Request.IsAjax())

@@ -1,4 +1,5 @@
 using JwtMvc.Core.Orders;
+using JwtMvc.Web.ApiDocs;
 using JwtMvc.Web.Auth;
 using JwtMvc.Web.Errors;
 using JwtMvc.Web.Security;
@@ -40,6 +41,7 @@ public sealed class OrdersController(OrderService orders) : ControllerBase
     }
 
     [HttpPost("{id:guid}/cancel")]
+    [ProducesProblem(StatusCodes.Status409Conflict)]
     [EnableRateLimiting(WriteRateLimiting.Policy)]
     public async Task<Results<Ok<OrderDto>, NotFound, ProblemHttpResult>> Cancel(Guid id, CancellationToken cancellationToken) =>
         OrderResults.ToHttp(await orders.CancelAsync(User.GetUserId(), id, cancellationToken));

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using JwtMvc.Core.Auth.TwoFactor;
+using JwtMvc.Web.ApiDocs;
 using JwtMvc.Web.Auth;
 using JwtMvc.Web.Security;
 using Microsoft.AspNetCore.Authorization;
@@ -18,11 +19,14 @@ namespace JwtMvc.Web.Controllers.Api;
 public sealed class TwoFactorController(TwoFactorService twoFactor) : ControllerBase
 {
     [HttpGet]
+    [ProducesResponseType<TwoFactorStatus>(StatusCodes.Status200OK)]
     public async Task<IActionResult> Status(CancellationToken cancellationToken) =>
         await twoFactor.GetStatusAsync(User.GetUserId(), cancellationToken) is { } status ? Ok(status) : NotFound();
 
     /// <summary>A new authenticator key (until two-factor sign-in is on), its otpauth URI and that URI as a QR code (an SVG data URI).</summary>
     [HttpPost("authenticator")]
+    [ProducesResponseType<AuthenticatorResponse>(StatusCodes.Status200OK)]
+    [ProducesProblem(StatusCodes.Status409Conflict)]
     public async Task<IActionResult> Authenticator(CancellationToken cancellationToken)
     {
         var setup = await twoFactor.BeginEnrolmentAsync(User.GetUserId(), cancellationToken);
@@ -36,6 +40,8 @@ public sealed class TwoFactorController(TwoFactorService twoFactor) : Controller
     }
 
     [HttpPost("enable")]
+    [ProducesResponseType<RecoveryCodesResponse>(StatusCodes.Status200OK)]
+    [ProducesProblem(StatusCodes.Status409Conflict)]
     public async Task<IActionResult> Enable(EnableTwoFactorRequest request, CancellationToken cancellationToken)
     {
         var outcome = await twoFactor.EnableAsync(User.GetUserId(), User.GetSessionId(), request.Code, cancellationToken);
@@ -49,6 +55,9 @@ public sealed class TwoFactorController(TwoFactorService twoFactor) : Controller
     }
 
     [HttpPost("recovery-codes")]
+    [ProducesResponseType<RecoveryCodesResponse>(StatusCodes.Status200OK)]
+    [ProducesProblem(StatusCodes.Status409Conflict)]
+    [ProducesProblem(StatusCodes.Status423Locked)]
     [EnableRateLimiting(AuthRateLimiting.Policy)] // checks the password: a PBKDF2 hash per call, right or wrong
     public async Task<IActionResult> RecoveryCodes(PasswordConfirmation request, CancellationToken cancellationToken)
     {
@@ -57,6 +66,9 @@ public sealed class TwoFactorController(TwoFactorService twoFactor) : Controller
     }
 
     [HttpPost("disable")]
+    [ProducesResponseType(StatusCodes.Status204NoContent)]
+    [ProducesProblem(StatusCodes.Status409Conflict)]
+    [ProducesProblem(StatusCodes.Status423Locked)]
     [EnableRateLimiting(AuthRateLimiting.Policy)] // checks the password: a PBKDF2 hash per call, right or wrong
     public async Task<IActionResult> Disable(PasswordConfirmation request, CancellationToken cancellationToken)
     {

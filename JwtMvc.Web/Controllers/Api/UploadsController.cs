@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using JwtMvc.Core.Uploads;
+using JwtMvc.Web.ApiDocs;
 using JwtMvc.Web.Auth;
 using JwtMvc.Web.Uploads;
 using Microsoft.AspNetCore.Authorization;
@@ -20,6 +21,11 @@ public sealed class UploadsController(UploadService uploads) : ControllerBase
     [HttpPost]
     [DisableFormValueModelBinding]
     [UploadRequestSizeLimit]
+    [FileUploadBody(MultipartFiles.FieldName)]
+    [ProducesResponseType<UploadedFilesResponse>(StatusCodes.Status201Created)]
+    [ProducesProblem(StatusCodes.Status400BadRequest)]
+    [ProducesProblem(StatusCodes.Status413PayloadTooLarge)]
+    [ProducesProblem(StatusCodes.Status415UnsupportedMediaType)]
     public async Task<IActionResult> Upload(CancellationToken cancellationToken)
     {
         if (MultipartFiles.BoundaryOf(Request) is not { } boundary)
@@ -43,7 +49,9 @@ public sealed class UploadsController(UploadService uploads) : ControllerBase
         };
     }
 
+    /// <summary>The file's bytes as a download, typed as what its leading bytes are (an allowed type).</summary>
     [HttpGet("{id:guid}/content")]
+    [ProducesResponseType<Stream>(StatusCodes.Status200OK, "application/octet-stream")]
     public async Task<IActionResult> Download(Guid id, CancellationToken cancellationToken)
     {
         if (await uploads.OpenAsync(User.GetUserId(), id, cancellationToken) is not DownloadResult.Found found)
@@ -59,6 +67,7 @@ public sealed class UploadsController(UploadService uploads) : ControllerBase
     }
 
     [HttpDelete("{id:guid}")]
+    [ProducesResponseType(StatusCodes.Status204NoContent)]
     public async Task<IActionResult> Delete(Guid id, CancellationToken cancellationToken) =>
         await uploads.DeleteAsync(User.GetUserId(), id, cancellationToken) ? NoContent() : NotFound();
 

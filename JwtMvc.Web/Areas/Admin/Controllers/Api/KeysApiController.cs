@@ -2,6 +2,7 @@ using System.Diagnostics;
 using JwtMvc.Core.Admin;
 using JwtMvc.Core.Auth;
 using JwtMvc.Core.Auth.Keys;
+using JwtMvc.Web.ApiDocs;
 using JwtMvc.Web.Auth;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -21,10 +22,13 @@ public sealed class KeysApiController(SigningKeyAdminService admin) : Controller
 
     [HttpPost("rotate")]
     [ProducesResponseType<SigningKeyDto>(StatusCodes.Status201Created)]
+    [ProducesProblem(StatusCodes.Status409Conflict)]
     public async Task<IActionResult> Rotate(CancellationToken cancellationToken) =>
         ToResult(await admin.RotateAsync(Actor, cancellationToken), key => StatusCode(StatusCodes.Status201Created, key));
 
     [HttpPost("{kid}/revoke")]
+    [ProducesResponseType<SigningKeyDto>(StatusCodes.Status200OK)]
+    [ProducesProblem(StatusCodes.Status409Conflict)]
     public async Task<IActionResult> Revoke(string kid, CancellationToken cancellationToken) =>
         ToResult(await admin.RevokeAsync(Actor, kid, cancellationToken), Ok);
 

@@ -1,6 +1,7 @@
 using JwtMvc.Core.Accounts;
 using JwtMvc.Core.Admin;
 using JwtMvc.Core.Auth;
+using JwtMvc.Web.ApiDocs;
 using JwtMvc.Web.Auth;
 using JwtMvc.Web.Email;
 using JwtMvc.Web.Security;
@@ -20,6 +21,8 @@ public sealed class UserMailApiController(AccountEmailService accounts) : Contro
 {
     /// <summary>Mails the user a password reset link (202); audited.</summary>
     [HttpPost("{id}/send-reset")]
+    [ProducesResponseType(StatusCodes.Status202Accepted)]
+    [ProducesProblem(StatusCodes.Status409Conflict)]
     public async Task<IActionResult> SendReset(string id, CancellationToken cancellationToken) =>
         await accounts.SendResetByAdminAsync(new AdminActor(User.GetUserId(), User.Identity?.Name ?? ""), id, cancellationToken) switch
         {

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Diagnostics;
 using JwtMvc.Core.Admin;
 using JwtMvc.Core.Auth;
+using JwtMvc.Web.ApiDocs;
 using JwtMvc.Web.Auth;
 using JwtMvc.Web.Errors;
 using JwtMvc.Web.Security;
@@ -34,6 +35,7 @@ public sealed class UsersApiController(UserAdminService admin, TimeProvider cloc
     }
 
     [HttpPost]
+    [ProducesResponseType<AdminUserDto>(StatusCodes.Status201Created)]
     public async Task<IActionResult> Create(CreateUserRequest request, CancellationToken cancellationToken)
     {
         var user = new NewUser(request.UserName, request.Email, request.Password, Blank(request.DisplayName), request.Roles);
@@ -42,46 +44,59 @@ public sealed class UsersApiController(UserAdminService admin, TimeProvider cloc
     }
 
     [HttpGet("{id}")]
+    [ProducesResponseType<AdminUserDto>(StatusCodes.Status200OK)]
     public async Task<IActionResult> Get(string id, CancellationToken cancellationToken) =>
         await admin.FindAsync(id, cancellationToken) is { } user ? Ok(Dto(user)) : NotFound();
 
     [HttpPut("{id}")]
+    [ProducesResponseType<AdminUserDto>(StatusCodes.Status200OK)]
     public async Task<IActionResult> Update(string id, UpdateUserRequest request, CancellationToken cancellationToken) =>
         ToResult(await admin.UpdateProfileAsync(Actor, id, request.DisplayName, request.Email, cancellationToken), UserOk);
 
     [HttpGet("{id}/audit")]
+    [ProducesResponseType<ItemsDto<AuditEntryDto>>(StatusCodes.Status200OK)]
     public async Task<IActionResult> Audit(string id, CancellationToken cancellationToken) =>
         await admin.AuditTrailAsync(id, cancellationToken) is { } entries
             ? Ok(new ItemsDto<AuditEntryDto>([.. entries.Select(AuditEntryDto.From)]))
             : NotFound();
 
     [HttpPut("{id}/roles")]
+    [ProducesResponseType<AdminUserDto>(StatusCodes.Status200OK)]
+    [ProducesProblem(StatusCodes.Status409Conflict)]
     public async Task<IActionResult> SetRoles(string id, SetRolesRequest request, CancellationToken cancellationToken) =>
         ToResult(await admin.SetRolesAsync(Actor, id, request.Roles, cancellationToken), UserOk);
 
     [HttpPost("{id}/lock")]
+    [ProducesResponseType<AdminUserDto>(StatusCodes.Status200OK)]
+    [ProducesProblem(StatusCodes.Status409Conflict)]
     public async Task<IActionResult> Lock(string id, [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] LockRequest? request, CancellationToken cancellationToken) =>
         ToResult(await admin.LockAsync(Actor, id, request?.Until, cancellationToken), UserOk);
 
     [HttpPost("{id}/unlock")]
+    [ProducesResponseType<AdminUserDto>(StatusCodes.Status200OK)]
     public async Task<IActionResult> Unlock(string id, CancellationToken cancellationToken) =>
         ToResult(await admin.UnlockAsync(Actor, id, cancellationToken), UserOk);
 
     [HttpPost("{id}/reset-password")]
+    [ProducesResponseType<AdminUserDto>(StatusCodes.Status200OK)]
     public async Task<IActionResult> ResetPassword(string id, ResetPasswordRequest request, CancellationToken cancellationToken) =>
         ToResult(await admin.ResetPasswordAsync(Actor, id, request.NewPassword, cancellationToken), UserOk);
 
     [HttpDelete("{id}")]
+    [ProducesResponseType(StatusCodes.Status204NoContent)]
+    [ProducesProblem(StatusCodes.Status409Conflict)]
     public async Task<IActionResult> Delete(string id, CancellationToken cancellationToken) =>
         ToResult(await admin.DeleteAsync(Actor, id, cancellationToken), _ => NoContent());
 
     [HttpGet("{id}/sessions")]
+    [ProducesResponseType<ItemsDto<AdminSessionDto>>(StatusCodes.Status200OK)]
     public async Task<IActionResult> Sessions(string id, CancellationToken cancellationToken) =>
         await admin.ListSessionsAsync(id, cancellationToken) is { } sessions
             ? Ok(new ItemsDto<AdminSessionDto>([.. sessions.Select(AdminSessionDto.From)]))
             : NotFound();
 
     [HttpDelete("{id}/sessions")]
+    [ProducesResponseType(StatusCodes.Status204NoContent)]
     public async Task<IActionResult> RevokeSessions(string id, CancellationToken cancellationToken) =>
         ToResult(await admin.RevokeSessionsAsync(Actor, id, cancellationToken), _ => NoContent());
 
