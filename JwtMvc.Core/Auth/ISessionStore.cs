@@ -3,8 +3,8 @@ namespace JwtMvc.Core.Auth;
 /// <summary>Persistence of sessions and their refresh tokens. Implemented in JwtMvc.Data.</summary>
 public interface ISessionStore
 {
-    /// <summary>Stores a new session with the first refresh token of its family.</summary>
-    Task CreateAsync(Session session, RefreshToken firstToken, CancellationToken cancellationToken);
+    /// <summary>Stores a new session with the first refresh token of its family; false, storing nothing, when its user is gone.</summary>
+    Task<bool> CreateAsync(Session session, RefreshToken firstToken, CancellationToken cancellationToken);
 
     Task<RefreshToken?> FindTokenByHashAsync(string tokenHash, CancellationToken cancellationToken);
 

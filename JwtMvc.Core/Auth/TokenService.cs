@@ -99,7 +99,11 @@ public sealed partial class TokenService(
         };
         var (refreshToken, stored) = NewRefreshToken(session, client, now);
         await keys.EnsureFreshAsync(cancellationToken);
-        await store.CreateAsync(session, stored, cancellationToken);
+        if (!await store.CreateAsync(session, stored, cancellationToken))
+        {
+            return SessionStart.Refused(SignInFailures.UserChanged); // deleted while the sign-in was under way
+        }
+
         try
         {
             // A change that must end the user's sign-ins renews the stamp, commits, and then revokes the sessions it

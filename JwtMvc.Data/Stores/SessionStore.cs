@@ -32,7 +32,7 @@ internal sealed class SessionStore(AppDbContext db, SqliteRotationWriter? sqlite
             select new TokenSessionRow(token, session, user.ConcurrencyStamp))
             .FirstOrDefault());
 
-    public async Task CreateAsync(Session session, RefreshToken firstToken, CancellationToken cancellationToken)
+    public async Task<bool> CreateAsync(Session session, RefreshToken firstToken, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(firstToken);
@@ -69,6 +69,17 @@ internal sealed class SessionStore(AppDbContext db, SqliteRotationWriter? sqlite
         try
         {
             await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateException)
+        {
+            // The user's foreign key refused the session: the user was deleted while their sign-in was under way.
+            if (await db.Users.AsNoTracking().AnyAsync(u => u.Id == storedSession.UserId, CancellationToken.None))
+            {
+                throw;
+            }
+
+            return false;
         }
         finally
         {

@@ -441,6 +441,28 @@ public sealed class SessionStoreTests : SharedDatabaseFixture
     }
 
     [Test]
+    public async Task A_session_of_a_user_deleted_meanwhile_is_not_stored_and_another_failure_still_surfaces()
+    {
+        // Arrange
+        var now = Data.Time.GetUtcNow();
+        var gone = new Session { Id = Guid.NewGuid(), UserId = "deleted-user", CreatedAt = now, LastUsedAt = now, ExpiresAt = now.AddDays(14) };
+        var userId = await Data.CreateUserAsync();
+        var (existing, _) = await Data.CreateSessionAsync(userId);
+        var duplicate = new Session { Id = existing.Id, UserId = userId, CreatedAt = now, LastUsedAt = now, ExpiresAt = now.AddDays(14) };
+        await using var scope = Data.NewScope();
+        var store = scope.ServiceProvider.GetRequiredService<ISessionStore>();
+
+        // Act
+        var stored = await store.CreateAsync(gone, Sessions.NewToken(gone), CancellationToken.None);
+
+        // Assert
+        Assert.That(stored, Is.False, "the user's foreign key refused it: a sign-in racing the user's deletion");
+        Assert.That(await store.FindSessionAsync(gone.Id, CancellationToken.None), Is.Null);
+        Assert.ThrowsAsync<DbUpdateException>(() => store.CreateAsync(duplicate, Sessions.NewToken(duplicate), CancellationToken.None),
+            "a failure with the user still there is not a deleted user");
+    }
+
+    [Test]
     public async Task A_sign_in_whose_session_a_concurrent_sign_in_revoked_learns_it_though_the_user_is_within_the_limit()
     {
         // Arrange: two sign-ins at a limit of one stored their sessions; the first to keep the limit kept its own.

@@ -23,7 +23,7 @@ public sealed class RefreshRetryTests
         tokens.Clear();
         builder.Store.Setup(s => s.CreateAsync(It.IsAny<Session>(), It.IsAny<RefreshToken>(), It.IsAny<CancellationToken>()))
             .Callback<Session, RefreshToken, CancellationToken>((s, t, _) => (session, tokens[t.TokenHash]) = (s, t))
-            .Returns(Task.CompletedTask);
+            .ReturnsAsync(true);
         builder.Store.Setup(s => s.FindTokenByHashAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync((string hash, CancellationToken _) => tokens.TryGetValue(hash, out var t) ? Copy(t) : null);
         builder.Store.Setup(s => s.FindSessionAsync(It.IsAny<Guid>(), It.IsAny<CancellationToken>()))

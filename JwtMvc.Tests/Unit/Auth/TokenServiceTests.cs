@@ -21,7 +21,7 @@ public sealed class TokenServiceTests
         builder = new TokenServiceBuilder();
         builder.Store.Setup(s => s.CreateAsync(It.IsAny<Session>(), It.IsAny<RefreshToken>(), It.IsAny<CancellationToken>()))
             .Callback<Session, RefreshToken, CancellationToken>((s, t, _) => (storedSession, storedToken) = (s, t))
-            .Returns(Task.CompletedTask);
+            .ReturnsAsync(true);
     }
 
     [Test]
@@ -31,7 +31,7 @@ public sealed class TokenServiceTests
         var sequence = new MockSequence();
         builder.Store.InSequence(sequence).Setup(s => s.CreateAsync(It.IsAny<Session>(), It.IsAny<RefreshToken>(), It.IsAny<CancellationToken>()))
             .Callback<Session, RefreshToken, CancellationToken>((s, t, _) => (storedSession, storedToken) = (s, t))
-            .Returns(Task.CompletedTask);
+            .ReturnsAsync(true);
         builder.Users.InSequence(sequence).Setup(u => u.FindStampHashAsync(TokenServiceBuilder.Alice.Id, It.IsAny<CancellationToken>())).ReturnsAsync("RENEWED");
         builder.Store.InSequence(sequence).Setup(s => s.RevokeSessionAsync(It.IsAny<Guid>(), It.IsAny<DateTimeOffset>(), SessionRevocationReasons.UserChanged, It.IsAny<CancellationToken>()))
             .ReturnsAsync(true);

@@ -36,7 +36,7 @@ public sealed class PasskeyServiceTests
         tokens.Users.Setup(u => u.FindCachedAsync(Alice.Id, It.IsAny<CancellationToken>())).ReturnsAsync(Alice);
         tokens.Store.Setup(s => s.CreateAsync(It.IsAny<Session>(), It.IsAny<RefreshToken>(), It.IsAny<CancellationToken>()))
             .Callback<Session, RefreshToken, CancellationToken>((session, _, _) => startedSession = session)
-            .Returns(Task.CompletedTask);
+            .ReturnsAsync(true);
         accounts.Setup(a => a.IsLockedOutAsync(Alice.Id, It.IsAny<CancellationToken>())).ReturnsAsync(false);
         accounts.Setup(a => a.NeedsEmailConfirmationAsync(Alice.Id, It.IsAny<CancellationToken>())).ReturnsAsync(false);
         passkeys.Setup(p => p.BeginSignInAsync(It.IsAny<CancellationToken>())).ReturnsAsync(() => Start());
