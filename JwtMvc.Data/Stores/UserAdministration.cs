@@ -126,21 +126,27 @@ internal sealed class UserAdministration(
             removesAdmin,
             async () =>
             {
-                var current = await users.GetRolesAsync(user);
-                var remove = current.Except(wanted, StringComparer.OrdinalIgnoreCase).ToList();
-                var add = wanted.Except(current, StringComparer.OrdinalIgnoreCase).ToList();
-                if (remove.Count > 0)
-                {
-                    ThrowIfFailed(await users.RemoveFromRolesAsync(user, remove), "removing roles");
-                }
+                // Made again on the fresh row (roles read afresh) when a sign-in saved the user first.
+                ThrowIfFailed(
+                    await IdentityResultExtensions.SaveAgainOnConcurrencyFailureAsync(async () =>
+                    {
+                        var current = await users.GetRolesAsync(user);
+                        var remove = current.Except(wanted, StringComparer.OrdinalIgnoreCase).ToList();
+                        var add = wanted.Except(current, StringComparer.OrdinalIgnoreCase).ToList();
+                        if (remove.Count > 0 && await users.RemoveFromRolesAsync(user, remove) is { Succeeded: false } notRemoved)
+                        {
+                            return notRemoved;
+                        }
 
-                if (add.Count > 0)
-                {
-                    ThrowIfFailed(await users.AddToRolesAsync(user, add), "adding roles");
-                }
+                        if (add.Count > 0 && await users.AddToRolesAsync(user, add) is { Succeeded: false } notAdded)
+                        {
+                            return notAdded;
+                        }
 
-                // What the user may do has changed: anything keyed to the old stamp must be reissued.
-                ThrowIfFailed(await users.UpdateSecurityStampAsync(user), "renewing the security stamp");
+                        // What the user may do has changed: anything keyed to the old stamp must be reissued.
+                        return await users.UpdateSecurityStampAsync(user);
+                    }),
+                    "changing the roles");
             },
             cancellationToken);
         return true;
@@ -195,9 +201,15 @@ internal sealed class UserAdministration(
             return false;
         }
 
-        user.LockoutEnd = null;
-        user.AccessFailedCount = 0;
-        ThrowIfFailed(await users.UpdateAsync(user), "unlocking the user");
+        // Made again on the fresh row when a sign-in saved the user first.
+        ThrowIfFailed(
+            await IdentityResultExtensions.SaveAgainOnConcurrencyFailureAsync(() =>
+            {
+                user.LockoutEnd = null;
+                user.AccessFailedCount = 0;
+                return users.UpdateAsync(user);
+            }),
+            "unlocking the user");
         return true;
     }
 

@@ -1,4 +1,5 @@
 using JwtMvc.Core.Admin;
+using JwtMvc.Core.Auth;
 using JwtMvc.Data;
 using JwtMvc.Tests.Support;
 
@@ -8,8 +9,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace JwtMvc.Tests.Integration.Data;
 
 /// <summary>
-/// An admin's lock and "revoke sessions" renew the user's stamp. Whoever holds the account may keep saving it (each
-/// failed sign-in does): the admin's change is made again on the fresh row, not refused.
+/// An admin's changes to a user (lock, unlock, roles, "revoke sessions"). Whoever holds the account may keep saving it
+/// (each failed sign-in does): the admin's change is made again on the fresh row, not refused.
 /// </summary>
 [TestFixture]
 public sealed class UserAdministrationTests : SharedDatabaseFixture
@@ -42,6 +43,47 @@ public sealed class UserAdministrationTests : SharedDatabaseFixture
         Assert.That(locked, Is.True);
         Assert.That(user.LockoutEnd, Is.EqualTo(until));
         Assert.That(user.AccessFailedCount, Is.EqualTo(1), "the other request's change stays");
+    }
+
+    [Test]
+    public async Task Unlocking_after_another_request_saved_the_user_unlocks_on_the_fresh_row()
+    {
+        var userId = await Data.CreateUserAsync();
+        await using (var locking = Data.NewScope())
+        {
+            await locking.ServiceProvider.GetRequiredService<IUserAdministration>().LockAsync(userId, Data.Time.GetUtcNow().AddDays(1), CancellationToken.None);
+        }
+
+        await using var admin = await Data.ScopeWithAStaleUserAsync(userId);
+
+        var unlocked = await admin.ServiceProvider.GetRequiredService<IUserAdministration>().UnlockAsync(userId, CancellationToken.None);
+
+        var user = await FreshUserAsync(userId);
+        Assert.That(unlocked, Is.True);
+        Assert.That(user.LockoutEnd, Is.Null);
+        Assert.That(user.AccessFailedCount, Is.Zero, "unlocking clears the count the other request raised");
+    }
+
+    [Test]
+    public async Task Changing_roles_after_another_request_saved_the_user_changes_them_on_the_fresh_row()
+    {
+        var userId = await Data.CreateUserAsync();
+        var before = await StampOfAsync(userId);
+        await using var admin = await Data.ScopeWithAStaleUserAsync(userId);
+
+        var changed = await admin.ServiceProvider.GetRequiredService<IUserAdministration>().SetRolesAsync(userId, [AppRoles.Admin], CancellationToken.None);
+
+        await using var check = Data.NewScope();
+        var users = check.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        Assert.That(changed, Is.True);
+        Assert.That(await users.GetRolesAsync((await users.FindByIdAsync(userId))!), Is.EqualTo(new[] { AppRoles.Admin }));
+        Assert.That(await StampOfAsync(userId), Is.Not.EqualTo(before), "the stamp is renewed with the roles");
+    }
+
+    private async Task<AppUser> FreshUserAsync(string userId)
+    {
+        await using var scope = Data.NewScope();
+        return (await scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>().FindByIdAsync(userId))!;
     }
 
     private async Task<string?> StampOfAsync(string userId)
