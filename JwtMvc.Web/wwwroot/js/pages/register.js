@@ -16,7 +16,9 @@
         }
 
         forms.setBusy($form, true);
+        var accountCreated = false; // a failure after this is the sign-in's, not the registration's
         forms.postJson('/api/account/register', body).then(function (created) {
+            accountCreated = true;
             if (created && created.confirmationRequired) {
                 forms.setBusy($form, false);
                 $form.trigger('reset');
@@ -26,10 +28,12 @@
             return ui.login(body.userName, body.password);
         }).done(ui.followReturnUrl).fail(function (xhr) {
             forms.setBusy($form, false);
-            if (xhr.status === 429) {
+            if (!accountCreated) {
+                forms.showProblem($form, xhr, 'The account could not be created');
+            } else if (xhr.status === 429) {
                 forms.showAlert($form, 'Your account was created, but signing in was refused for now. Log in again in a minute.', 'warning');
             } else {
-                forms.showProblem($form, xhr, 'The account could not be created');
+                forms.showAlert($form, 'Your account was created, but signing in failed. Log in with it.', 'warning');
             }
         });
     });
