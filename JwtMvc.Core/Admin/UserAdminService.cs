@@ -149,14 +149,19 @@ public sealed class UserAdminService(
     /// Takes every second factor away from the user (<see cref="TwoFactorService.RemoveSecondFactorsAsync"/>), so they
     /// sign in with the password alone and can enrol again, and ends every session of theirs.
     /// </summary>
-    public Task<AdminOutcome> ResetTwoFactorAsync(AdminActor actor, string userId, CancellationToken cancellationToken) =>
-        ChangeAsync(actor, userId, cancellationToken, new Change(AuditActions.TwoFactorReset)
+    public Task<AdminOutcome> ResetTwoFactorAsync(AdminActor actor, string userId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        SecondFactorsRemoved? removed = null;
+        return ChangeAsync(actor, userId, cancellationToken, new Change(AuditActions.TwoFactorReset)
         {
-            Apply = async _ => await twoFactor.RemoveSecondFactorsAsync(userId, actor.UserName, cancellationToken) ? null : AdminOutcome.NotFound,
+            Apply = async _ => (removed = await twoFactor.RemoveSecondFactorsAsync(userId, cancellationToken)) is null ? AdminOutcome.NotFound : null,
             RevokeReason = SessionRevocationReasons.TwoFactorReset,
+            RecordEvents = () => twoFactor.RecordRemovalAsync(userId, removed!, actor.UserName, CancellationToken.None),
             Detail = before => (before.TwoFactorEnabled ? "authenticator app and recovery codes removed" : "two-factor sign-in was off")
                 + (before.PasskeyCount > 0 ? $"; {before.PasskeyCount} passkey{(before.PasskeyCount == 1 ? "" : "s")} removed" : ""),
         });
+    }
 
     /// <summary>
     /// Deletes the user with their sessions, then evicts those sessions from the caches, which deleting the rows
@@ -254,6 +259,11 @@ public sealed class UserAdminService(
         if (change.SecurityEvent(user) is ({ } eventType, var eventDetail))
         {
             await events.RecordAsync(eventType, user.Id, user.UserName, null, eventDetail, CancellationToken.None);
+        }
+
+        if (change.RecordEvents is { } record)
+        {
+            await record();
         }
 
         var detail = change.Detail(user);
@@ -369,6 +379,9 @@ public sealed class UserAdminService(
         /// detail); null when this change, as it turned out, is not one. Changes that record their own events leave it out.
         /// </summary>
         public Func<ManagedUser, (string Type, string Detail)?> SecurityEvent { get; init; } = _ => null;
+
+        /// <summary>For a change whose own service words its security events: records them, after the sessions ended.</summary>
+        public Func<Task>? RecordEvents { get; init; }
 
         /// <summary>Done without the user, who no longer exists, instead of the user read again.</summary>
         public bool RemovesUser { get; init; }

@@ -51,8 +51,9 @@ public sealed class SignInService(
                     return SignInOutcome.InvalidCredentials;
                 }
 
+                // The session is started: its record is not abandoned with the request.
                 metrics.Login(LoginResult.Success);
-                await events.RecordAsync(SecurityEventTypes.SignIn, success.User.Id, success.User.UserName, client.IpAddress, null, cancellationToken);
+                await events.RecordAsync(SecurityEventTypes.SignIn, success.User.Id, success.User.UserName, client.IpAddress, null, CancellationToken.None);
                 activity?.SetTag("jwtmvc.result", "success");
                 return new SignInOutcome.SignedIn(start.Tokens);
             case PasswordCheck.LockedOut locked:

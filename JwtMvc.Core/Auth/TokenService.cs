@@ -99,7 +99,8 @@ public sealed partial class TokenService(
         };
         var (refreshToken, stored) = NewRefreshToken(session, client, now);
         await keys.EnsureFreshAsync(cancellationToken);
-        if (!await store.CreateAsync(session, stored, cancellationToken))
+        // Not abandoned with the request once under way: a session stored for a client that went away must be revoked below.
+        if (!await store.CreateAsync(session, stored, CancellationToken.None))
         {
             return SessionStart.Refused(SignInFailures.UserChanged); // deleted while the sign-in was under way
         }
@@ -116,7 +117,10 @@ public sealed partial class TokenService(
 
             if (!await sessions.EnforceLimitAsync(user.Id, session.Id, cancellationToken))
             {
-                return SessionStart.Refused(SignInFailures.SessionLimitRace);
+                // Revoked meanwhile: by a concurrent sign-in's limit, or by a change to the user since the read above.
+                return SessionStart.Refused(await users.FindStampHashAsync(user.Id, cancellationToken) == stampHash
+                    ? SignInFailures.SessionLimitRace
+                    : SignInFailures.UserChanged);
             }
 
             return SessionStart.Started(new IssuedTokens(CreateAccessToken(user, session.Id, methods), refreshToken, session.ExpiresAt, user, session.Id));
@@ -253,7 +257,13 @@ public sealed partial class TokenService(
             return false;
         }
 
-        var validation = await Handler.ValidateTokenAsync(token, AccessTokenValidation.CreateParameters(settings, keys, clock));
+        var parameters = AccessTokenValidation.CreateParameters(settings, keys, clock);
+        var validation = await Handler.ValidateTokenAsync(token, parameters);
+        if (!validation.IsValid && await keys.TryLoadKeyOfAsync(token, cancellationToken))
+        {
+            validation = await Handler.ValidateTokenAsync(token, parameters); // signed by a key made elsewhere just now
+        }
+
         if (!validation.IsValid
             || validation.ClaimsIdentity.FindFirst(AccessTokenClaims.Subject)?.Value is not { Length: > 0 } subject
             || !Guid.TryParse(validation.ClaimsIdentity.FindFirst(AccessTokenClaims.SessionId)?.Value, out var sessionId))
@@ -387,7 +397,6 @@ public sealed record AccessToken(string Token, DateTimeOffset IssuedAt, DateTime
     public int LifetimeSeconds => (int)(ExpiresAt - IssuedAt).TotalSeconds;
 }
 
-/// <summary>What a sign-in or a refresh hands to the client. <see cref="RefreshToken"/> is shown once.</summary>
 /// <summary>What starting a session came to: its tokens, or why the session was ended as it started.</summary>
 public sealed class SessionStart
 {
@@ -407,6 +416,7 @@ public sealed class SessionStart
     public static SessionStart Refused(string reason) => new(null, reason ?? throw new ArgumentNullException(nameof(reason)));
 }
 
+/// <summary>What a sign-in or a refresh hands to the client. <see cref="RefreshToken"/> is shown once.</summary>
 public sealed record IssuedTokens(AccessToken AccessToken, string RefreshToken, DateTimeOffset RefreshTokenExpiresAt, AuthUser User, Guid SessionId);
 
 public abstract record RefreshOutcome

@@ -186,10 +186,15 @@ internal sealed class PasskeyStore(IPasskeyHandler<AppUser> handler, UserManager
         var removed = 0;
         foreach (var passkey in await users.GetPasskeysAsync(user))
         {
-            if ((await users.RemovePasskeyAsync(user, passkey.CredentialId)).Succeeded)
+            // Made again on the fresh row when a sign-in (with another of these passkeys, say) saved the user first: a
+            // passkey left behind would outlive the admin's reset.
+            var result = await IdentityResultExtensions.SaveAgainOnConcurrencyFailureAsync(() => users.RemovePasskeyAsync(user, passkey.CredentialId));
+            if (!result.Succeeded)
             {
-                removed++;
+                throw new InvalidOperationException("Identity refused removing a passkey: " + string.Join(" ", result.Errors.Select(e => e.Code)));
             }
+
+            removed++;
         }
 
         return removed;

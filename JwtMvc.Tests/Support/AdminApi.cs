@@ -46,6 +46,10 @@ public static class AdminApi
         return (await response.Content.ReadFromJsonAsync<SecurityEventPageBody>())!.Items;
     }
 
+    /// <summary>The user's active sessions, as GET /api/admin/users/{id}/sessions lists them.</summary>
+    public static async Task<AdminSessionBody[]> SessionsOfAsync(this SignedInClient admin, string userId) =>
+        (await (await admin.GetAsync($"/api/admin/users/{userId}/sessions")).Content.ReadFromJsonAsync<ItemsBody<AdminSessionBody>>())!.Items;
+
     public static async Task<AuditEntryBody[]> AuditOfAsync(this SignedInClient admin, string userId)
     {
         var response = await admin.GetAsync($"/api/admin/users/{userId}/audit");

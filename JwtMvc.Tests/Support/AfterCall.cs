@@ -10,16 +10,34 @@ public static class AfterCallExtensions
     /// <summary>
     /// Registers <typeparamref name="TService"/> so that the request under way is aborted, as when its client goes away,
     /// right after <paramref name="method"/> completes: what it committed stays, and whatever the request does next sees
-    /// its <c>RequestAborted</c> token cancelled.
+    /// its <c>RequestAborted</c> token cancelled. With <paramref name="when"/>, only while it holds.
     /// </summary>
-    public static IServiceCollection AbortRequestAfter<TService, TImplementation>(this IServiceCollection services, string method)
+    public static IServiceCollection AbortRequestAfter<TService, TImplementation>(this IServiceCollection services, string method, Func<bool>? when = null)
         where TService : class
         where TImplementation : class, TService =>
         services.AddHttpContextAccessor().RunAfter<TService, TImplementation>(method, provider =>
         {
-            (provider.GetRequiredService<IHttpContextAccessor>().HttpContext ?? throw new InvalidOperationException("No request to abort.")).Abort();
+            if (when?.Invoke() != false)
+            {
+                (provider.GetRequiredService<IHttpContextAccessor>().HttpContext ?? throw new InvalidOperationException("No request to abort.")).Abort();
+            }
+
             return Task.CompletedTask;
         });
+
+    /// <summary>False when the request ended without an answer (the app aborted it, as <see cref="AbortRequestAfter"/> makes it).</summary>
+    public static async Task<bool> AnsweredAsync(this Task<HttpResponseMessage> request)
+    {
+        try
+        {
+            using var response = await request;
+            return true;
+        }
+        catch (Exception aborted) when (aborted is HttpRequestException or OperationCanceledException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>Registers <typeparamref name="TService"/> so that <paramref name="after"/> runs each time <paramref name="method"/> (async) has completed.</summary>
     public static IServiceCollection RunAfter<TService, TImplementation>(this IServiceCollection services, string method, Func<IServiceProvider, Task> after)

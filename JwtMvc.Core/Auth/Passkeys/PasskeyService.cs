@@ -80,8 +80,9 @@ public sealed class PasskeyService(
             return await FailedAsync(verified.UserId, "passkey: " + start.Refusal, client, cancellationToken);
         }
 
+        // The session is started: its record is not abandoned with the request.
         metrics.Login(LoginResult.Success);
-        await events.RecordAsync(SecurityEventTypes.Passkey, user.Id, user.UserName, client.IpAddress, $"signed in with passkey '{verified.Passkey.Name}'", cancellationToken);
+        await events.RecordAsync(SecurityEventTypes.Passkey, user.Id, user.UserName, client.IpAddress, $"signed in with passkey '{verified.Passkey.Name}'", CancellationToken.None);
         activity?.SetTag("jwtmvc.result", "success");
         return new SignInOutcome.SignedIn(start.Tokens);
     }

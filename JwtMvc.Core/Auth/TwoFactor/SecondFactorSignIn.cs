@@ -104,12 +104,13 @@ public sealed class SecondFactorSignIn(
             return SignInOutcome.InvalidCredentials;
         }
 
+        // The session is started: its record is not abandoned with the request.
         if (factor == SecondFactor.RecoveryCode)
         {
-            await events.RecordAsync(SecurityEventTypes.TwoFactor, userId, user.UserName, client.IpAddress, TwoFactorEvents.RecoveryCodeUsed, cancellationToken);
+            await events.RecordAsync(SecurityEventTypes.TwoFactor, userId, user.UserName, client.IpAddress, TwoFactorEvents.RecoveryCodeUsed, CancellationToken.None);
         }
 
-        await events.RecordAsync(SecurityEventTypes.SignIn, userId, user.UserName, client.IpAddress, "with " + factor, cancellationToken);
+        await events.RecordAsync(SecurityEventTypes.SignIn, userId, user.UserName, client.IpAddress, "with " + factor, CancellationToken.None);
         return new SignInOutcome.SignedIn(start.Tokens);
     }
 

@@ -102,17 +102,15 @@ public sealed class TwoFactorService(ITwoFactorStore store, IPasskeyStore passke
 
     /// <summary>
     /// Removes every second factor of the user, whatever they are: the one place an admin's "reset 2FA" takes them
-    /// away: the authenticator app (its key, the recovery codes) and every passkey. Ending the user's sessions is the
-    /// caller's part. False when the user does not exist.
+    /// away: the authenticator app (its key, the recovery codes) and every passkey. Ending the user's sessions, and then
+    /// recording what went (<see cref="RecordRemovalAsync"/>), is the caller's part. Null when the user does not exist.
     /// </summary>
-    /// <param name="removedBy">Who asked, for the security event: the admin's user name.</param>
-    public async Task<bool> RemoveSecondFactorsAsync(string userId, string removedBy, CancellationToken cancellationToken)
+    public async Task<SecondFactorsRemoved?> RemoveSecondFactorsAsync(string userId, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(removedBy);
         var state = await store.GetStateAsync(userId, cancellationToken);
         if (state is null)
         {
-            return false;
+            return null;
         }
 
         // The passkeys go before the stamp is renewed: a passkey sign-in that reads the renewed stamp can no longer
@@ -120,14 +118,21 @@ public sealed class TwoFactorService(ITwoFactorStore store, IPasskeyStore passke
         // Once the removal starts, nothing is abandoned with the request: the caller ends the sessions next.
         var removedPasskeys = await passkeys.RemoveAllAsync(userId, CancellationToken.None);
         await store.DisableAsync(userId, CancellationToken.None);
-        await RecordAsync(userId, state.UserName, $"{TwoFactorEvents.ResetByAdmin} {removedBy}; authenticator {(state.Enabled ? "removed" : "was off")}", CancellationToken.None);
-        if (removedPasskeys > 0)
-        {
-            await events.RecordAsync(SecurityEventTypes.Passkey, userId, state.UserName, null,
-                $"{removedPasskeys} passkey{(removedPasskeys == 1 ? "" : "s")} removed by admin {removedBy}", CancellationToken.None);
-        }
+        return new SecondFactorsRemoved(state.UserName, state.Enabled, removedPasskeys);
+    }
 
-        return true;
+    /// <summary>Records what <see cref="RemoveSecondFactorsAsync"/> removed, once the user's sessions have ended.</summary>
+    /// <param name="removedBy">Who asked: the admin's user name.</param>
+    public async Task RecordRemovalAsync(string userId, SecondFactorsRemoved removed, string removedBy, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(removed);
+        ArgumentNullException.ThrowIfNull(removedBy);
+        await RecordAsync(userId, removed.UserName, $"{TwoFactorEvents.ResetByAdmin} {removedBy}; authenticator {(removed.AuthenticatorWasOn ? "removed" : "was off")}", cancellationToken);
+        if (removed.Passkeys > 0)
+        {
+            await events.RecordAsync(SecurityEventTypes.Passkey, userId, removed.UserName, null,
+                $"{removed.Passkeys} passkey{(removed.Passkeys == 1 ? "" : "s")} removed by admin {removedBy}", cancellationToken);
+        }
     }
 
     /// <summary>
@@ -192,3 +197,6 @@ public abstract record TwoFactorChange
 
     public sealed record Refused(string Reason) : TwoFactorChange;
 }
+
+/// <summary>What an admin's "reset 2FA" removed: whether the authenticator app was on, and how many passkeys went.</summary>
+public sealed record SecondFactorsRemoved(string UserName, bool AuthenticatorWasOn, int Passkeys);

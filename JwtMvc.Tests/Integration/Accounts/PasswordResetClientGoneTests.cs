@@ -22,10 +22,10 @@ public sealed class PasswordResetClientGoneTests : EmailFixture
         var link = await WaitForLinkAsync(account.Email, "Reset your JwtMvc password");
 
         // Act
-        var aborted = Assert.CatchAsync(() => PostAsync("/api/account/reset-password", new { userId = link.UserId, code = link.Code, newPassword = "Renewed#54321" }));
+        var answered = await PostAsync("/api/account/reset-password", new { userId = link.UserId, code = link.Code, newPassword = "Renewed#54321" }).AnsweredAsync();
 
         // Assert
-        Assert.That(aborted, Is.InstanceOf<HttpRequestException>().Or.InstanceOf<OperationCanceledException>(), "arranged: the client went away before the answer");
+        Assert.That(answered, Is.False, "arranged: the client went away before the answer");
         var ended = await ClusterFixture.EventuallyAsync(
             async () => (await signedIn.GetAsync("/api/me")).StatusCode == HttpStatusCode.Unauthorized,
             TimeSpan.FromSeconds(10));

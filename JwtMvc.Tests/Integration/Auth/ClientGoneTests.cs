@@ -4,6 +4,7 @@ using JwtMvc.Core.Admin;
 using JwtMvc.Core.Auth;
 using JwtMvc.Core.Auth.Passkeys;
 using JwtMvc.Core.Auth.TwoFactor;
+using JwtMvc.Core.Security;
 using JwtMvc.Data.Stores;
 using JwtMvc.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -51,7 +52,7 @@ public sealed class ClientGoneTests
         };
 
         // Act
-        var answered = await AnsweredAsync(request);
+        var answered = await request.AnsweredAsync();
 
         // Assert: the change's request ends without its answer; the other session ends all the same.
         Assert.That(answered, Is.False, "arranged: the client went away before the answer");
@@ -60,6 +61,57 @@ public sealed class ClientGoneTests
             TimeSpan.FromSeconds(10));
         Assert.That(ended, Is.True, "the other session must end though the change's client went away");
         Assert.That((await other.RefreshAsync()).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "nor can it be refreshed");
+    }
+
+    [Test]
+    public async Task A_reset_of_two_factor_whose_event_log_fails_still_ends_the_sessions()
+    {
+        // Arrange: from the reset on, every security event fails to be recorded.
+        var eventLogDown = false;
+        using var factory = new JwtMvcFactory
+        {
+            TestServices = services => services.RunAfter<ISecurityEventLog, SecurityEventLog>(
+                nameof(ISecurityEventLog.RecordAsync),
+                _ => Volatile.Read(ref eventLogDown) ? Task.FromException(new InvalidOperationException("event log down")) : Task.CompletedTask),
+        };
+        var (user, _, _) = await factory.NewUserAsync();
+        await factory.EnableTwoFactorAsync(user);
+        var admin = await factory.LoginAsync("admin");
+        var userId = JwtForge.Decode(user.AccessToken).Payload["sub"]!.GetValue<string>();
+        Volatile.Write(ref eventLogDown, true);
+
+        // Act
+        var reset = await admin.SendAsync(HttpMethod.Post, $"/api/admin/users/{userId}/reset-2fa");
+
+        // Assert: the failure shows, and the sessions ended before it.
+        Assert.That(reset.StatusCode, Is.EqualTo(HttpStatusCode.InternalServerError), "arranged: the event log failed");
+        Assert.That((await user.GetAsync("/api/me")).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "the user's session ended");
+        Assert.That((await user.RefreshAsync()).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+    }
+
+    [Test]
+    public async Task A_sign_in_whose_client_went_away_once_its_session_started_is_recorded_all_the_same()
+    {
+        // Arrange: the request is aborted once the session is stored and the limit kept.
+        var clientLeaves = false;
+        using var factory = new JwtMvcFactory
+        {
+            TestServices = services => services.AbortRequestAfter<ISessionStore, SessionStore>(
+                nameof(ISessionStore.RevokeSessionsBeyondAsync), () => Volatile.Read(ref clientLeaves)),
+        };
+        var admin = await factory.LoginAsync("admin");
+        var alice = await admin.FindUserAsync("alice");
+        Volatile.Write(ref clientLeaves, true);
+
+        // Act
+        var answered = await factory.CreateClient().PostAsJsonAsync("/api/auth/login", new { userName = "alice", password = "Alice#12345" }).AnsweredAsync();
+
+        // Assert
+        Assert.That(answered, Is.False, "arranged: the client went away before the answer");
+        var recorded = await ClusterFixture.EventuallyAsync(
+            async () => (await admin.SecurityEventsAsync(SecurityEventTypes.SignIn, alice.Id)).Length == 1,
+            TimeSpan.FromSeconds(10));
+        Assert.That(recorded, Is.True, "a session was started: the sign-in is on the record");
     }
 
     private static void AbortAfterCommit(IServiceCollection services, Change change)
@@ -79,18 +131,5 @@ public sealed class ClientGoneTests
         var setup = await owner.SendAsync(HttpMethod.Post, "/api/account/2fa/authenticator");
         var authenticator = (await setup.Content.ReadFromJsonAsync<AuthenticatorBody>())!;
         return await owner.SendAsync(HttpMethod.Post, "/api/account/2fa/enable", new { code = factory.CurrentCode(authenticator.SharedKey) });
-    }
-
-    private static async Task<bool> AnsweredAsync(Task<HttpResponseMessage> request)
-    {
-        try
-        {
-            using var response = await request;
-            return true;
-        }
-        catch (Exception aborted) when (aborted is HttpRequestException or OperationCanceledException)
-        {
-            return false;
-        }
     }
 }
