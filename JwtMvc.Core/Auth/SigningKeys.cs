@@ -18,6 +18,12 @@ public abstract class SigningKeys
     /// <summary>Makes the keys current (loads or reloads them when needed); a no-op when nothing can change.</summary>
     public virtual ValueTask EnsureFreshAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
+    /// <summary>
+    /// For a token that failed validation: loads the keys again when the token names one not held here (another
+    /// instance may have just made it), true when it is held now, so the token is worth validating once more.
+    /// </summary>
+    public virtual ValueTask<bool> TryLoadKeyOfAsync(string token, CancellationToken cancellationToken) => ValueTask.FromResult(false);
+
     /// <summary>Tells validation where its keys come from.</summary>
     public abstract void ApplyTo(TokenValidationParameters parameters);
 }

@@ -13,6 +13,7 @@ internal sealed class InMemorySigningKeyStore : ISigningKeyStore
 {
     private readonly Lock sync = new();
     private readonly List<SigningKeyRecord> keys = [];
+    private int loads;
 
     public IReadOnlyList<SigningKeyRecord> All
     {
@@ -25,8 +26,12 @@ internal sealed class InMemorySigningKeyStore : ISigningKeyStore
         }
     }
 
+    /// <summary>How many times a ring has loaded the keys.</summary>
+    public int Loads => Volatile.Read(ref loads);
+
     public Task<(IReadOnlyList<SigningKeyRecord> Keys, int MaxGeneration)> LoadAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
+        Interlocked.Increment(ref loads);
         lock (sync)
         {
             IReadOnlyList<SigningKeyRecord> live = [.. keys.Where(k => k.RemovedAt > now).Select(Copy)];

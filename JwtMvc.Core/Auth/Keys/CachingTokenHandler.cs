@@ -19,6 +19,7 @@ public sealed class CachingTokenHandler : JsonWebTokenHandler
     private readonly ConcurrentDictionary<string, Entry> entries = new(StringComparer.Ordinal);
     private readonly TimeProvider clock;
     private readonly int capacity;
+    private readonly KeyRing ring;
     private readonly SweepSchedule sweeps = new(SweepInterval);
     private long revocations;
 
@@ -27,6 +28,7 @@ public sealed class CachingTokenHandler : JsonWebTokenHandler
         ArgumentNullException.ThrowIfNull(ring);
         this.clock = clock;
         this.capacity = capacity;
+        this.ring = ring;
         MapInboundClaims = false;
         ring.KeyRevoked += Evict;
     }
@@ -56,6 +58,11 @@ public sealed class CachingTokenHandler : JsonWebTokenHandler
         // Before the validation: it may find its key in the ring as it was before a revocation that lands meanwhile.
         var revocationsBefore = Interlocked.Read(ref revocations);
         var result = await base.ValidateTokenAsync(token, validationParameters);
+        if (!result.IsValid && await ring.TryLoadKeyOfAsync(token, CancellationToken.None))
+        {
+            result = await base.ValidateTokenAsync(token, validationParameters); // signed by a key made elsewhere just now
+        }
+
         if (result.IsValid && result.SecurityToken is JsonWebToken jwt && jwt.Kid is { } keyId)
         {
             Remember(token, new Entry(keyId, new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero), result), now, revocationsBefore);

@@ -29,6 +29,7 @@ public sealed partial class KeyRing : SigningKeys, IDisposable
     private readonly ICacheInvalidation invalidation;
     private readonly IDisposable subscription;
     private volatile Snapshot? snapshot;
+    private long lastUnknownKeyLoadTicks;
 
     public KeyRing(
         IOptions<JwtOptions> options,
@@ -202,6 +203,55 @@ public sealed partial class KeyRing : SigningKeys, IDisposable
     {
         subscription.Dispose();
         gate.Dispose();
+    }
+
+    /// <summary>
+    /// A token that failed names a <c>kid</c> this instance does not hold: another instance may have just made that key
+    /// ("rotate now", the successor of a revoked one) and its announcement is not here yet, or there is no Redis to
+    /// send one. Reloads now, at most once per <see cref="UnknownKeyLoadInterval"/>, so that tokens with made-up key
+    /// ids cannot make every request a database read; true when the key is held now.
+    /// </summary>
+    public override async ValueTask<bool> TryLoadKeyOfAsync(string token, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        if (KeyIdOf(token) is not { } keyId || snapshot is not { } current || current.Verification.ContainsKey(keyId))
+        {
+            return false; // no kid to look for, or the key is held: the token failed for another reason
+        }
+
+        var now = clock.GetUtcNow().UtcTicks;
+        var last = Interlocked.Read(ref lastUnknownKeyLoadTicks);
+        if (now - last < UnknownKeyLoadInterval.Ticks || Interlocked.CompareExchange(ref lastUnknownKeyLoadTicks, now, last) != last)
+        {
+            return false;
+        }
+
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            await ReloadAsync(rotate: false, cancellationToken);
+        }
+        finally
+        {
+            gate.Release();
+        }
+
+        return snapshot?.Verification.ContainsKey(keyId) == true;
+    }
+
+    /// <summary>How often a token naming an unknown key may make this instance reload its keys.</summary>
+    public static readonly TimeSpan UnknownKeyLoadInterval = TimeSpan.FromSeconds(1);
+
+    private static string? KeyIdOf(string token)
+    {
+        try
+        {
+            return new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(token).Kid;
+        }
+        catch (ArgumentException)
+        {
+            return null; // not a JWT at all
+        }
     }
 
     /// <summary>The key a token names by <c>kid</c>, if it verifies now; nothing otherwise (an unknown kid fails).</summary>

@@ -12,6 +12,7 @@ public sealed class CachingTokenHandlerTests
 {
     private readonly JwtOptions options = new();
     private FakeTimeProvider clock = null!;
+    private InMemorySigningKeyStore store = null!;
     private KeyRing ring = null!;
     private TokenValidationParameters parameters = null!;
     private int keyLookups;
@@ -21,7 +22,8 @@ public sealed class CachingTokenHandlerTests
     {
         keyLookups = 0;
         clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 1, 12, 0, 0, TimeSpan.Zero));
-        ring = new InMemorySigningKeyStore().CreateRing(options, clock);
+        store = new InMemorySigningKeyStore();
+        ring = store.CreateRing(options, clock);
         await ring.RotateIfDueAsync(CancellationToken.None);
         parameters = AccessTokenValidation.CreateParameters(options, ring, clock);
         var resolve = parameters.IssuerSigningKeyResolver;
@@ -167,7 +169,47 @@ public sealed class CachingTokenHandlerTests
         Assert.That(handler.Count, Is.Zero);
     }
 
-    private string Sign() => new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
+    [Test]
+    public async Task A_token_signed_by_a_key_another_instance_made_just_now_is_valid_here_at_once()
+    {
+        // Arrange: another instance on the same store rotates now; its announcement has not arrived here.
+        using var other = store.CreateRing(options, clock);
+        await other.RotateNowAsync(CancellationToken.None);
+        var handler = new CachingTokenHandler(ring, clock);
+
+        // Act
+        var result = await handler.ValidateTokenAsync(Sign(other.Current), parameters);
+
+        // Assert
+        Assert.That(result.IsValid, Is.True, "the ring loads the key the token names when it does not hold it");
+    }
+
+    [Test]
+    public async Task Tokens_naming_made_up_keys_make_the_ring_load_at_most_once_a_second()
+    {
+        var handler = new CachingTokenHandler(ring, clock);
+        var loadsBefore = store.Loads;
+
+        foreach (var _ in Enumerable.Range(0, 5))
+        {
+            Assert.That((await handler.ValidateTokenAsync(SignWithUnknownKey(), parameters)).IsValid, Is.False);
+        }
+
+        var loadsInOneSecond = store.Loads - loadsBefore;
+        clock.Advance(KeyRing.UnknownKeyLoadInterval);
+        await handler.ValidateTokenAsync(SignWithUnknownKey(), parameters);
+
+        Assert.That(loadsInOneSecond, Is.EqualTo(1));
+        Assert.That(store.Loads - loadsBefore, Is.EqualTo(2), "a second later, one more");
+    }
+
+    private string SignWithUnknownKey()
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        return Sign(new SigningCredentials(new ECDsaSecurityKey(key) { KeyId = Guid.NewGuid().ToString("N") }, SecurityAlgorithms.EcdsaSha256));
+    }
+
+    private string Sign(SigningCredentials? credentials = null) => new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
     {
         Issuer = options.Issuer,
         Audience = options.Audience,
@@ -176,6 +218,6 @@ public sealed class CachingTokenHandlerTests
         Expires = (clock.GetUtcNow() + options.AccessTokenLifetime).UtcDateTime,
         TokenType = JwtOptions.AccessTokenType,
         Claims = new Dictionary<string, object> { ["sub"] = "alice-id", ["jti"] = Guid.NewGuid().ToString("N") },
-        SigningCredentials = ring.Current,
+        SigningCredentials = credentials ?? ring.Current,
     });
 }
