@@ -291,11 +291,7 @@ internal sealed class SessionStore(AppDbContext db, SqliteRotationWriter? sqlite
             batch = await db.InWriteTransactionAsync(
                 async ct =>
                 {
-                    var ended = await db.Sessions
-                        .Where(s => s.ExpiresAt < cutoff || s.RevokedAt < cutoff)
-                        .Select(s => s.Id)
-                        .Take(SweepBatchSize)
-                        .ToListAsync(ct);
+                    var ended = await EndedBefore(db, cutoff).Take(SweepBatchSize).ToListAsync(ct);
                     await db.RefreshTokens.Where(t => ended.Contains(t.SessionId)).ExecuteDeleteAsync(ct);
                     return await db.Sessions.Where(s => ended.Contains(s.Id)).ExecuteDeleteAsync(ct);
                 },
@@ -308,6 +304,10 @@ internal sealed class SessionStore(AppDbContext db, SqliteRotationWriter? sqlite
     }
 
     private IQueryable<Session> ActiveSessionsOf(string userId, DateTimeOffset now) => ActiveSessionsOf(db, userId, now);
+
+    /// <summary>The sessions that expired or were revoked before <paramref name="cutoff"/>: what the sweep deletes (its indexes are tested).</summary>
+    internal static IQueryable<Guid> EndedBefore(AppDbContext db, DateTimeOffset cutoff) =>
+        db.Sessions.Where(s => s.ExpiresAt < cutoff || s.RevokedAt < cutoff).Select(s => s.Id);
 
     /// <summary>A user's active sessions: the query the session limit counts with on every sign-in (its index is tested).</summary>
     internal static IQueryable<Session> ActiveSessionsOf(AppDbContext db, string userId, DateTimeOffset now) =>

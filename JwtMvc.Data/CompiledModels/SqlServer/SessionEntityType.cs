@@ -22,7 +22,7 @@ namespace JwtMvc.Data.CompiledModels.SqlServer
                 baseEntityType,
                 propertyCount: 11,
                 foreignKeyCount: 1,
-                unnamedIndexCount: 1,
+                unnamedIndexCount: 3,
                 keyCount: 1);
 
             var id = runtimeEntityType.AddProperty(
@@ -124,6 +124,12 @@ namespace JwtMvc.Data.CompiledModels.SqlServer
             runtimeEntityType.SetPrimaryKey(key);
 
             var index = runtimeEntityType.AddIndex(
+                new[] { expiresAt });
+
+            var index0 = runtimeEntityType.AddIndex(
+                new[] { revokedAt });
+
+            var index1 = runtimeEntityType.AddIndex(
                 new[] { userId, revokedAt, expiresAt });
 
             return runtimeEntityType;

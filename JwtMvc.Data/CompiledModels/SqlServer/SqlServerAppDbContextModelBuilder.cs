@@ -11,7 +11,7 @@ namespace JwtMvc.Data.CompiledModels.SqlServer
     public partial class SqlServerAppDbContextModel
     {
         private SqlServerAppDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("964cbd12-2706-4a77-b204-4a76d48a1a5c"), entityTypeCount: 24)
+            : base(skipDetectChanges: false, modelId: new Guid("475dde09-e901-437c-a794-c6d1e2eb9901"), entityTypeCount: 24)
         {
         }
 

@@ -23,7 +23,7 @@ namespace JwtMvc.Data.CompiledModels.Sqlite
                 baseEntityType,
                 propertyCount: 11,
                 foreignKeyCount: 1,
-                unnamedIndexCount: 1,
+                unnamedIndexCount: 3,
                 keyCount: 1);
 
             var id = runtimeEntityType.AddProperty(
@@ -118,6 +118,12 @@ namespace JwtMvc.Data.CompiledModels.Sqlite
             runtimeEntityType.SetPrimaryKey(key);
 
             var index = runtimeEntityType.AddIndex(
+                new[] { expiresAt });
+
+            var index0 = runtimeEntityType.AddIndex(
+                new[] { revokedAt });
+
+            var index1 = runtimeEntityType.AddIndex(
                 new[] { userId, revokedAt, expiresAt });
 
             return runtimeEntityType;

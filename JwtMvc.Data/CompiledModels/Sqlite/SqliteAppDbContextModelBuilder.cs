@@ -11,7 +11,7 @@ namespace JwtMvc.Data.CompiledModels.Sqlite
     public partial class SqliteAppDbContextModel
     {
         private SqliteAppDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("0351b6de-4cd6-4c0d-9cf5-79132c631900"), entityTypeCount: 24)
+            : base(skipDetectChanges: false, modelId: new Guid("210b2cfa-722f-4460-8540-a2c01df16803"), entityTypeCount: 24)
         {
         }
 

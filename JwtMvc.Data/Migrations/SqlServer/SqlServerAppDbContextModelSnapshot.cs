@@ -224,6 +224,10 @@ namespace JwtMvc.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("RevokedAt");
+
                     b.HasIndex("UserId", "RevokedAt", "ExpiresAt");
 
                     b.ToTable("Sessions", (string)null);

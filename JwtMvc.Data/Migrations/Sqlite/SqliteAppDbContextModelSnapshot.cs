@@ -217,6 +217,10 @@ namespace JwtMvc.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("RevokedAt");
+
                     b.HasIndex("UserId", "RevokedAt", "ExpiresAt");
 
                     b.ToTable("Sessions", (string)null);

@@ -492,24 +492,23 @@ public sealed class SessionStoreTests : SharedDatabaseFixture
     {
         await using var scope = Data.NewScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        var now = Data.Time.GetUtcNow();
-        var sql = SessionStore.ActiveSessionsOf(db, "user", now).Select(s => s.Id).ToQueryString();
-        var query = string.Join('\n', sql.Split('\n').Where(line => !line.StartsWith(".param", StringComparison.Ordinal)));
-
-        var connection = db.Database.GetDbConnection();
-        await connection.OpenAsync();
-        await using var explain = connection.CreateCommand();
-        explain.CommandText = "EXPLAIN QUERY PLAN " + query;
-        var plan = new List<string>();
-        await using (var reader = await explain.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                plan.Add(reader.GetString(3));
-            }
-        }
+        var plan = await QueryPlans.ExplainAsync(db, SessionStore.ActiveSessionsOf(db, "user", Data.Time.GetUtcNow()).Select(s => s.Id));
 
         Assert.That(plan, Has.Some.Contains("INDEX IX_Sessions_UserId_RevokedAt_ExpiresAt (UserId=? AND RevokedAt=? AND ExpiresAt>?)"), string.Join("; ", plan));
+    }
+
+    /// <summary>The sweep deletes ended sessions a batch at a time: each batch must find them by index, not read every session.</summary>
+    [Test]
+    public async Task The_sweep_finds_ended_sessions_through_an_index_on_each_end()
+    {
+        await using var scope = Data.NewScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+
+        var plan = await QueryPlans.ExplainAsync(db, SessionStore.EndedBefore(db, Data.Time.GetUtcNow()).Take(SessionStore.SweepBatchSize));
+
+        Assert.That(plan, Has.Some.Contains("INDEX IX_Sessions_ExpiresAt (ExpiresAt<?)"), string.Join("; ", plan));
+        Assert.That(plan, Has.Some.Contains("INDEX IX_Sessions_RevokedAt (RevokedAt<?)"), string.Join("; ", plan));
+        Assert.That(plan, Has.None.StartsWith("SCAN Sessions"), string.Join("; ", plan));
     }
 
     [Test]
