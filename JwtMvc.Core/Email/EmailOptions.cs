@@ -18,7 +18,7 @@ public sealed class EmailOptions
     public string PickupDirectory { get; set; } = "App_Data/mail";
 
     /// <summary>At most one mail per address in this many seconds; more are dropped.</summary>
-    [Range(0, 86_400)]
+    [Range(0, 86_400, ErrorMessage = "Email:MinSecondsBetweenMails must be between {1} and {2}.")]
     public int MinSecondsBetweenMails { get; set; } = 60;
 
     public SmtpOptions Smtp { get; set; } = new();
@@ -28,7 +28,7 @@ public sealed class SmtpOptions
 {
     public string? Host { get; set; }
 
-    [Range(1, 65_535)]
+    /// <summary>1 to 65535 (checked by the app's validator: data annotations of a nested object are not).</summary>
     public int Port { get; set; } = 587;
 
     public SmtpSecurity Security { get; set; } = SmtpSecurity.Auto;

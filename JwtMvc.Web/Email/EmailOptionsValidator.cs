@@ -19,6 +19,11 @@ internal sealed class EmailOptionsValidator(IHostEnvironment environment, IOptio
             failures.Add($"Email:From '{options.From}' is not a mail address (e.g. 'JwtMvc <no-reply@example.com>').");
         }
 
+        if (options.Smtp.Port is < 1 or > 65_535)
+        {
+            failures.Add($"Email:Smtp:Port must be between 1 and 65535 (it is {options.Smtp.Port}).");
+        }
+
         if (options.Enabled && !environment.IsDevelopment())
         {
             if (string.IsNullOrWhiteSpace(options.Smtp.Host))

@@ -7,8 +7,9 @@ using Microsoft.Extensions.Options;
 namespace JwtMvc.Web.Uploads;
 
 /// <summary>
-/// Keeps MVC from reading the request body as a form (which would buffer every file, IFormFile-style) so the
-/// action can stream it with a <c>MultipartReader</c>.
+/// Keeps MVC from reading the request body as a form, for an action that reads it itself: an upload streams it with a
+/// <c>MultipartReader</c> (MVC would buffer every file, IFormFile-style), and the OAuth endpoints answer a form they
+/// cannot read with their own error (MVC would answer a problem details 400 before the action runs).
 /// </summary>
 [AttributeUsage(AttributeTargets.Method)]
 internal sealed class DisableFormValueModelBindingAttribute : Attribute, IResourceFilter

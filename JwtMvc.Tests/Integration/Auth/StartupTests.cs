@@ -38,6 +38,10 @@ public sealed class StartupTests
     [TestCase("Jwt:AccessTokenMinutes", "0")]
     [TestCase("RateLimiting:Auth:PermitLimit", "0")]
     [TestCase("RateLimiting:Writes:WindowSeconds", "0")]
+    [TestCase("Email:Smtp:Port", "70000")]
+    [TestCase("Email:MinSecondsBetweenMails", "-1")]
+    [TestCase("Accounts:ResetCodeMinutes", "0")]
+    [TestCase("Accounts:ConfirmationCodeHours", "721")]
     public void A_setting_the_app_cannot_read_stops_the_start_naming_it(string key, string value)
     {
         using var factory = new JwtMvcFactory(new Dictionary<string, string?> { [key] = value });

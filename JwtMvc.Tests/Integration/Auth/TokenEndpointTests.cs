@@ -115,6 +115,26 @@ public sealed class TokenEndpointTests
         await AssertOAuthError(response, "invalid_request");
     }
 
+    [TestCase("/api/auth/token")]
+    [TestCase("/api/auth/revoke")]
+    public async Task A_form_the_framework_cannot_read_is_invalid_request_not_a_server_error(string path)
+    {
+        var tooManyFields = new StringContent(string.Join('&', Enumerable.Range(0, 1025).Select(i => $"f{i}=")), System.Text.Encoding.ASCII, "application/x-www-form-urlencoded");
+        var noBoundary = new StringContent("x", System.Text.Encoding.ASCII, "multipart/form-data");
+
+        await AssertOAuthError(await client.PostAsync(path, tooManyFields), "invalid_request");
+        await AssertOAuthError(await client.PostAsync(path, noBoundary), "invalid_request");
+    }
+
+    [TestCase("/api/auth/token", "grant_type", "password")]
+    [TestCase("/api/auth/revoke", "token", "x")]
+    public async Task A_parameter_sent_twice_is_invalid_request(string path, string name, string value)
+    {
+        var response = await client.PostAsync(path, Form((name, value), (name, value)));
+
+        await AssertOAuthError(response, "invalid_request");
+    }
+
     [Test]
     public async Task Revoke_answers_200_with_an_empty_body_whatever_the_token()
     {

@@ -6,6 +6,7 @@ using JwtMvc.Web.ApiDocs;
 using JwtMvc.Web.Auth;
 using JwtMvc.Web.Auth.Passkeys;
 using JwtMvc.Web.Security;
+using JwtMvc.Web.Uploads;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -134,13 +135,14 @@ public sealed class AuthController(TokenService tokens) : ControllerBase
     /// <summary>RFC 6749 token endpoint, form-urlencoded or JSON; each grant is an <see cref="ITokenGrant"/>.</summary>
     [HttpPost("token")]
     [OAuthFormBody(typeof(OAuthTokenForm))]
+    [DisableFormValueModelBinding]
     [EnableRateLimiting(AuthRateLimiting.Policy)]
     public async Task<Results<Ok<OAuthTokenResponse>, BadRequest<OAuthError>>> Token([FromServices] TokenGrants grants, CancellationToken cancellationToken)
     {
         var parameters = await OAuthParameters.ReadAsync(Request, cancellationToken);
-        if (parameters is null)
+        if (parameters.Error is { } error)
         {
-            return TypedResults.BadRequest(OAuthError.InvalidRequest("Send the parameters as application/x-www-form-urlencoded or a JSON object."));
+            return TypedResults.BadRequest(OAuthError.InvalidRequest(error));
         }
 
         if (parameters.Get("grant_type") is not { } grantType)
@@ -156,9 +158,16 @@ public sealed class AuthController(TokenService tokens) : ControllerBase
     /// <summary>RFC 7009 revocation of a refresh or an access token: 200 whatever the token, so it reveals nothing.</summary>
     [HttpPost("revoke")]
     [OAuthFormBody(typeof(OAuthRevokeForm))]
+    [DisableFormValueModelBinding]
     public async Task<Results<Ok, BadRequest<OAuthError>>> Revoke(CancellationToken cancellationToken)
     {
-        var token = (await OAuthParameters.ReadAsync(Request, cancellationToken))?.Get("token");
+        var parameters = await OAuthParameters.ReadAsync(Request, cancellationToken);
+        if (parameters.Error is { } error)
+        {
+            return TypedResults.BadRequest(OAuthError.InvalidRequest(error));
+        }
+
+        var token = parameters.Get("token");
         if (string.IsNullOrEmpty(token))
         {
             return TypedResults.BadRequest(OAuthError.InvalidRequest("The token parameter is required."));

@@ -6,25 +6,47 @@ using Microsoft.Net.Http.Headers;
 namespace JwtMvc.Web.Controllers.Api;
 
 /// <summary>The flat string parameters of an OAuth request, from a form body or a JSON object.</summary>
-public sealed class OAuthParameters(IReadOnlyDictionary<string, string> values)
+public sealed class OAuthParameters
 {
+    private const string NotParameters = "Send the parameters as application/x-www-form-urlencoded or a JSON object.";
+
+    private readonly IReadOnlyDictionary<string, string> values;
+
+    private OAuthParameters(IReadOnlyDictionary<string, string> values, string? error) => (this.values, Error) = (values, error);
+
+    /// <summary>Why the body carries no parameters (the <c>invalid_request</c> description); null when it does.</summary>
+    public string? Error { get; }
+
     public string? Get(string name) => values.TryGetValue(name, out var value) ? value : null;
 
     /// <summary>
-    /// Null when the body is neither a form nor a JSON object of strings. The body's size is capped by the
-    /// endpoint (<see cref="Security.RequestBodyLimitAttribute"/>).
+    /// The parameters of a form or a JSON object of strings; anything else, a form the framework's reader refuses (too
+    /// many fields, no multipart boundary) and a parameter sent twice (RFC 6749, section 3.2) come with an
+    /// <see cref="Error"/>. The body's size is capped by the endpoint (<see cref="Security.RequestBodyLimitAttribute"/>).
     /// </summary>
-    public static async Task<OAuthParameters?> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    public static async Task<OAuthParameters> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         if (request.HasFormContentType)
         {
-            var form = await request.ReadFormAsync(cancellationToken);
-            return new OAuthParameters(form.ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.Ordinal));
+            IFormCollection form;
+            try
+            {
+                form = await request.ReadFormAsync(cancellationToken);
+            }
+            catch (Exception unreadable) when (unreadable is InvalidDataException
+                || (unreadable is IOException and not BadHttpRequestException && !request.HttpContext.RequestAborted.IsCancellationRequested))
+            {
+                return Invalid(NotParameters); // too many fields, no multipart boundary, a multipart body cut short
+            }
+
+            return form.FirstOrDefault(f => f.Value.Count > 1) is { Key: { } repeated }
+                ? Invalid($"The {repeated} parameter is sent more than once.")
+                : Of(form.ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.Ordinal));
         }
 
         if (!request.HasJsonContentType() || !IsUtf8OrUnstated(request.ContentType))
         {
-            return null;
+            return Invalid(NotParameters);
         }
 
         try
@@ -32,16 +54,20 @@ public sealed class OAuthParameters(IReadOnlyDictionary<string, string> values)
             var body = await request.ReadFromJsonAsync<Dictionary<string, JsonElement>>(cancellationToken);
             if (body is null || body.Values.Any(v => v.ValueKind != JsonValueKind.String))
             {
-                return null;
+                return Invalid(NotParameters);
             }
 
-            return new OAuthParameters(body.ToDictionary(p => p.Key, p => p.Value.GetString()!, StringComparer.Ordinal));
+            return Of(body.ToDictionary(p => p.Key, p => p.Value.GetString()!, StringComparer.Ordinal));
         }
         catch (JsonException)
         {
-            return null;
+            return Invalid(NotParameters);
         }
     }
+
+    private static OAuthParameters Of(IReadOnlyDictionary<string, string> values) => new(values, null);
+
+    private static OAuthParameters Invalid(string error) => new(new Dictionary<string, string>(), error);
 
     // JSON exchanged between systems is UTF-8 (RFC 8259, section 8.1); any other declared charset is refused here
     // rather than left to the JSON reader, which throws for one it does not know.
