@@ -178,8 +178,11 @@ public sealed partial class KeyRing : SigningKeys, IDisposable
                 }
 
                 await store.RevokeAsync(keyId, now, cancellationToken);
-                key.RevokedAt = now;
                 Log.KeyRevoked(logger, keyId);
+
+                // As stored now: the replacement retired it too.
+                key = (await store.LoadAsync(now, cancellationToken)).Keys.FirstOrDefault(k => k.KeyId == keyId) ?? key;
+                key.RevokedAt ??= now;
             }
 
             await ReloadAsync(rotate: false, cancellationToken);

@@ -160,6 +160,7 @@ public sealed class KeyRingLifecycleTests
         var revoked = await ring.RevokeAsync(first.KeyId, CancellationToken.None);
 
         Assert.That(revoked!.RevokedAt, Is.EqualTo(clock.GetUtcNow()));
+        Assert.That(revoked.RetiresAt, Is.EqualTo(clock.GetUtcNow()), "the answer shows the key as stored: its successor retired it now");
         Assert.That(ring.Current.Key.KeyId, Is.Not.EqualTo(first.KeyId), "a new key signs");
         Assert.That((await ValidateAsync(before)).IsValid, Is.False, "a revoked key's tokens are refused at once");
         Assert.That(ring.PublishedKeys.Select(k => k.KeyId), Does.Not.Contain(first.KeyId));
