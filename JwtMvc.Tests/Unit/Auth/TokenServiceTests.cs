@@ -67,6 +67,25 @@ public sealed class TokenServiceTests
     }
 
     [Test]
+    public async Task A_session_revoked_by_a_change_to_the_user_while_the_limit_was_kept_is_refused_as_user_changed()
+    {
+        // Arrange: the stamp still matched after the session was stored; then a change renewed it and revoked the session.
+        builder.Users.SetupSequence(u => u.FindStampHashAsync(TokenServiceBuilder.Alice.Id, It.IsAny<CancellationToken>()))
+            .ReturnsAsync(TokenServiceBuilder.StampHash)
+            .ReturnsAsync("RENEWED");
+        builder.Store.Setup(s => s.RevokeSessionsBeyondAsync(
+                It.IsAny<string>(), It.IsAny<int>(), It.IsAny<Guid>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new SessionLimitResult([], KeptSessionActive: false));
+
+        // Act
+        var start = await builder.Build().StartSessionAsync(TokenServiceBuilder.Alice, AuthenticationMethods.Password, TokenServiceBuilder.StampHash, Client, CancellationToken.None);
+
+        // Assert
+        Assert.That(start.Tokens, Is.Null);
+        Assert.That(start.Refusal, Is.EqualTo(SignInFailures.UserChanged), "not a session-limit race: the user changed");
+    }
+
+    [Test]
     public void A_session_whose_sign_in_fails_after_it_was_stored_is_revoked_and_the_failure_surfaces()
     {
         // Arrange: keeping the session limit fails (the database went away) after the session was stored.
